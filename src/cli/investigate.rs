@@ -1,0 +1,10 @@
+use std::io::Write;
+
+use divtrace::Result;
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args, _out: &mut dyn Write) -> Result<()> {
+    Err(divtrace::Error::Other("investigate: being written".into()))
+}

@@ -1,0 +1,61 @@
+//! The command line: one file per subcommand, each with its own `Args` and `run`.
+//! Flags are validated here, at the edge, into the library's own types;
+//! the library never parses flags or prints.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use divtrace::Result;
+
+mod info;
+mod ingest;
+mod investigate;
+
+#[derive(Parser)]
+#[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import a case bundle (a folder of CSV files) into a case file
+    Ingest(ingest::Args),
+    /// Show what a case file holds
+    Info(info::Args),
+    /// The main job: ingest a bundle, search routes, write the diagram and report
+    Investigate(investigate::Args),
+}
+
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    match cli.command {
+        Command::Ingest(a) => ingest::run(a, out),
+        Command::Info(a) => info::run(a, out),
+        Command::Investigate(a) => investigate::run(a, out),
+    }
+}
+
+/// Output format shared by every subcommand that prints records.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Table,
+    Json,
+    Csv,
+}
+
+/// `--case FILE`, the same on every subcommand that reads a case.
+#[derive(clap::Args, Clone, Debug)]
+pub struct CaseArg {
+    /// The case file (SQLite), e.g. case.db
+    #[arg(long = "case", value_name = "FILE")]
+    pub case: PathBuf,
+}
+
+/// Writes output, mapping I/O errors (a closed pipe among them) to the error type `main` understands.
+pub fn io(r: std::io::Result<()>) -> Result<()> {
+    r.map_err(|e| divtrace::Error::io("stdout", e))
+}

@@ -1,0 +1,129 @@
+//! Reference data bundled into the binary (see `SOURCES.md` beside this file):
+//! ISO 3166-1 countries, the BIS Common High Priority List, and the countries
+//! that FinCEN and BIS name as common transshipment points to Russia and Belarus.
+//!
+//! The tables are parsed once, on first use, from the CSV text compiled in,
+//! so the tool needs no data files at run time.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const COUNTRIES_CSV: &str = include_str!("countries.csv");
+const CHPL_CSV: &str = include_str!("chpl.csv");
+const TRANSSHIPMENT_CSV: &str = include_str!("transshipment-countries.csv");
+/// Legal-form table (OpenSanctions rigour `org_types.yml`, flattened).
+pub const ORG_TYPES_CSV: &str = include_str!("org-types.csv");
+
+/// The date of Russia's full-scale invasion of Ukraine, from which the CHPL red flags are read.
+pub const INVASION_DATE: &str = "2022-02-24";
+
+fn rows(text: &'static str) -> impl Iterator<Item = csv::StringRecord> {
+    csv::Reader::from_reader(text.as_bytes())
+        .into_records()
+        .map(|r| r.expect("bundled reference CSV is well-formed"))
+}
+
+struct Countries {
+    names: HashMap<&'static str, &'static str>,
+    by_name: HashMap<String, &'static str>,
+}
+
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+fn countries() -> &'static Countries {
+    // Leaking is deliberate: the table lives for the whole process.
+    static C: OnceLock<Countries> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut names = HashMap::new();
+        let mut by_name = HashMap::new();
+        for r in rows(COUNTRIES_CSV) {
+            let iso2 = leak(&r[0]);
+            by_name.insert(r[3].to_lowercase(), iso2);
+            by_name.insert(r[1].to_lowercase(), iso2);
+            for alt in r[4].split('|').filter(|s| !s.is_empty()) {
+                by_name.entry(alt.to_lowercase()).or_insert(iso2);
+            }
+            names.insert(iso2, leak(&r[3]));
+        }
+        Countries { names, by_name }
+    })
+}
+
+/// English (CLDR) name of an upper-case alpha-2 code, or `None` when the code is not ISO 3166-1.
+pub fn country_name(iso2: &str) -> Option<&'static str> {
+    countries().names.get(iso2).copied()
+}
+
+/// Alpha-2 code for an English, official, Russian or Chinese country name or
+/// an alpha-3 code (`Turkey`, `Türkiye`, `Российская Федерация`, `TUR`).
+pub fn country_by_name(name: &str) -> Option<&'static str> {
+    countries().by_name.get(&name.trim().to_lowercase()).copied()
+}
+
+/// A CHPL entry: the HS-6 code, its tier (`1`, `2`, `3.A`, `3.B`, `4.A`, `4.B`) and description.
+#[derive(Debug, Clone)]
+pub struct ChplItem {
+    pub hs6: String,
+    pub tier: String,
+    pub description: String,
+}
+
+impl ChplItem {
+    /// The tier's leading number (1 is the most sensitive: integrated circuits).
+    pub fn tier_number(&self) -> u8 {
+        self.tier.as_bytes()[0] - b'0'
+    }
+}
+
+fn chpl() -> &'static HashMap<String, ChplItem> {
+    static C: OnceLock<HashMap<String, ChplItem>> = OnceLock::new();
+    C.get_or_init(|| {
+        rows(CHPL_CSV)
+            .map(|r| {
+                let item = ChplItem { hs6: r[0].to_string(), tier: r[1].to_string(), description: r[2].to_string() };
+                (item.hs6.clone(), item)
+            })
+            .collect()
+    })
+}
+
+/// The CHPL entry covering a normalised HS code (its first six digits), if any.
+pub fn chpl_item(hs: &str) -> Option<&'static ChplItem> {
+    hs.get(..6).and_then(|h6| chpl().get(h6))
+}
+
+/// All CHPL entries, sorted by HS code.
+pub fn chpl_items() -> Vec<&'static ChplItem> {
+    let mut v: Vec<_> = chpl().values().collect();
+    v.sort_by(|a, b| a.hs6.cmp(&b.hs6));
+    v
+}
+
+fn transshipment() -> &'static HashMap<String, String> {
+    static T: OnceLock<HashMap<String, String>> = OnceLock::new();
+    T.get_or_init(|| rows(TRANSSHIPMENT_CSV).map(|r| (r[0].to_string(), r[2].to_string())).collect())
+}
+
+/// The public source naming `iso2` as a common transshipment point, if it is one.
+pub fn transshipment_source(iso2: &str) -> Option<&'static str> {
+    transshipment().get(iso2).map(String::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load() {
+        assert_eq!(country_name("TR"), Some("Türkiye"));
+        assert_eq!(country_by_name("Turkey"), Some("TR"));
+        assert_eq!(country_by_name("Российская Федерация"), Some("RU"));
+        assert_eq!(chpl_item("85423100").unwrap().tier, "1");
+        assert!(chpl_item("8542").is_none());
+        assert_eq!(chpl_items().len(), 50);
+        assert!(transshipment_source("TR").is_some());
+        assert!(transshipment_source("DE").is_none());
+    }
+}

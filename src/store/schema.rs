@@ -1,0 +1,167 @@
+//! The case file's schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version. Each entry of
+//! [`MIGRATIONS`] takes the file from version `i` to `i + 1`; opening a case
+//! file applies the missing ones in one transaction. Never edit a shipped
+//! migration: add a new one. docs/case-file.md documents every table.
+
+/// Migrations in order; index `i` upgrades version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const V1: &str = r#"
+CREATE TABLE case_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE batch (
+    id             INTEGER PRIMARY KEY,
+    scope          TEXT NOT NULL UNIQUE,
+    format         TEXT NOT NULL,
+    bundle_path    TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL UNIQUE,
+    imported_at    TEXT NOT NULL,
+    tool_version   TEXT NOT NULL,
+    mapping        TEXT
+);
+
+CREATE TABLE batch_file (
+    id       INTEGER PRIMARY KEY,
+    batch    INTEGER NOT NULL REFERENCES batch(id),
+    role     TEXT NOT NULL,
+    path     TEXT NOT NULL,
+    sha256   TEXT NOT NULL,
+    rows     INTEGER NOT NULL,
+    rejected INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE entity (
+    id           INTEGER PRIMARY KEY,
+    batch        INTEGER NOT NULL REFERENCES batch(id),
+    input_id     TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    kind         TEXT NOT NULL,
+    country      TEXT,
+    address      TEXT,
+    incorporated TEXT,
+    roles        TEXT NOT NULL DEFAULT '',
+    source       TEXT,
+    src_file     INTEGER NOT NULL REFERENCES batch_file(id),
+    src_line     INTEGER NOT NULL,
+    UNIQUE (batch, input_id)
+);
+
+CREATE TABLE entity_alias (
+    entity INTEGER NOT NULL REFERENCES entity(id),
+    alias  TEXT NOT NULL
+);
+
+CREATE TABLE entity_identifier (
+    entity INTEGER NOT NULL REFERENCES entity(id),
+    scheme TEXT NOT NULL,
+    value  TEXT NOT NULL
+);
+
+CREATE TABLE shipment (
+    id             INTEGER PRIMARY KEY,
+    batch          INTEGER NOT NULL,
+    input_id       TEXT NOT NULL,
+    date           TEXT NOT NULL,
+    shipper        INTEGER NOT NULL,
+    consignee      INTEGER NOT NULL,
+    hs             TEXT NOT NULL,
+    description    TEXT,
+    manufacturer   TEXT,
+    origin_country TEXT,
+    from_country   TEXT,
+    to_country     TEXT,
+    quantity       REAL,
+    unit           TEXT,
+    value_usd      REAL,
+    weight_kg      REAL,
+    source         TEXT,
+    src_file       INTEGER NOT NULL,
+    src_line       INTEGER NOT NULL
+);
+
+CREATE TABLE relation (
+    id          INTEGER PRIMARY KEY,
+    batch       INTEGER NOT NULL REFERENCES batch(id),
+    from_entity INTEGER NOT NULL REFERENCES entity(id),
+    to_entity   INTEGER NOT NULL REFERENCES entity(id),
+    kind        TEXT NOT NULL,
+    share       REAL,
+    start       TEXT,
+    "end"       TEXT,
+    source      TEXT,
+    src_file    INTEGER NOT NULL REFERENCES batch_file(id),
+    src_line    INTEGER NOT NULL
+);
+
+CREATE TABLE list_membership (
+    id          INTEGER PRIMARY KEY,
+    batch       INTEGER NOT NULL REFERENCES batch(id),
+    entity      INTEGER NOT NULL REFERENCES entity(id),
+    list        TEXT NOT NULL,
+    program     TEXT,
+    listed_on   TEXT,
+    source      TEXT,
+    list_entry  TEXT,
+    match_score REAL,
+    match_note  TEXT,
+    src_file    INTEGER NOT NULL REFERENCES batch_file(id),
+    src_line    INTEGER NOT NULL
+);
+
+-- The value as written, for every cell that normalisation changed
+-- (e.g. hs '8542.31' stored as '854231', country 'tr' as 'TR').
+CREATE TABLE raw_value (
+    tbl       TEXT NOT NULL,
+    record    INTEGER NOT NULL,
+    field     TEXT NOT NULL,
+    raw       TEXT NOT NULL
+);
+
+-- Columns outside the contract, kept as attributes of their record.
+CREATE TABLE extra_attribute (
+    tbl     TEXT NOT NULL,
+    record  INTEGER NOT NULL,
+    name    TEXT NOT NULL,
+    value   TEXT NOT NULL
+);
+
+-- Entity resolution: which cluster (a representative entity id) each
+-- entity belongs to. An entity with no row is its own cluster.
+CREATE TABLE entity_cluster (
+    entity  INTEGER PRIMARY KEY REFERENCES entity(id),
+    cluster INTEGER NOT NULL REFERENCES entity(id)
+);
+
+-- A compact, derived form of the shipment graph for fast route search.
+-- Valid only while `generation` equals case_meta 'generation'.
+CREATE TABLE graph_cache (
+    id             INTEGER PRIMARY KEY CHECK (id = 1),
+    generation     INTEGER NOT NULL,
+    format_version INTEGER NOT NULL,
+    data           BLOB NOT NULL
+);
+
+INSERT INTO case_meta (key, value) VALUES ('generation', '0');
+"#;
+
+/// Indexes built after a bulk load (building them during one is slower).
+pub const INDEXES: &str = r#"
+CREATE INDEX IF NOT EXISTS shipment_shipper   ON shipment(shipper);
+CREATE INDEX IF NOT EXISTS shipment_consignee ON shipment(consignee);
+CREATE INDEX IF NOT EXISTS shipment_batch_id  ON shipment(batch, input_id);
+CREATE INDEX IF NOT EXISTS alias_entity       ON entity_alias(entity);
+CREATE INDEX IF NOT EXISTS ident_entity       ON entity_identifier(entity);
+CREATE INDEX IF NOT EXISTS ident_value        ON entity_identifier(scheme, value);
+CREATE INDEX IF NOT EXISTS relation_from      ON relation(from_entity);
+CREATE INDEX IF NOT EXISTS relation_to        ON relation(to_entity);
+CREATE INDEX IF NOT EXISTS list_entity        ON list_membership(entity);
+CREATE INDEX IF NOT EXISTS raw_record         ON raw_value(tbl, record);
+CREATE INDEX IF NOT EXISTS extra_record       ON extra_attribute(tbl, record);
+"#;
