@@ -75,37 +75,35 @@ pub fn build_from_rows(case: &Case) -> Result<(CaseGraph, Vec<i64>)> {
         }
     }
     let mut shipments = Vec::new();
-    {
-        let mut st = conn.prepare(
-            "SELECT id, date, shipper, consignee, hs, manufacturer, origin_country, quantity, value_usd FROM shipment",
-        )?;
-        let mut rows = st.query([])?;
-        let mut bad_dates = Vec::new();
-        while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
-            let date = r.get_ref(1)?.as_str().ok().and_then(Day::parse_iso);
-            let Some(date) = date else {
-                bad_dates.push(id);
-                continue;
-            };
-            let origin: Option<String> = r.get(6)?;
-            shipments.push(ShipmentRow {
-                id,
-                date: date.0,
-                shipper: r.get(2)?,
-                consignee: r.get(3)?,
-                hs: r.get(4)?,
-                manufacturer: r.get(5)?,
-                origin: origin.as_deref().map_or(0, country_code),
-                quantity: r.get(7)?,
-                value_usd: r.get(8)?,
-            });
-        }
-        let (g, mut skipped) = CaseGraph::build(entities, shipments);
-        skipped.extend(bad_dates);
-        skipped.sort_unstable();
-        return Ok((g, skipped));
+    // Dates are validated by ingest; a row that still does not parse cannot be placed in time.
+    let mut bad_dates = Vec::new();
+    let mut st = conn.prepare(
+        "SELECT id, date, shipper, consignee, hs, manufacturer, origin_country, quantity, value_usd FROM shipment",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let Some(date) = r.get_ref(1)?.as_str().ok().and_then(Day::parse_iso) else {
+            bad_dates.push(id);
+            continue;
+        };
+        let origin: Option<String> = r.get(6)?;
+        shipments.push(ShipmentRow {
+            id,
+            date: date.0,
+            shipper: r.get(2)?,
+            consignee: r.get(3)?,
+            hs: r.get(4)?,
+            manufacturer: r.get(5)?,
+            origin: origin.as_deref().map_or(0, country_code),
+            quantity: r.get(7)?,
+            value_usd: r.get(8)?,
+        });
     }
+    let (g, mut skipped) = CaseGraph::build(entities, shipments);
+    skipped.extend(bad_dates);
+    skipped.sort_unstable();
+    Ok((g, skipped))
 }
 
 /// The cached graph when its generation and format are current.
