@@ -61,6 +61,10 @@ pub fn brands_agree(a: &[String], b: &[String]) -> bool {
     !s.is_empty() && s.iter().zip(l).all(|(x, y)| tok_eq(x, y))
 }
 
+fn invasion_day() -> i32 {
+    Day::parse_iso(refdata::INVASION_DATE).expect("bundled date is valid").0
+}
+
 /// What a reason points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Evidence {
@@ -85,6 +89,11 @@ pub const P_VALUE_CONSISTENT: i64 = 4;
 pub const P_VALUE_INCONSISTENT: i64 = -4;
 pub const P_QUANTITY_CONSISTENT: i64 = 4;
 pub const P_QUANTITY_EXCEEDS: i64 = -4;
+pub const P_QUANTITY_FAR_EXCEEDS: i64 = -12;
+pub const P_UNIT_PRICE_CONSISTENT: i64 = 4;
+pub const P_UNIT_PRICE_INCONSISTENT: i64 = -8;
+pub const P_NOT_CHPL: i64 = -8;
+pub const P_AFTER_INVASION: i64 = 6;
 pub const P_DWELL_14: i64 = 6;
 pub const P_DWELL_45: i64 = 3;
 pub const P_CHPL_TIER: [i64; 5] = [0, 15, 10, 6, 3];
@@ -185,8 +194,20 @@ impl<'g> Ranker<'g> {
                 let r = qb / qa;
                 if (0.1..=1.05).contains(&r) {
                     add("QUANTITY_CONSISTENT", P_QUANTITY_CONSISTENT, &|| format!("quantity {qa} then {qb}"), &ev);
+                } else if r > 3.0 {
+                    add("QUANTITY_EXCEEDS", P_QUANTITY_FAR_EXCEEDS, &|| format!("quantity {qa} then {qb}: far more left than arrived"), &ev);
                 } else if r > 1.5 {
                     add("QUANTITY_EXCEEDS", P_QUANTITY_EXCEEDS, &|| format!("quantity {qa} then {qb}: more left than arrived"), &ev);
+                }
+            }
+            // Price per unit: a reseller marks up, it does not sell the same goods at a fraction of the price.
+            if va > 0.0 && vb > 0.0 && qa > 0.0 && qb > 0.0 {
+                let (ua, ub) = (va / qa, vb / qb);
+                let r = ub / ua;
+                if (0.8..=2.0).contains(&r) {
+                    add("UNIT_PRICE_CONSISTENT", P_UNIT_PRICE_CONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
+                } else if !(1.0 / 3.0..=3.0).contains(&r) {
+                    add("UNIT_PRICE_INCONSISTENT", P_UNIT_PRICE_INCONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
                 }
             }
             let dwell = g.date[b] - g.date[a];
@@ -208,6 +229,14 @@ impl<'g> Ranker<'g> {
         if let Some((item, s)) = best {
             let t = item.tier_number().min(4) as usize;
             add("CHPL_TIER", P_CHPL_TIER[t], &|| format!("HS {} is on the CHPL, tier {}", item.hs6, item.tier), &[Evidence::Shipment(s)]);
+        } else if let Some(&s) = route.first() {
+            add("NOT_CHPL", P_NOT_CHPL, &|| format!("HS {} is not on the CHPL", hs_decode(g.hs[s as usize])), &[Evidence::Shipment(s)]);
+        }
+        if let Some(&last) = route.last() {
+            let d = g.date[last as usize];
+            if d >= invasion_day() {
+                add("AFTER_INVASION", P_AFTER_INVASION, &|| format!("delivered on {}, after {}", Day(d), refdata::INVASION_DATE), &[Evidence::Shipment(last)]);
+            }
         }
         let nodes = route_nodes(g, route);
         for (i, &v) in nodes.iter().enumerate() {
