@@ -186,6 +186,11 @@ impl Plan {
         !matches!(self.getters[Self::index(spec, field)], Getter::Missing)
     }
 
+    /// Whether the party whose `*_name` field sits at `name_field` is given inline.
+    pub fn inline_party(&self, name_field: usize) -> bool {
+        !matches!(self.getters[name_field], Getter::Missing)
+    }
+
     /// Reads field `i` (its position in the spec) from a row: `Ok(None)` for an empty cell.
     pub fn get<'r>(&'r self, i: usize, record: &'r csv::StringRecord) -> Result<Option<Cell<'r>>, (String, String)> {
         match &self.getters[i] {

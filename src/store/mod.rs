@@ -103,6 +103,14 @@ impl Case {
         Ok(self.conn.transaction()?)
     }
 
+    /// Builds the lookup indexes if they are missing. Ingest leaves them out
+    /// (building them is a third of a bulk load's time and route search does
+    /// not need them); commands that look records up by entity call this first.
+    pub fn ensure_indexes(&self) -> Result<()> {
+        self.conn.execute_batch(schema::INDEXES)?;
+        Ok(())
+    }
+
     /// A counter bumped by every change to the case's records; derived data
     /// (the graph cache) is valid only for the generation it was built from.
     pub fn generation(&self) -> Result<i64> {
