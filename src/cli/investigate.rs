@@ -25,7 +25,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let case_path = args.out.join("case.db");
     let opts = ingest::Options { progress: !args.quiet, ..Default::default() };
-    let summary = super::ingest::ingest_into(&case_path, &args.bundle, &opts)?;
+    let summary = super::ingest::ingest_into(&case_path, &args.bundle, &opts, false)?;
     super::ingest::print_summary(&summary, &case_path, Format::Table, out)?;
     io(writeln!(out))?;
     super::info::run(

@@ -48,7 +48,7 @@ impl Registry {
         Registry { known: FastMap::default(), refused: FastMap::default(), next_row: max_row + 1 }
     }
 
-    fn next_row(&mut self) -> i64 {
+    pub(super) fn next_row(&mut self) -> i64 {
         self.next_row += 1;
         self.next_row - 1
     }
@@ -175,7 +175,7 @@ pub enum Record {
     Listing(Rec<ListData>),
 }
 
-fn rec<T>(data: T, line: u64) -> Rec<T> {
+pub(super) fn rec<T>(data: T, line: u64) -> Rec<T> {
     Rec { data, line, raws: Vec::new(), extras: Vec::new() }
 }
 
