@@ -317,7 +317,7 @@ fn list_name(authority: &str, program: &str) -> String {
         "entity_list".into()
     } else if a.contains("ofsi") || a.contains("hm treasury") || a.contains("financial sanctions implementation") || a.contains("united kingdom") || a.contains("fcdo") || a.starts_with("uk ") {
         "uk_sanctions".into()
-    } else if a.contains("ofac") || a.contains("treasury") || a.contains("sdn") {
+    } else if a.contains("ofac") || a.contains("foreign assets control") || a.contains("treasury") || a.contains("sdn") {
         "sdn".into()
     } else if a.contains("european") || a.contains("eu ") || a.starts_with("eu") {
         "eu_sanctions".into()
