@@ -4,6 +4,7 @@
 //! Others get plain records from it (see `model`) and hand records to it.
 
 pub mod evidence;
+pub mod graph;
 pub mod info;
 pub mod schema;
 pub mod writer;
