@@ -22,6 +22,11 @@ pub const KINDS: &[&str] = &[
     "established_intermediary",
 ];
 
+/// The most lines the first `n` decoys can take.
+pub fn max_lines(n: usize) -> usize {
+    (0..n).map(|i| if KINDS[i % KINDS.len()] == "established_intermediary" { 6 } else { 2 }).sum()
+}
+
 fn old_day(rng: &mut Rng) -> Day {
     Day(rng.range(Day::from_ymd(1988, 1, 1).unwrap().0 as i64, Day::from_ymd(2012, 12, 31).unwrap().0 as i64) as i32)
 }
@@ -138,8 +143,8 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
                 ents.push(buyer);
             }
             push(planted(world, Day(t0.0 + gap(rng) + 60), t, ru, maker, product, qty / 3, up(price, rng), rng));
-            ents.sort_unstable();
-            ents.dedup();
+            let mut seen = std::collections::HashSet::new();
+            ents.retain(|e| seen.insert(*e));
             (ents, true)
         }
     };

@@ -117,8 +117,8 @@ impl Config {
             return Err(Error::usage("--dup-rate", "must be between 0 and 1"));
         }
         let (s, d) = self.counts();
-        // At most 4 hops per route and 8 lines per decoy: planted lines must leave room for background.
-        if (s * 4 + d * 8) as u64 > self.shipments * 4 / 5 {
+        // At most 4 hops per route: planted lines must leave room for background.
+        if (s * 4 + decoys::max_lines(d)) as u64 > self.shipments * 4 / 5 {
             return Err(Error::usage("--schemes", format!("{s} schemes and {d} decoys need more than --shipments {} allows; raise --shipments or lower --schemes/--decoys", self.shipments)));
         }
         Ok(())
@@ -134,7 +134,7 @@ impl Config {
         if schemes == 0 {
             return 0;
         }
-        let budget = (self.shipments * 4 / 5).saturating_sub(decoys as u64 * 8);
+        let budget = (self.shipments * 4 / 5).saturating_sub(decoys::max_lines(decoys) as u64);
         let fit = (budget / (schemes as u64 * 4)).max(1) as usize;
         ((self.shipments / (schemes as u64 * 400)) as usize).clamp(2, 8).min(fit)
     }

@@ -119,9 +119,10 @@ pub fn chpl_product(world: &World, rng: &mut Rng) -> usize {
     chpl[w.sample(rng)]
 }
 
-/// A US maker to brand the goods: an existing one, or a new one if the world has none.
+/// A US maker of CHPL goods to brand them: an existing one, or a new one if the world has none.
 pub fn us_maker(world: &mut World, rng: &mut Rng) -> usize {
-    let us: Vec<usize> = world.makers.iter().copied().filter(|&m| world.companies[m].country == "US" && !world.companies[m].brands.is_empty()).collect();
+    let tech = |w: &World, m: usize| w.companies[m].products.iter().any(|&p| w.catalogue[p].tier.is_some());
+    let us: Vec<usize> = world.makers.iter().copied().filter(|&m| world.companies[m].country == "US" && !world.companies[m].brands.is_empty() && tech(world, m)).collect();
     if us.is_empty() {
         let inc = Some(Day(rng.range(Day::from_ymd(1970, 1, 1).unwrap().0 as i64, Day::from_ymd(2005, 1, 1).unwrap().0 as i64) as i32));
         let m = world.add("US", Flavor::Electronics, Category::Maker, "manufacturer", inc, "company register", rng);
@@ -248,7 +249,12 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
     let hops = 2 + two as i32 + end_user as i32;
     let t0 = w.pick(w.post_invasion_from(hops * 60), hops * 60, rng);
     let c1 = hub(rng, false, "");
-    let reuse: Vec<usize> = plan.schemes.iter().map(|s| s.intermediaries[0]).filter(|&i| world.companies[i].country == c1).collect();
+    let reuse: Vec<usize> = plan
+        .schemes
+        .iter()
+        .map(|s| s.intermediaries[0])
+        .filter(|&i| world.companies[i].country == c1 && world.companies[i].incorporated.is_some_and(|d| d.0 + 10 < t0.0))
+        .collect();
     let i1 = if !reuse.is_empty() && rng.chance(150) {
         *rng.pick(&reuse)
     } else {
@@ -290,7 +296,7 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
     let mut day = t0;
     for r in 0..routes {
         if r > 0 {
-            day = Day(day.0 + rng.range(15, 75) as i32);
+            day = Day(day.0 + rng.range(30, 110) as i32);
         }
         let remaining = (w.end.0 - day.0) / hops;
         if remaining < 5 {
