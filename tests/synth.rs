@@ -76,7 +76,19 @@ fn same_seed_writes_the_same_bytes_and_another_seed_does_not() {
 fn bundle_follows_the_contract() {
     let (_t, dir) = generated(&["--seed", "3", "--shipments", "2500", "--start", "2021-06-01", "--end", "2024-06-30"]);
     let b = load(&dir);
-    let (start, end) = (Day::parse_iso("2021-06-01").unwrap(), Day::parse_iso("2024-06-30").unwrap());
+    check_contract(&b);
+    assert_eq!(b.shipments.len(), 2500);
+    let t = &b.truth;
+    assert_eq!(t["generator"], "divtrace synth");
+    assert_eq!(t["seed"], 3);
+    assert_eq!(t["shipments"], 2500);
+    assert_eq!(t["start"], "2021-06-01");
+}
+
+/// Checks a bundle against the case-bundle contract, with the date window from its truth file.
+fn check_contract(b: &Bundle) {
+    let start = Day::parse_iso(b.truth["start"].as_str().unwrap()).unwrap();
+    let end = Day::parse_iso(b.truth["end"].as_str().unwrap()).unwrap();
     let mut ids = HashSet::new();
     for e in &b.entities {
         assert!(ids.insert(e["id"].clone()), "duplicate entity id {}", e["id"]);
@@ -94,7 +106,7 @@ fn bundle_follows_the_contract() {
             assert!(!scheme.is_empty() && !value.is_empty());
         }
     }
-    assert_eq!(b.shipments.len(), 2500);
+    assert_eq!(b.shipments.len() as u64, b.truth["shipments"].as_u64().unwrap());
     let mut sids = HashSet::new();
     let mut last = Day(i32::MIN);
     for s in &b.shipments {
@@ -128,11 +140,11 @@ fn bundle_follows_the_contract() {
         assert!(ids.contains(&l["entity"]));
         assert!(Day::parse_iso(&l["listed_on"]).is_some());
     }
-    let t = &b.truth;
-    assert_eq!(t["generator"], "divtrace synth");
-    assert_eq!(t["seed"], 3);
-    assert_eq!(t["shipments"], 2500);
-    assert_eq!(t["start"], "2021-06-01");
+    for c in b.truth["clusters"].as_array().unwrap() {
+        for id in strs(c) {
+            assert!(ids.contains(&id), "cluster member {id} is not an entity");
+        }
+    }
 }
 
 /// Maps every id to its canonical id using the truth file's clusters.
@@ -151,12 +163,19 @@ fn canon(truth: &Value) -> HashMap<String, String> {
 fn planted_routes_are_time_consistent_diversion_paths() {
     let (_t, dir) = generated(&["--seed", "11", "--shipments", "20000", "--schemes", "12", "--dup-rate", "0.2"]);
     let b = load(&dir);
+    assert_eq!(b.truth["schemes"].as_array().unwrap().len(), 12);
+    let split = check_truth(&b);
+    assert!(split > 0, "with --dup-rate 0.2 some chain should be split across ids");
+}
+
+/// Checks every scheme route and decoy in the truth file against the shipments;
+/// returns how many schemes are split across duplicate ids.
+fn check_truth(b: &Bundle) -> usize {
     let country: HashMap<&str, &str> = b.entities.iter().map(|e| (e["id"].as_str(), e["country"].as_str())).collect();
     let ship: HashMap<&str, &HashMap<String, String>> = b.shipments.iter().map(|s| (s["id"].as_str(), s)).collect();
     let canon = canon(&b.truth);
     let c = |id: &str| canon.get(id).cloned().unwrap_or_else(|| id.to_string());
     let schemes = b.truth["schemes"].as_array().unwrap();
-    assert_eq!(schemes.len(), 12);
     let mut split = 0;
     for s in schemes {
         let hs6 = s["hs6"].as_str().unwrap();
@@ -192,7 +211,6 @@ fn planted_routes_are_time_consistent_diversion_paths() {
         assert_eq!(s["split_by_duplicates"].as_bool().unwrap(), uses_dup);
         split += uses_dup as usize;
     }
-    assert!(split > 0, "with --dup-rate 0.2 some chain should be split across ids");
 
     for d in b.truth["decoys"].as_array().unwrap() {
         let kind = d["kind"].as_str().unwrap();
@@ -213,6 +231,20 @@ fn planted_routes_are_time_consistent_diversion_paths() {
         }
         assert_eq!(d["valid_path"].as_bool().unwrap(), !matches!(kind, "non_russian_destination" | "hs_mismatch" | "time_inconsistent" | "long_dwell"));
     }
+    split
+}
+
+#[test]
+fn bundled_example_case_is_valid_and_its_story_holds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("graphs/turkish-chips");
+    let b = load(&dir);
+    check_contract(&b);
+    assert!(b.entities.len() < 100, "the example must stay small enough to draw");
+    assert_eq!(check_truth(&b), 2);
+    assert_eq!(b.truth["schemes"].as_array().unwrap().len(), 3);
+    // The same trader appears under three ids and no same_as relation says so.
+    assert!(b.relations.iter().all(|r| r["kind"] != "same_as"));
+    assert!(count_paths(&b) >= 2);
 }
 
 #[test]

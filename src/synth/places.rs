@@ -55,6 +55,12 @@ fn city_of(country: &str) -> &'static str {
         "VN" => "Ho Chi Minh City",
         "TH" => "Bangkok",
         "PH" => "Manila",
+        "AU" => "Perth",
+        "ZA" => "Johannesburg",
+        "NO" => "Oslo",
+        "PT" => "Porto",
+        "IE" => "Cork",
+        "BD" => "Dhaka",
         _ => "",
     }
 }
@@ -234,6 +240,7 @@ mod tests {
         assert!(address("TR", &mut rng).contains("Cad. No:"));
         assert!(address("RU", &mut rng).starts_with("г. "));
         assert!(address("BR", &mut rng).ends_with("São Paulo"));
-        assert!(address("ZA", &mut rng).ends_with("South Africa"));
+        assert!(address("ZA", &mut rng).ends_with("Johannesburg"));
+        assert!(address("NI", &mut rng).ends_with("Nicaragua"));
     }
 }
