@@ -13,6 +13,7 @@ mod info;
 mod ingest;
 mod investigate;
 mod routes;
+mod synth;
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -31,6 +32,8 @@ enum Command {
     Investigate(investigate::Args),
     /// Search a case for time-consistent transshipment routes
     Routes(routes::Args),
+    /// Write a fictional case bundle with planted diversion schemes and a truth file
+    Synth(synth::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -39,6 +42,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
+        Command::Synth(a) => synth::run(a, out),
     }
 }
 
