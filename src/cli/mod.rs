@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use divtrace::Result;
 
+mod export;
 mod info;
 mod ingest;
 mod investigate;
@@ -32,6 +33,8 @@ enum Command {
     Investigate(investigate::Args),
     /// Search a case for time-consistent transshipment routes
     Routes(routes::Args),
+    /// Write the routes of a query (or one company's trade) as a diagram, GraphML or FollowTheMoney
+    Export(export::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
     Synth(synth::Args),
 }
@@ -43,6 +46,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
         Command::Synth(a) => synth::run(a, out),
+        Command::Export(a) => export::run(a, out),
     }
 }
 
