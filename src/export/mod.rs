@@ -9,4 +9,5 @@ pub mod fold;
 pub mod ftm;
 pub mod graphml;
 pub mod render;
+pub mod report;
 pub mod view;
