@@ -45,7 +45,7 @@ pub fn record_country(from: &'static str, to: &'static str) -> &'static str {
 pub fn origin_of(world: &World, maker: usize, rng: &mut Rng) -> &'static str {
     let c = world.companies[maker].country;
     match c {
-        "US" | "JP" | "KR" if rng.chance(300) => *rng.pick(&["MY", "PH", "TH", "VN", "MX", "TW"]),
+        "US" | "JP" | "KR" if rng.chance(300) => rng.pick(&["MY", "PH", "TH", "VN", "MX", "TW"]),
         _ => c,
     }
 }
@@ -63,7 +63,7 @@ pub fn amounts(p: &Product, rng: &mut Rng) -> (u64, u64, u64) {
 
 /// A declaration-style description, sometimes with a part number.
 pub fn description(p: &Product, brand: &str, rng: &mut Rng) -> String {
-    let d = *rng.pick(p.descriptions);
+    let d = rng.pick(p.descriptions);
     if p.sector == Sector::Electronics && p.tier.is_some() && rng.chance(400) {
         let prefix: String = brand.chars().filter(|c| c.is_ascii_alphabetic()).take(2).collect::<String>().to_uppercase();
         format!("{d}, P/N {prefix}{}{:04}", rng.pick(&["F", "X", "C", "LM", "AD", "Q"]), rng.below(10_000))
@@ -157,7 +157,7 @@ impl<'w> Background<'w> {
     fn russian_buyer(&mut self, military_per_mille: u64) -> usize {
         let w = self.world;
         if !w.ru_military.is_empty() && self.rng.chance(military_per_mille) {
-            *self.rng.pick(&w.ru_military)
+            self.rng.pick(&w.ru_military)
         } else {
             w.ru_buyers[self.ru_buyers.sample(&mut self.rng)]
         }
@@ -173,49 +173,49 @@ impl<'w> Background<'w> {
         let (shipper, consignee, maker, product) = match lane {
             0 => {
                 let d = w.distributors[self.dist.sample(r)];
-                let (m, p) = *r.pick(&w.companies[d].supply);
+                let (m, p) = r.pick(&w.companies[d].supply);
                 (m, d, m, p)
             }
             1 => {
                 let d = w.distributors[self.dist.sample(r)];
-                let (m, p) = *r.pick(&w.companies[d].supply);
+                let (m, p) = r.pick(&w.companies[d].supply);
                 let s = self.sink(w.companies[d].country);
                 (d, s, m, p)
             }
             2 => {
                 let m = w.makers[self.makers.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 let s = self.sink(w.companies[m].country);
                 (m, s, m, p)
             }
             3 => {
                 let t = w.ru_traders[self.ru_traders.sample(r)];
-                let (m, p) = *r.pick(&w.companies[t].supply);
+                let (m, p) = r.pick(&w.companies[t].supply);
                 (m, t, m, p)
             }
             4 => {
                 let t = w.ru_traders[self.ru_traders.sample(r)];
-                let (m, p) = *r.pick(&w.companies[t].supply);
+                let (m, p) = r.pick(&w.companies[t].supply);
                 (t, self.russian_buyer(80), m, p)
             }
             5 => {
                 let m = w.non_us_makers[self.non_us.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(150), m, p)
             }
             6 if !post => {
                 let m = w.makers[self.makers.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(0), m, p)
             }
             6 if !w.humanitarian_makers.is_empty() => {
                 let m = w.humanitarian_makers[self.humanitarian.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(0), m, p)
             }
             _ => {
                 let c = w.commodity[self.commodity.sample(r)];
-                let p = *r.pick(&w.companies[c].products);
+                let p = r.pick(&w.companies[c].products);
                 let s = self.sink(w.companies[c].country);
                 (c, s, c, p)
             }

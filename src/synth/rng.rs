@@ -62,8 +62,8 @@ impl Rng {
         self.below(1000) < per_mille
     }
 
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 
     pub fn index(&mut self, len: usize) -> usize {

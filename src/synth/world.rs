@@ -217,13 +217,13 @@ impl World {
         }
         for _ in 0..n_rui {
             let country = if rng.chance(900) { "RU" } else { "BY" };
-            let flavor = *rng.pick(&[Flavor::Trade, Flavor::Electronics, Flavor::Industrial, Flavor::Logistics]);
+            let flavor = rng.pick(&[Flavor::Trade, Flavor::Electronics, Flavor::Industrial, Flavor::Logistics]);
             let inc = old(rng);
             let idx = w.add(country, flavor, Category::RuImporter, "trader", inc, "EGRUL extract", rng);
             w.ru_buyers.push(idx);
         }
         for _ in 0..n_rue {
-            let flavor = *rng.pick(&[Flavor::Electronics, Flavor::Industrial, Flavor::Auto]);
+            let flavor = rng.pick(&[Flavor::Electronics, Flavor::Industrial, Flavor::Auto]);
             let inc = old(rng);
             let idx = w.add("RU", flavor, Category::RuEndUser, "end_user", inc, "EGRUL extract", rng);
             w.ru_buyers.push(idx);
@@ -259,7 +259,7 @@ impl World {
     fn give_products(&mut self, idx: usize, sector: Sector, rng: &mut Rng) {
         let fits: Vec<usize> = (0..self.catalogue.len()).filter(|&p| self.catalogue[p].sector == sector).collect();
         let k = rng.range(2, 6) as usize;
-        let mut products: Vec<usize> = (0..k).map(|_| *rng.pick(&fits)).collect();
+        let mut products: Vec<usize> = (0..k).map(|_| rng.pick(&fits)).collect();
         products.sort_unstable();
         products.dedup();
         let c = &mut self.companies[idx];
@@ -291,7 +291,7 @@ impl World {
             let mut supply = Vec::new();
             for _ in 0..k {
                 let m = tech[tech_zipf.sample(rng)];
-                let p = *rng.pick(&self.companies[m].products);
+                let p = rng.pick(&self.companies[m].products);
                 supply.push((m, p));
             }
             supply.sort_unstable();
@@ -305,7 +305,7 @@ impl World {
             let mut supply = Vec::new();
             for _ in 0..k {
                 let m = self.non_us_makers[zipf.sample(rng)];
-                let p = *rng.pick(&self.companies[m].products);
+                let p = rng.pick(&self.companies[m].products);
                 supply.push((m, p));
             }
             supply.sort_unstable();
@@ -410,7 +410,7 @@ impl World {
                 identifiers,
                 address,
                 incorporated,
-                source: *rng.pick(&["customs declarations", "trade data vendor", "shipping manifest"]),
+                source: rng.pick(&["customs declarations", "trade data vendor", "shipping manifest"]),
             };
             self.companies[idx].dups.push(dup);
         }
