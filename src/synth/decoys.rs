@@ -79,6 +79,8 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
             (vec![maker, t, ru], false)
         }
         "time_inconsistent" => {
+            // The export precedes the import by up to 60 days; keep it inside the window.
+            let t0 = Day(t0.0.max(w.start.0 + 61));
             let t = new_intermediary(world, "KZ", new_inc(Day(t0.0 - 60), rng), rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
