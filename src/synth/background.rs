@@ -121,6 +121,8 @@ pub struct Background<'w> {
     humanitarian: Weighted,
     commodity: Weighted,
     dup_mention: u64,
+    lanes_before: Weighted,
+    lanes_after: Weighted,
 }
 
 impl<'w> Background<'w> {
@@ -138,6 +140,11 @@ impl<'w> Background<'w> {
             humanitarian: Weighted::zipf(world.humanitarian_makers.len()),
             commodity: Weighted::zipf(world.commodity.len()),
             dup_mention,
+            // Lane weights per mille, before and after the invasion: maker to distributor,
+            // distributor to sink, maker to sink, non-US maker to Russia-facing trader, that
+            // trader to Russia, non-US maker to Russia, Western maker to Russia, commodities.
+            lanes_before: Weighted::new([300, 320, 150, 50, 40, 40, 40, 60]),
+            lanes_after: Weighted::new([300, 320, 150, 80, 80, 40, 10, 20]),
         }
     }
 
@@ -167,8 +174,7 @@ impl<'w> Background<'w> {
     pub fn next(&mut self, date: Day) -> Shipment {
         let w = self.world;
         let post = date >= self.invasion;
-        let lanes: [u64; 8] = if post { [300, 320, 150, 80, 80, 40, 10, 20] } else { [300, 320, 150, 50, 40, 40, 40, 60] };
-        let lane = Weighted::new(lanes).sample(&mut self.rng);
+        let lane = if post { &self.lanes_after } else { &self.lanes_before }.sample(&mut self.rng);
         let r = &mut self.rng;
         let (shipper, consignee, maker, product) = match lane {
             0 => {
