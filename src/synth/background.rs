@@ -118,6 +118,7 @@ pub struct Background<'w> {
     ru_traders: Weighted,
     ru_buyers: Weighted,
     non_us: Weighted,
+    friendly: Weighted,
     humanitarian: Weighted,
     commodity: Weighted,
     dup_mention: u64,
@@ -137,6 +138,7 @@ impl<'w> Background<'w> {
             ru_traders: Weighted::zipf(world.ru_traders.len()),
             ru_buyers: Weighted::zipf(world.ru_buyers.len()),
             non_us: Weighted::zipf(world.non_us_makers.len()),
+            friendly: Weighted::zipf(world.friendly_makers.len()),
             humanitarian: Weighted::zipf(world.humanitarian_makers.len()),
             commodity: Weighted::zipf(world.commodity.len()),
             dup_mention,
@@ -205,7 +207,8 @@ impl<'w> Background<'w> {
                 (t, self.russian_buyer(80), m, p)
             }
             5 => {
-                let m = w.non_us_makers[self.non_us.sample(r)];
+                // After the invasion only makers in countries that kept trading sell to Russia directly.
+                let m = if post && !w.friendly_makers.is_empty() { w.friendly_makers[self.friendly.sample(r)] } else { w.non_us_makers[self.non_us.sample(r)] };
                 let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(150), m, p)
             }
@@ -236,7 +239,7 @@ mod tests {
     use crate::model::normalize_hs;
 
     #[test]
-    fn background_never_sends_us_goods_through_russia_facing_traders() {
+    fn background_keeps_controlled_western_goods_away_from_russia() {
         let world = World::build(300, Day::from_ymd(2021, 1, 1).unwrap(), &mut Rng::new(1, 0));
         let mut bg = Background::new(&world, Rng::new(1, 1), 0);
         let id_of = |id: &str| world.companies.iter().position(|c| c.id == id).unwrap();
@@ -252,6 +255,10 @@ mod tests {
                 // Only direct sales: before the invasion anything, after it goods outside the CHPL.
                 let p = crate::refdata::chpl_item(&normalize_hs(&s.hs_code).unwrap());
                 assert!(date < bg.invasion || p.is_none(), "{s:?}");
+            }
+            if from.category == super::super::world::Category::Maker && to.country == "RU" && date >= bg.invasion {
+                let chpl = crate::refdata::chpl_item(&normalize_hs(&s.hs_code).unwrap()).is_some();
+                assert!(world.friendly_makers.contains(&id_of(&s.shipper)) || !chpl, "{s:?}");
             }
             assert!(s.quantity > 0 && s.value_cents > 0 && s.grams > 0);
         }
