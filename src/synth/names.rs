@@ -60,6 +60,7 @@ static GENERIC_LLC: Form = form!("LLC", ["L.L.C.", "LLC."], false, "LLC");
 static GENERIC_SA: Form = form!("S.A.", ["SA", "S.A"], false, "SA");
 static GENERIC_DOO: Form = form!("d.o.o.", ["DOO", "D.O.O."], false, "doo");
 static GENERIC_AB: Form = form!("AB", ["Aktiebolag"], false, "AB");
+static CH_AG: Form = form!("AG", ["A.G.", "Aktiengesellschaft", "SA"], false, "AG");
 static GENERIC_OY: Form = form!("Oy", ["OY", "Osakeyhtiö"], false, "Oy");
 
 /// What a company does, which colours its name (`Elektronik`, `Dış Ticaret`, `Logistics`).
@@ -330,7 +331,8 @@ fn form_for(country: &str, flavor: Flavor, rng: &mut Rng) -> &'static Form {
         "RS" | "SI" | "HR" => &GENERIC_DOO,
         "SE" => &GENERIC_AB,
         "FI" => &GENERIC_OY,
-        "ES" | "MX" | "BR" | "CH" | "PT" => &GENERIC_SA,
+        "CH" => &CH_AG,
+        "ES" | "MX" | "BR" | "PT" => &GENERIC_SA,
         "IL" | "MY" | "TH" | "VN" | "PH" | "ZA" | "AU" | "NO" => &GENERIC_LTD,
         _ => &GENERIC_LLC,
     }
