@@ -64,6 +64,8 @@ pub struct Selection {
     pub diagram: Diagram,
     /// Routes drawn, as shipment row ids in hop order, best first.
     pub routes: Vec<Vec<i64>>,
+    /// The routes as `divtrace routes` reports them (route selections only).
+    pub report: Option<divtrace::routes::report::RoutesReport>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -131,7 +133,7 @@ fn caption_lines(case: &Case) -> Result<Vec<String>> {
     Ok(lines)
 }
 
-fn query_title(spec: &QuerySpec) -> String {
+pub fn query_title(spec: &QuerySpec) -> String {
     let sel = |flag: &str, v: &[divtrace::routes::Selector]| v.iter().map(|s| format!("{flag} {s}")).collect::<Vec<_>>();
     let mut parts: Vec<String> = Vec::new();
     parts.extend(sel("--from", &spec.from));
@@ -187,7 +189,8 @@ pub fn routes_selection(case: &Case, spec: &QuerySpec, max_nodes: usize) -> Resu
     }
     let caption = Caption { title: query_title(spec), subtitle: caption_lines(case)?, notes };
     let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &BTreeMap::new(), caption);
-    Ok(Selection { evidence, diagram, routes })
+    let report = divtrace::routes::report::routes_report(case, &g, spec, &q, &found)?;
+    Ok(Selection { evidence, diagram, routes, report: Some(report) })
 }
 
 /// The trade around one entity, `depth` shipment hops out in both directions.
@@ -221,7 +224,7 @@ fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Result<
         .map(|(i, _)| i)
         .collect();
     let diagram = fold::fold(diagram, max_nodes, &keep);
-    Ok(Selection { evidence, diagram, routes: Vec::new() })
+    Ok(Selection { evidence, diagram, routes: Vec::new(), report: None })
 }
 
 /// Shipments within `depth` hops of `centre` (either direction), and their parties.

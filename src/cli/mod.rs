@@ -13,6 +13,7 @@ mod export;
 mod info;
 mod ingest;
 mod investigate;
+mod report;
 mod routes;
 mod synth;
 
@@ -35,6 +36,8 @@ enum Command {
     Routes(routes::Args),
     /// Write the routes of a query (or one company's trade) as a diagram, GraphML or FollowTheMoney
     Export(export::Args),
+    /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
+    Report(report::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
     Synth(synth::Args),
 }
@@ -47,6 +50,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Routes(a) => routes::run(a, out),
         Command::Synth(a) => synth::run(a, out),
         Command::Export(a) => export::run(a, out),
+        Command::Report(a) => report::run(a, out),
     }
 }
 

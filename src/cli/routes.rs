@@ -184,7 +184,7 @@ fn write_route_block(out: &mut dyn Write, r: &RouteOut, title: &str) -> std::io:
     Ok(())
 }
 
-fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
     let s = &rep.stats;
     if let Some(m) = &rep.message {
         writeln!(out, "{m}")?;
