@@ -202,7 +202,11 @@ fn legend(d: &Diagram) -> Subgraph {
                 attr("label", html_id(html(p.label()))),
                 attr("shape", id(shape)),
                 attr("fillcolor", q(fill)),
-                attr("fontsize", id("8")),
+                attr("fontsize", id("7")),
+                // Small fixed-size samples keep the legend from dwarfing a small diagram.
+                attr("fixedsize", id("true")),
+                attr("width", id("1.3")),
+                attr("height", id("0.38")),
             ],
         }));
     }

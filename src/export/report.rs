@@ -52,7 +52,7 @@ th, td { border: 1px solid #ccc; padding: 3px 6px; text-align: left; vertical-al
 th { background: #f2f2f2; } td.num { text-align: right; }
 .meta td:first-child { font-weight: bold; background: #fafafa; }
 .diagram { border: 1px solid #ddd; overflow: auto; max-height: 900px; padding: 4px; }
-.diagram svg { max-width: 100%; height: auto; }
+.diagram svg { height: auto; }
 .listed { color: #b00000; font-weight: bold; }
 .pos { color: #1a6b1a; } .neg { color: #a33; }
 .note { color: #555; font-size: 12px; }
