@@ -44,6 +44,9 @@ pub struct Args {
     pub max_nodes: usize,
 }
 
+/// Above this many nodes, renders use sfdp instead of dot.
+const SFDP_ABOVE: usize = 150;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Dot,
@@ -106,8 +109,11 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
             Render::Png => RenderFormat::Png,
             Render::Pdf => RenderFormat::Pdf,
         };
-        let path = render(&a.out, format, "dot")?;
-        io(writeln!(out, "Rendered {}", path.display()))?;
+        // dot's layout time explodes past a few hundred labelled nodes (docs/export.md); sfdp copes.
+        let layout = if sel.diagram.nodes.len() > SFDP_ABOVE { "sfdp" } else { "dot" };
+        let path = render(&a.out, format, layout)?;
+        let how = if layout == "sfdp" { format!(" with sfdp: {} nodes are too many for dot's layered layout", sel.diagram.nodes.len()) } else { String::new() };
+        io(writeln!(out, "Rendered {}{how}", path.display()))?;
     }
     Ok(())
 }
