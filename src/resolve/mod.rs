@@ -10,3 +10,4 @@ pub mod legal_forms;
 pub mod matching;
 pub mod normalise;
 pub mod translit;
+pub mod lists;
