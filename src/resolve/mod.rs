@@ -6,8 +6,10 @@
 //!
 //! docs/resolution.md describes the scheme, the thresholds and measured figures.
 
+pub mod identifiers;
 pub mod legal_forms;
 pub mod matching;
 pub mod normalise;
 pub mod translit;
 pub mod lists;
+pub mod screen;

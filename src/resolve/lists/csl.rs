@@ -99,6 +99,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
             identifiers,
             programs: split(get(idx("programs"))),
             listed_on,
+            listed: true,
             file: 0,
             line,
         });

@@ -38,7 +38,7 @@ fn strings<'a>(props: &'a Value, key: &str) -> impl Iterator<Item = &'a str> {
 }
 
 /// Parses a FollowTheMoney JSON-lines file. Entries not sanctioned
-/// themselves have `programs` empty and are listed only through ownership.
+/// themselves have `listed == false` and matter only through ownership.
 ///
 /// # Errors
 /// A line that is not a JSON object, lacks `id` or `schema`, or a party with no name.
@@ -117,6 +117,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
             identifiers,
             programs: Vec::new(),
             listed_on: None,
+            listed: false,
             file: 0,
             line,
         });
@@ -134,17 +135,10 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
     }
     for e in &mut list.entries {
         sort_dedup(&mut e.programs);
-        if listed.get(&e.entry_id) == Some(&true) && e.programs.is_empty() {
-            e.programs.push("sanctioned".into());
-        }
+        e.listed = listed.get(&e.entry_id) == Some(&true);
     }
     list.files.push(ListFile { path: path.to_path_buf(), role: "ftm", rows });
     Ok(list)
-}
-
-/// True when the entry is sanctioned itself (FtM entries may be in the file only as owners or assets).
-pub fn is_listed(e: &ListEntry) -> bool {
-    !e.programs.is_empty()
 }
 
 #[cfg(test)]
@@ -168,7 +162,7 @@ mod tests {
         assert_eq!(c1.identifiers, [("inn".to_string(), "7701234567".to_string())]);
         assert_eq!(c1.programs, ["US-RUSSIA"]);
         assert_eq!(c1.listed_on.as_deref(), Some("2023-02-24"));
-        assert!(is_listed(c1) && !is_listed(&l.entries[1]));
+        assert!(c1.listed && !l.entries[1].listed);
         assert_eq!(l.relations, [ListRelation { kind: "ownership", from: "c1".into(), to: "c2".into(), share: Some(51.0), file: 0, line: 4 }]);
     }
 

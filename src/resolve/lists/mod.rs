@@ -35,6 +35,8 @@ pub struct ListEntry {
     pub programs: Vec<String>,
     /// Listing date `YYYY-MM-DD`, when the list gives one.
     pub listed_on: Option<String>,
+    /// False for parties a list file carries only as owners or assets of listed ones (FtM).
+    pub listed: bool,
     /// Index into [`ScreeningList::files`] and 1-based line of the entry there.
     pub file: usize,
     pub line: u64,

@@ -104,6 +104,7 @@ pub fn parse(sdn: (&Path, &str), add: Option<(&Path, &str)>, alt: Option<(&Path,
             identifiers,
             programs,
             listed_on: None,
+            listed: true,
             file: 0,
             line,
         });
