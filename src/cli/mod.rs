@@ -12,6 +12,7 @@ use divtrace::Result;
 mod info;
 mod ingest;
 mod investigate;
+mod screen;
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -28,6 +29,8 @@ enum Command {
     Info(info::Args),
     /// The main job: ingest a bundle, search routes, write the diagram and report
     Investigate(investigate::Args),
+    /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
+    Screen(screen::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -35,6 +38,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
+        Command::Screen(a) => screen::run(a, out),
     }
 }
 

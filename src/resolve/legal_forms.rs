@@ -105,7 +105,7 @@ fn table() -> &'static Table {
 pub fn strip(tokens: &mut Vec<String>) -> Option<LegalForm> {
     let t = table();
     let mut found: Option<LegalForm> = None;
-    let mut note = |f: LegalForm, found: &mut Option<LegalForm>| {
+    let note = |f: LegalForm, found: &mut Option<LegalForm>| {
         if found.is_none() && !f.is_descriptor() {
             *found = Some(f);
         }
