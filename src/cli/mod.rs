@@ -12,6 +12,7 @@ use divtrace::Result;
 mod info;
 mod ingest;
 mod investigate;
+mod resolve;
 mod screen;
 
 #[derive(Parser)]
@@ -29,6 +30,8 @@ enum Command {
     Info(info::Args),
     /// The main job: ingest a bundle, search routes, write the diagram and report
     Investigate(investigate::Args),
+    /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
+    Resolve(resolve::Args),
     /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
     Screen(screen::Args),
 }
@@ -38,6 +41,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
+        Command::Resolve(a) => resolve::run(a, out),
         Command::Screen(a) => screen::run(a, out),
     }
 }

@@ -54,7 +54,8 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() <= 3 {
+    // Numbers are identity ("Zavod 5" is not "Zavod 6"); short tokens too.
+    if short.len() <= 3 || has_digit(a) || has_digit(b) {
         return 0.0;
     }
     if long.starts_with(short) {
@@ -90,8 +91,16 @@ fn soft_tokens(a: &[String], b: &[String]) -> f64 {
     (directed(a, b) + directed(b, a)) / 2.0
 }
 
+fn has_digit(t: &str) -> bool {
+    t.bytes().any(|c| c.is_ascii_digit())
+}
+
 fn compact(a: &NormalisedName, b: &NormalisedName) -> f64 {
     let (ca, cb) = (a.compact(), b.compact());
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if digits(&ca) != digits(&cb) {
+        return 0.0;
+    }
     // Spacing variants only: short compact keys are too easy to confuse.
     if ca.len().min(cb.len()) < 6 {
         return 0.0;
@@ -130,6 +139,8 @@ mod tests {
             ("Texas Instruments", "Texas Roadhouse"),
             ("Sun Electronics", "Moon Electronics"),
             ("Almaz", "Almaz Antey Air Defence Concern"),
+            ("Zavod No. 5", "Zavod No. 6"),
+            ("Elektronik Trade 00007", "Elektronik Trade 00008"),
         ];
         for (a, b) in pairs {
             let s = name_similarity(a, b);
