@@ -1,10 +1,124 @@
-use std::io::Write;
+//! `divtrace ingest BUNDLE_DIR --case FILE`
 
-use divtrace::Result;
+use std::io::Write;
+use std::path::PathBuf;
+
+use divtrace::ingest::{self, Mapping, Summary};
+use divtrace::store::Case;
+use divtrace::{Error, Result};
+
+use super::{io, CaseArg, Format};
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The case bundle: a folder with entities.csv, shipments.csv and optionally relations.csv, lists.csv
+    #[arg(value_name = "BUNDLE_DIR")]
+    pub bundle: PathBuf,
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// Map other column layouts (vendor exports, customs dumps) onto the contract
+    #[arg(long = "map", value_name = "MAPPING.toml")]
+    pub map: Option<PathBuf>,
+    /// Import the valid rows and write refused ones, with their reasons, to a rejects CSV
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Where refused rows go with --skip-invalid [default: beside the case file, CASE.rejects.csv]
+    #[arg(long, value_name = "FILE")]
+    pub rejects: Option<PathBuf>,
+    /// Id namespace for this bundle's ids [default: the bundle folder's name]
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// No progress bars
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
 
-pub fn run(_args: Args, _out: &mut dyn Write) -> Result<()> {
-    Err(divtrace::Error::Other("ingest: being written".into()))
+pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    let mapping = match &args.map {
+        Some(p) => Some((p.clone(), Mapping::load(p)?)),
+        None => None,
+    };
+    let opts = ingest::Options {
+        scope: args.scope.clone(),
+        skip_invalid: args.skip_invalid,
+        rejects: args.rejects.clone(),
+        mapping,
+        progress: !args.quiet,
+    };
+    let summary = ingest_into(&args.case.case, &args.bundle, &opts)?;
+    print_summary(&summary, &args.case.case, args.format, out)
+}
+
+/// Ingests into a case file; a case file that this call created is removed
+/// again when the import fails, so a failed import leaves nothing behind.
+pub fn ingest_into(case_path: &std::path::Path, bundle: &std::path::Path, opts: &ingest::Options) -> Result<Summary> {
+    let existed = case_path.exists();
+    let result = Case::open_or_create(case_path).and_then(|mut case| ingest::ingest_bundle(&mut case, bundle, opts));
+    if result.is_err() && !existed {
+        let _ = std::fs::remove_file(case_path);
+    }
+    result
+}
+
+pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Json => {
+            let v = serde_json::to_string_pretty(s).map_err(|e| Error::Other(e.to_string()))?;
+            io(writeln!(out, "{v}"))
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(Vec::new());
+            let _ = w.write_record(["batch", "scope", "file", "role", "rows", "stored", "refused", "sha256"]);
+            for f in &s.files {
+                let _ = w.write_record([
+                    s.batch.to_string(),
+                    s.scope.clone(),
+                    f.path.clone(),
+                    f.role.to_string(),
+                    f.rows.to_string(),
+                    f.stored.to_string(),
+                    f.refused.to_string(),
+                    f.sha256.clone(),
+                ]);
+            }
+            io(out.write_all(&w.into_inner().unwrap_or_default()))
+        }
+        Format::Table => {
+            if s.already_imported {
+                return io(writeln!(
+                    out,
+                    "{} was already imported into {} as batch {} (scope {:?}) at {}; nothing changed.",
+                    s.bundle,
+                    case.display(),
+                    s.batch,
+                    s.scope,
+                    s.imported_at
+                ));
+            }
+            let mut t = String::new();
+            t += &format!("Imported {} into {} as batch {} (ids scoped as {:?}).\n\n", s.bundle, case.display(), s.batch, s.scope);
+            t += &format!("  {:<18} {:>10} {:>10} {:>9}  {}\n", "file", "rows", "stored", "refused", "sha256");
+            let total: u64 = s.files.iter().map(|f| f.stored).sum();
+            for f in &s.files {
+                t += &format!("  {:<18} {:>10} {:>10} {:>9}  {}\n", f.path, f.rows, f.stored, f.refused, &f.sha256[..16]);
+            }
+            for f in s.files.iter().filter(|f| !f.extra_columns.is_empty()) {
+                t += &format!("\n  {}: columns outside the contract kept as attributes: {}", f.path, f.extra_columns.join(", "));
+            }
+            let refused: u64 = s.files.iter().map(|f| f.refused).sum();
+            if let Some(r) = &s.rejects {
+                t += &format!("\n  {refused} refused rows written with their reasons to {r}");
+            }
+            t += &format!(
+                "\n\n  {} records in {:.2} s ({:.0} rows/s). Next: divtrace info --case {}\n",
+                total,
+                s.seconds,
+                total as f64 / s.seconds.max(1e-9),
+                case.display()
+            );
+            io(out.write_all(t.as_bytes()))
+        }
+    }
 }

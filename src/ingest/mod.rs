@@ -1,1 +1,508 @@
-//! (being written)
+//! Ingest: a case bundle (a folder of CSV files, see the case-bundle
+//! contract) becomes records in the case file, in one transaction.
+//!
+//! Rows are streamed: memory holds the batch's entity ids and a 128-bit
+//! hash per shipment id, never the rows themselves. Every record keeps the
+//! file and line it came from; every file its SHA-256.
+
+pub mod mapping;
+mod plan;
+mod source;
+mod tables;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, InputError, Result};
+use crate::store::writer::{find_batch_by_content, scope_taken, BatchWriter};
+use crate::store::Case;
+pub use mapping::Mapping;
+use plan::{Plan, TableSpec, ENTITIES, LISTS, RELATIONS, SHIPMENTS};
+pub use source::sha256_file;
+use source::{CsvFile, Row};
+use tables::{Record, Registry, SeenIds};
+
+/// How to ingest.
+#[derive(Default)]
+pub struct Options {
+    /// Id namespace for this bundle; default: the bundle folder's name (made unique).
+    pub scope: Option<String>,
+    /// Import valid rows and write refused ones to `rejects` instead of failing.
+    pub skip_invalid: bool,
+    /// Where refused rows go with `skip_invalid` (default: beside the case file).
+    pub rejects: Option<PathBuf>,
+    pub mapping: Option<(PathBuf, Mapping)>,
+    /// Draw progress bars on stderr (only when it is a terminal).
+    pub progress: bool,
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileSummary {
+    pub role: &'static str,
+    pub path: String,
+    pub sha256: String,
+    pub rows: u64,
+    pub stored: u64,
+    pub refused: u64,
+    /// Columns outside the contract, kept as extra attributes.
+    pub extra_columns: Vec<String>,
+}
+
+/// The outcome of one ingest.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    pub bundle: String,
+    pub batch: i64,
+    pub scope: String,
+    /// True when the same content was imported before: nothing changed.
+    pub already_imported: bool,
+    pub imported_at: String,
+    pub files: Vec<FileSummary>,
+    /// Where refused rows were written, when any were.
+    pub rejects: Option<String>,
+    pub seconds: f64,
+}
+
+/// Imports the bundle in `dir` into `case`.
+///
+/// # Errors
+/// Without `skip_invalid`, any invalid row fails the whole import and the case
+/// file is left exactly as it was; the error lists up to 50 problems, each with
+/// file, line and column.
+pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summary> {
+    let started = Instant::now();
+    if !dir.is_dir() {
+        return Err(Error::Input(InputError::new(dir, 0, None, "not a folder: expected a case bundle folder holding entities.csv and shipments.csv")));
+    }
+    let mapping = opts.mapping.as_ref().map(|(_, m)| m);
+    let map_path = opts.mapping.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_default();
+    let file_of = |spec: &TableSpec| -> PathBuf {
+        dir.join(mapping.and_then(|m| m.table(spec.name)).and_then(|t| t.file.as_deref()).unwrap_or(spec.file))
+    };
+    let inline_parties = mapping
+        .and_then(|m| m.table("shipments"))
+        .is_some_and(|t| t.columns.contains_key("shipper_name") || t.columns.contains_key("consignee_name"));
+    let mut inputs = Vec::new();
+    for (spec, required) in [(&ENTITIES, !inline_parties), (&SHIPMENTS, true), (&RELATIONS, false), (&LISTS, false)] {
+        let p = file_of(spec);
+        if p.is_file() {
+            inputs.push((spec, p));
+        } else if required {
+            return Err(Error::Input(InputError::new(&p, 0, None, format!("missing: a case bundle needs {} (see the case-bundle contract)", spec.file))));
+        }
+    }
+    let bundle = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
+    let imported_at = now_rfc3339();
+
+    let tx = case.transaction()?;
+    // Re-ingesting the same bundle is a no-op; hash up front only when this path was imported before.
+    let seen_path: bool = crate::store::writer::bundle_path_known(&tx, &bundle)?;
+    if seen_path {
+        let mut hashes = Vec::new();
+        for (spec, p) in &inputs {
+            hashes.push((spec.name, sha256_file(p).map_err(|e| Error::io(p, e))?));
+        }
+        let content = content_hash(&hashes, mapping);
+        if let Some(b) = find_batch_by_content(&tx, &content)? {
+            return Ok(Summary {
+                bundle,
+                batch: b.id,
+                scope: b.scope,
+                already_imported: true,
+                imported_at: b.imported_at,
+                files: Vec::new(),
+                rejects: None,
+                seconds: started.elapsed().as_secs_f64(),
+            });
+        }
+    }
+    let scope = match &opts.scope {
+        Some(s) if scope_taken(&tx, s)? => {
+            return Err(Error::usage("--scope", format!("scope {s:?} is already used by another batch in this case; choose another")));
+        }
+        Some(s) => s.clone(),
+        None => {
+            let base = dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "bundle".into());
+            let mut s = base.clone();
+            let mut n = 2;
+            while scope_taken(&tx, &s)? {
+                s = format!("{base}-{n}");
+                n += 1;
+            }
+            s
+        }
+    };
+    let mut w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
+    let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
+    let mut seen = SeenIds::default();
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut rejects = Rejects::new(opts, case_path_hint(&tx));
+    let mut files = Vec::new();
+    let mut hashes = Vec::new();
+
+    for (spec, path) in &inputs {
+        let delim = mapping
+            .and_then(|m| m.table(spec.name))
+            .and_then(|t| t.delimiter.as_deref())
+            .map(|d| d.as_bytes()[0])
+            .unwrap_or(b',');
+        let file = CsvFile::open(path, delim)?;
+        let plan = Plan::build(spec, &file, mapping.and_then(|m| m.table(spec.name)), &map_path)?;
+        let file_id = w.add_file(spec.name, &path.display().to_string())?;
+        let display = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let bar = progress_bar(opts.progress, &display, file.size);
+        let mut refused = 0u64;
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(8);
+        let ctx = FileCtx { spec, plan: &plan, name: &display, skip_invalid: opts.skip_invalid, bar: bar.as_ref() };
+        // Validation runs on its own thread and the store writes on this one, so
+        // parsing and inserting overlap on two cores.
+        let read = std::thread::scope(|scope| -> Result<Result<(u64, String), InputError>> {
+            let validator = scope.spawn(|| validate_file(file, &ctx, &mut reg, &mut seen, sender));
+            'recv: for batch in receiver.iter() {
+                for item in batch {
+                    match item {
+                        Item::Record(r) => {
+                            store_record(&mut w, r, &plan, file_id)?;
+                        }
+                        Item::Refused(e, text) => {
+                            refused += 1;
+                            if opts.skip_invalid {
+                                rejects.write(&e, &text)?;
+                            } else {
+                                errors.push(e);
+                                if errors.len() >= MAX_ERRORS {
+                                    break 'recv;
+                                }
+                            }
+                        }
+                        Item::Fatal(e) => {
+                            errors.push(e);
+                            break 'recv;
+                        }
+                    }
+                }
+            }
+            drop(receiver);
+            Ok(validator.join().expect("the validator thread does not panic"))
+        })?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        if !errors.is_empty() {
+            break;
+        }
+        let (rows, sha) = read?;
+        let extra_columns = plan.extras.iter().map(|(_, h)| h.clone()).collect();
+        w.file_done(file_id, &sha, rows, refused)?;
+        hashes.push((spec.name, sha.clone()));
+        files.push(FileSummary { role: spec.name, path: display, sha256: sha, rows, stored: rows - refused, refused, extra_columns });
+    }
+    if !errors.is_empty() {
+        return Err(if errors.len() == 1 { Error::Input(errors.remove(0)) } else { Error::Inputs(errors) });
+    }
+    let content = content_hash(&hashes, mapping);
+    if let Some(b) = find_batch_by_content(&tx, &content)? {
+        // Same content under another path: nothing to add.
+        drop(w);
+        drop(tx);
+        return Ok(Summary {
+            bundle,
+            batch: b.id,
+            scope: b.scope,
+            already_imported: true,
+            imported_at: b.imported_at,
+            files: Vec::new(),
+            rejects: None,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let batch = w.finish(&content)?;
+    let rejects_path = rejects.finish()?;
+    tx.commit()?;
+    Ok(Summary {
+        bundle,
+        batch,
+        scope,
+        already_imported: false,
+        imported_at,
+        files,
+        rejects: rejects_path,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+const MAX_ERRORS: usize = 50;
+/// Records per message from the validator to the writer.
+const BATCH: usize = 512;
+
+/// What the validator hands to the writer.
+enum Item {
+    Record(Record),
+    /// A refused row: the error and the row as CSV text (for the rejects file).
+    Refused(InputError, String),
+    /// The file cannot be read on (broken quoting, bad bytes): stop.
+    Fatal(InputError),
+}
+
+struct FileCtx<'a> {
+    spec: &'a TableSpec,
+    plan: &'a Plan,
+    name: &'a str,
+    skip_invalid: bool,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+/// Reads and checks every row of one file, sending records to the writer.
+/// Returns the row count and the file's SHA-256, or the read error that stopped it.
+fn validate_file(
+    mut file: CsvFile,
+    ctx: &FileCtx<'_>,
+    reg: &mut Registry,
+    seen: &mut SeenIds,
+    out: mpsc::SyncSender<Vec<Item>>,
+) -> Result<(u64, String), InputError> {
+    let mut row = Row::new();
+    let mut rows = 0u64;
+    let mut batch = Vec::with_capacity(BATCH);
+    let send = |batch: &mut Vec<Item>| out.send(std::mem::replace(batch, Vec::with_capacity(BATCH))).is_ok();
+    loop {
+        match file.next_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                rows += 1;
+                if ctx.skip_invalid {
+                    // The csv reader resumes at the next record.
+                    batch.push(Item::Refused(e, String::new()));
+                    continue;
+                }
+                batch.push(Item::Fatal(e.clone()));
+                send(&mut batch);
+                return Err(e);
+            }
+        }
+        rows += 1;
+        let (plan, line) = (ctx.plan, row.line);
+        let result = match ctx.spec.name {
+            "entities" => tables::entity(plan, reg, &row.record, line).map(|r| vec![Record::Entity(r)]),
+            "shipments" => tables::shipment(plan, reg, seen, &row.record, ctx.name, line).map(|(s, parties)| {
+                parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()
+            }),
+            "relations" => tables::relation(plan, reg, &row.record, line).map(|r| vec![Record::Relation(r)]),
+            _ => tables::listing(plan, reg, &row.record, line).map(|r| vec![Record::Listing(r)]),
+        };
+        match result {
+            Ok(records) => batch.extend(records.into_iter().map(Item::Record)),
+            Err(e) => {
+                if ctx.spec.name == "entities" {
+                    if let Some(id) = plan.get(0, &row.record).ok().flatten() {
+                        reg.refuse(&id.value, ctx.name, line);
+                    }
+                }
+                let err = InputError { file: file.path.clone(), line, column: e.column, message: e.message };
+                batch.push(Item::Refused(err, record_text(&row.record)));
+            }
+        }
+        if batch.len() >= BATCH {
+            if !send(&mut batch) {
+                return Err(InputError::new(&file.path, line, None, "stopped"));
+            }
+            if let Some(b) = ctx.bar {
+                b.set_position(file.bytes_read.load(Ordering::Relaxed));
+            }
+        }
+    }
+    send(&mut batch);
+    let sha = file.finish()?;
+    Ok((rows, sha))
+}
+
+/// A row as one line of CSV, for the rejects file.
+fn record_text(r: &csv::StringRecord) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b' ')).from_writer(Vec::new());
+    let _ = w.write_record(r);
+    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).trim_end().to_string()
+}
+
+fn day(d: Option<crate::model::Day>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// Hands one validated record to the store, with its raw values and extra attributes.
+fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -> Result<()> {
+    use crate::store::writer::{NewEntity, NewListing, NewRelation, NewShipment, Table};
+    let (table, id, raws, extras) = match r {
+        Record::Entity(r) => {
+            let e = &r.data;
+            let id = w.entity(&NewEntity {
+                id: e.row,
+                input_id: &e.input_id,
+                name: &e.name,
+                kind: e.kind.as_str(),
+                country: e.country.as_ref().map(|c| c.as_str()),
+                address: e.address.as_deref(),
+                incorporated: day(e.incorporated).as_deref(),
+                roles: &e.roles.to_list(),
+                source: e.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            for a in &e.aliases {
+                w.alias(id, a)?;
+            }
+            for (s, v) in &e.identifiers {
+                w.identifier(id, s, v)?;
+            }
+            (Table::Entity, id, r.raws, r.extras)
+        }
+        Record::Shipment(r) => {
+            let s = &r.data;
+            let id = w.shipment(&NewShipment {
+                input_id: &s.input_id,
+                date: &s.date.to_string(),
+                shipper: s.shipper,
+                consignee: s.consignee,
+                hs: &s.hs,
+                description: s.description.as_deref(),
+                manufacturer: s.manufacturer.as_deref(),
+                origin_country: s.origin_country.as_ref().map(|c| c.as_str()),
+                from_country: s.from_country.as_ref().map(|c| c.as_str()),
+                to_country: s.to_country.as_ref().map(|c| c.as_str()),
+                quantity: s.quantity,
+                unit: s.unit.as_deref(),
+                value_usd: s.value_usd,
+                weight_kg: s.weight_kg,
+                source: s.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::Shipment, id, r.raws, r.extras)
+        }
+        Record::Relation(r) => {
+            let x = &r.data;
+            let id = w.relation(&NewRelation {
+                from: x.from,
+                to: x.to,
+                kind: x.kind.as_str(),
+                share: x.share,
+                start: day(x.start).as_deref(),
+                end: day(x.end).as_deref(),
+                source: x.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::Relation, id, r.raws, r.extras)
+        }
+        Record::Listing(r) => {
+            let x = &r.data;
+            let id = w.listing(&NewListing {
+                entity: x.entity,
+                list: &x.list,
+                program: x.program.as_deref(),
+                listed_on: day(x.listed_on).as_deref(),
+                source: x.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::List, id, r.raws, r.extras)
+        }
+    };
+    for (field, raw) in raws {
+        w.raw_value(table, id, field, &raw)?;
+    }
+    for (i, value) in extras {
+        w.extra(table, id, &plan.extras[i].1, &value)?;
+    }
+    Ok(())
+}
+
+fn case_path_hint(tx: &rusqlite::Transaction<'_>) -> Option<PathBuf> {
+    tx.path().filter(|p| !p.is_empty()).map(PathBuf::from)
+}
+
+/// The identity of a bundle's content: its files' hashes by role, and the mapping used.
+fn content_hash(hashes: &[(&str, String)], mapping: Option<&Mapping>) -> String {
+    let mut v: Vec<_> = hashes.to_vec();
+    v.sort();
+    let mut h = Sha256::new();
+    for (role, sha) in v {
+        h.update(format!("{role}\t{sha}\n"));
+    }
+    if let Some(m) = mapping {
+        h.update(b"mapping\t");
+        h.update(m.text.as_bytes());
+    }
+    source::hex(&h.finalize())
+}
+
+fn progress_bar(enabled: bool, name: &str, size: u64) -> Option<indicatif::ProgressBar> {
+    if !enabled || size < 4 << 20 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let b = indicatif::ProgressBar::new(size);
+    b.set_style(
+        indicatif::ProgressStyle::with_template("{prefix:>14} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    b.set_prefix(name.to_string());
+    b.enable_steady_tick(Duration::from_millis(200));
+    Some(b)
+}
+
+/// Refused rows with their reasons, written as CSV for `--skip-invalid`.
+struct Rejects {
+    path: Option<PathBuf>,
+    writer: Option<csv::Writer<std::fs::File>>,
+    enabled: bool,
+}
+
+impl Rejects {
+    fn new(opts: &Options, case_path: Option<PathBuf>) -> Rejects {
+        let path = opts.rejects.clone().or_else(|| case_path.map(|p| p.with_extension("rejects.csv")));
+        Rejects { path, writer: None, enabled: opts.skip_invalid }
+    }
+
+    fn write(&mut self, e: &InputError, rec: &str) -> Result<()> {
+        if !self.enabled {
+            return Ok(());
+        }
+        let path = self.path.clone().unwrap_or_else(|| PathBuf::from("rejects.csv"));
+        if self.writer.is_none() {
+            let f = std::fs::File::create(&path).map_err(|err| Error::io(&path, err))?;
+            let mut w = csv::Writer::from_writer(f);
+            w.write_record(["file", "line", "column", "reason", "record"]).map_err(|err| Error::Other(format!("{}: {err}", path.display())))?;
+            self.writer = Some(w);
+        }
+        let file = e.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        self.writer
+            .as_mut()
+            .expect("opened above")
+            .write_record([file, e.line.to_string(), e.column.clone().unwrap_or_default(), e.message.clone(), rec.to_string()])
+            .map_err(|err| Error::Other(format!("{}: {err}", path.display())))
+    }
+
+    fn finish(self) -> Result<Option<String>> {
+        match (self.writer, self.path) {
+            (Some(mut w), Some(p)) => {
+                w.flush().map_err(|e| Error::io(&p, e))?;
+                Ok(Some(p.display().to_string()))
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (for batch records only, never in diagrams).
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let day = crate::model::Day((secs / 86_400) as i32);
+    let rem = secs % 86_400;
+    format!("{day}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}

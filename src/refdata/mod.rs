@@ -10,6 +10,8 @@ use std::sync::OnceLock;
 
 const COUNTRIES_CSV: &str = include_str!("countries.csv");
 const CHPL_CSV: &str = include_str!("chpl.csv");
+/// Russian and Turkish country names as they appear in customs data (our own list).
+const COUNTRY_NAMES_EXTRA_CSV: &str = include_str!("country-names-extra.csv");
 const TRANSSHIPMENT_CSV: &str = include_str!("transshipment-countries.csv");
 /// Legal-form table (OpenSanctions rigour `org_types.yml`, flattened).
 pub const ORG_TYPES_CSV: &str = include_str!("org-types.csv");
@@ -47,6 +49,11 @@ fn countries() -> &'static Countries {
             }
             names.insert(iso2, leak(&r[3]));
         }
+        for r in rows(COUNTRY_NAMES_EXTRA_CSV) {
+            if let Some((iso2, _)) = names.get_key_value(&r[0]) {
+                by_name.entry(r[1].to_lowercase()).or_insert(*iso2);
+            }
+        }
         Countries { names, by_name }
     })
 }
@@ -54,6 +61,11 @@ fn countries() -> &'static Countries {
 /// English (CLDR) name of an upper-case alpha-2 code, or `None` when the code is not ISO 3166-1.
 pub fn country_name(iso2: &str) -> Option<&'static str> {
     countries().names.get(iso2).copied()
+}
+
+/// The static alpha-2 code for a code in any case (`tr` -> `TR`), if it is ISO 3166-1.
+pub fn country_code(code: &str) -> Option<&'static str> {
+    countries().names.get_key_value(code.trim().to_ascii_uppercase().as_str()).map(|(k, _)| *k)
 }
 
 /// Alpha-2 code for an English, official, Russian or Chinese country name or
@@ -120,6 +132,9 @@ mod tests {
         assert_eq!(country_name("TR"), Some("Türkiye"));
         assert_eq!(country_by_name("Turkey"), Some("TR"));
         assert_eq!(country_by_name("Российская Федерация"), Some("RU"));
+        assert_eq!(country_by_name("ОАЭ"), Some("AE"));
+        assert_eq!(country_by_name("ТУРЦИЯ"), Some("TR"));
+        assert_eq!(country_by_name("Rusya Federasyonu"), Some("RU"));
         assert_eq!(chpl_item("85423100").unwrap().tier, "1");
         assert!(chpl_item("8542").is_none());
         assert_eq!(chpl_items().len(), 50);

@@ -1,0 +1,269 @@
+//! Writes one import batch into the case file, inside one transaction.
+//!
+//! A batch is all-or-nothing: the caller commits only when every file was
+//! read without error (or, with `--skip-invalid`, with the bad rows set
+//! aside), and dropping an uncommitted [`BatchWriter`] rolls everything back.
+
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
+
+use crate::error::Result;
+
+/// An entity row ready to store: values already normalised.
+pub struct NewEntity<'a> {
+    /// The row id, chosen by the caller (see [`max_entity_id`]).
+    pub id: i64,
+    pub input_id: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub country: Option<&'a str>,
+    pub address: Option<&'a str>,
+    pub incorporated: Option<&'a str>,
+    pub roles: &'a str,
+    pub source: Option<&'a str>,
+    pub src_file: i64,
+    pub src_line: u64,
+}
+
+/// A shipment row ready to store; `shipper` and `consignee` are entity row ids.
+pub struct NewShipment<'a> {
+    pub input_id: &'a str,
+    pub date: &'a str,
+    pub shipper: i64,
+    pub consignee: i64,
+    pub hs: &'a str,
+    pub description: Option<&'a str>,
+    pub manufacturer: Option<&'a str>,
+    pub origin_country: Option<&'a str>,
+    pub from_country: Option<&'a str>,
+    pub to_country: Option<&'a str>,
+    pub quantity: Option<f64>,
+    pub unit: Option<&'a str>,
+    pub value_usd: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub source: Option<&'a str>,
+    pub src_file: i64,
+    pub src_line: u64,
+}
+
+pub struct NewRelation<'a> {
+    pub from: i64,
+    pub to: i64,
+    pub kind: &'a str,
+    pub share: Option<f64>,
+    pub start: Option<&'a str>,
+    pub end: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub src_file: i64,
+    pub src_line: u64,
+}
+
+pub struct NewListing<'a> {
+    pub entity: i64,
+    pub list: &'a str,
+    pub program: Option<&'a str>,
+    pub listed_on: Option<&'a str>,
+    pub source: Option<&'a str>,
+    pub src_file: i64,
+    pub src_line: u64,
+}
+
+/// Tables whose records can carry raw values and extra attributes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    Entity,
+    Shipment,
+    Relation,
+    List,
+}
+
+impl Table {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Entity => "entity",
+            Table::Shipment => "shipment",
+            Table::Relation => "relation",
+            Table::List => "list_membership",
+        }
+    }
+}
+
+/// A batch that already exists in the case with the same content.
+pub struct ExistingBatch {
+    pub id: i64,
+    pub scope: String,
+    pub imported_at: String,
+}
+
+/// Finds a batch whose inputs had exactly this content hash.
+pub fn find_batch_by_content(tx: &Connection, content_sha256: &str) -> Result<Option<ExistingBatch>> {
+    Ok(tx
+        .query_row("SELECT id, scope, imported_at FROM batch WHERE content_sha256 = ?1", [content_sha256], |r| {
+            Ok(ExistingBatch { id: r.get(0)?, scope: r.get(1)?, imported_at: r.get(2)? })
+        })
+        .optional()?)
+}
+
+/// Whether an id scope is taken by an earlier batch.
+pub fn scope_taken(tx: &Connection, scope: &str) -> Result<bool> {
+    Ok(tx.query_row("SELECT 1 FROM batch WHERE scope = ?1", [scope], |_| Ok(())).optional()?.is_some())
+}
+
+const INSERT_ENTITY: &str = "INSERT INTO entity (id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
+             VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+const INSERT_SHIPMENT: &str = "INSERT INTO shipment (batch, input_id, date, shipper, consignee, hs, description, manufacturer,
+               origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+const INSERT_RAW: &str = "INSERT INTO raw_value (tbl, record, field, raw) VALUES (?1, ?2, ?3, ?4)";
+const INSERT_EXTRA: &str = "INSERT INTO extra_attribute (tbl, record, name, value) VALUES (?1, ?2, ?3, ?4)";
+
+/// Writes the records of one batch. The hot statements are prepared once and
+/// held (a statement cache lookup per row costs more than the insert's binding).
+pub struct BatchWriter<'c> {
+    tx: &'c Connection,
+    pub batch: i64,
+    entity: Statement<'c>,
+    shipment: Statement<'c>,
+    raw: Statement<'c>,
+    extra: Statement<'c>,
+}
+
+impl<'c> BatchWriter<'c> {
+    /// Creates the batch row. `content_sha256` is filled in by [`BatchWriter::finish`].
+    pub fn begin(
+        tx: &'c Connection,
+        scope: &str,
+        format: &str,
+        bundle_path: &str,
+        imported_at: &str,
+        mapping: Option<&str>,
+    ) -> Result<BatchWriter<'c>> {
+        // A placeholder hash keeps the UNIQUE column satisfied until finish().
+        tx.execute(
+            "INSERT INTO batch (scope, format, bundle_path, content_sha256, imported_at, tool_version, mapping)
+             VALUES (?1, ?2, ?3, 'pending:' || ?1, ?4, ?5, ?6)",
+            params![scope, format, bundle_path, imported_at, crate::VERSION, mapping],
+        )?;
+        Ok(BatchWriter {
+            tx,
+            batch: tx.last_insert_rowid(),
+            entity: tx.prepare(INSERT_ENTITY)?,
+            shipment: tx.prepare(INSERT_SHIPMENT)?,
+            raw: tx.prepare(INSERT_RAW)?,
+            extra: tx.prepare(INSERT_EXTRA)?,
+        })
+    }
+
+    /// Registers an input file; its hash and row counts are set by [`BatchWriter::file_done`].
+    pub fn add_file(&self, role: &str, path: &str) -> Result<i64> {
+        self.tx.execute(
+            "INSERT INTO batch_file (batch, role, path, sha256, rows) VALUES (?1, ?2, ?3, '', 0)",
+            params![self.batch, role, path],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn file_done(&self, file: i64, sha256: &str, rows: u64, rejected: u64) -> Result<()> {
+        self.tx.execute(
+            "UPDATE batch_file SET sha256 = ?2, rows = ?3, rejected = ?4 WHERE id = ?1",
+            params![file, sha256, rows as i64, rejected as i64],
+        )?;
+        Ok(())
+    }
+
+    fn stmt(&self, sql: &str) -> Result<CachedStatement<'c>> {
+        Ok(self.tx.prepare_cached(sql)?)
+    }
+
+    pub fn entity(&mut self, e: &NewEntity<'_>) -> Result<i64> {
+        self.entity.execute(params![
+            self.batch, e.input_id, e.name, e.kind, e.country, e.address, e.incorporated, e.roles, e.source, e.src_file,
+            e.src_line as i64, e.id
+        ])?;
+        Ok(e.id)
+    }
+
+    pub fn alias(&self, entity: i64, alias: &str) -> Result<()> {
+        self.stmt("INSERT INTO entity_alias (entity, alias) VALUES (?1, ?2)")?.execute(params![entity, alias])?;
+        Ok(())
+    }
+
+    pub fn identifier(&self, entity: i64, scheme: &str, value: &str) -> Result<()> {
+        self.stmt("INSERT INTO entity_identifier (entity, scheme, value) VALUES (?1, ?2, ?3)")?
+            .execute(params![entity, scheme, value])?;
+        Ok(())
+    }
+
+    pub fn shipment(&mut self, s: &NewShipment<'_>) -> Result<i64> {
+        self.shipment.execute(params![
+            self.batch,
+            s.input_id,
+            s.date,
+            s.shipper,
+            s.consignee,
+            s.hs,
+            s.description,
+            s.manufacturer,
+            s.origin_country,
+            s.from_country,
+            s.to_country,
+            s.quantity,
+            s.unit,
+            s.value_usd,
+            s.weight_kg,
+            s.source,
+            s.src_file,
+            s.src_line as i64
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn relation(&self, r: &NewRelation<'_>) -> Result<i64> {
+        self.stmt(
+            "INSERT INTO relation (batch, from_entity, to_entity, kind, share, start, \"end\", source, src_file, src_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            self.batch, r.from, r.to, r.kind, r.share, r.start, r.end, r.source, r.src_file, r.src_line as i64
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn listing(&self, l: &NewListing<'_>) -> Result<i64> {
+        self.stmt(
+            "INSERT INTO list_membership (batch, entity, list, program, listed_on, source, src_file, src_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![self.batch, l.entity, l.list, l.program, l.listed_on, l.source, l.src_file, l.src_line as i64])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Keeps the value as written when normalisation changed it.
+    pub fn raw_value(&mut self, table: Table, record: i64, field: &str, raw: &str) -> Result<()> {
+        self.raw.execute(params![table.as_str(), record, field, raw])?;
+        Ok(())
+    }
+
+    /// Keeps a column outside the contract as an attribute of its record.
+    pub fn extra(&mut self, table: Table, record: i64, name: &str, value: &str) -> Result<()> {
+        self.extra.execute(params![table.as_str(), record, name, value])?;
+        Ok(())
+    }
+
+    /// Seals the batch: records its content hash and bumps the case generation.
+    /// Indexes are not built here: see [`super::Case::ensure_indexes`].
+    pub fn finish(self, content_sha256: &str) -> Result<i64> {
+        self.tx.execute("UPDATE batch SET content_sha256 = ?2 WHERE id = ?1", params![self.batch, content_sha256])?;
+        super::Case::bump_generation(self.tx)?;
+        Ok(self.batch)
+    }
+}
+
+/// Whether a batch was imported from this bundle path before.
+pub fn bundle_path_known(tx: &Connection, path: &str) -> Result<bool> {
+    Ok(tx.query_row("SELECT 1 FROM batch WHERE bundle_path = ?1 LIMIT 1", [path], |_| Ok(())).optional()?.is_some())
+}
+
+/// The largest entity row id in the case (0 when empty): new entities are numbered after it.
+pub fn max_entity_id(tx: &Connection) -> Result<i64> {
+    Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM entity", [], |r| r.get(0))?)
+}
