@@ -183,7 +183,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
         for (k, &(i, s)) in holders.iter().enumerate() {
             if let Some(&(j, t)) = holders[..k].iter().find(|(j, t)| *j != i && schemes_compatible(s, t)) {
                 if kinds_agree(&records[i], &records[j]) {
-                    edges.push((i.min(j), i.max(j), Basis::Identifier, 1.0, format!("identifier {s}:{v} (and {t}) equal")));
+                    edges.push((i.min(j), i.max(j), Basis::Identifier, 1.0, if s == t { format!("identifier {s}:{v} equal") } else { format!("identifier {s}:{v} equals {t}:{v}") }));
                 }
             }
         }

@@ -75,7 +75,8 @@ fn directed(a: &[String], b: &[String]) -> f64 {
     let mut num = 0.0;
     let mut den = 0.0;
     for t in a {
-        let w = t.len() as f64;
+        // A one-letter suffix ("Vektor-M") still names another company: short tokens weigh as three letters.
+        let w = t.len().max(3) as f64;
         let best = b.iter().map(|u| token_similarity(t, u)).fold(0.0, f64::max);
         num += w * best;
         den += w;
@@ -140,6 +141,7 @@ mod tests {
             ("Sun Electronics", "Moon Electronics"),
             ("Almaz", "Almaz Antey Air Defence Concern"),
             ("Zavod No. 5", "Zavod No. 6"),
+            ("OOO Vektor-M", "OOO Vektor"),
             ("Elektronik Trade 00007", "Elektronik Trade 00008"),
         ];
         for (a, b) in pairs {
