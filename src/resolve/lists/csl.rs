@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::{country_code, line_at, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
+use super::{country_code, LineCounter, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
 use crate::error::{InputError, Result};
 use crate::model::{Day, EntityKind};
 
@@ -40,11 +40,12 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
     let id_col = col("_id");
     let opt = |n: &str| col(n);
     let mut list = ScreeningList::default();
+    let mut lines = LineCounter::new(text);
     for rec in rdr.records() {
         let r = rec.map_err(|e| {
-            InputError::new(path, e.position().map_or(0, |p| line_at(text, p.byte())), None, format!("not a valid CSV row: {e}"))
+            InputError::new(path, e.position().map_or(0, |p| lines.line_at(p.byte())), None, format!("not a valid CSV row: {e}"))
         })?;
-        let line = r.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = r.position().map_or(0, |p| lines.line_at(p.byte()));
         let get = |i: usize| r.get(i).unwrap_or("").trim();
         let name = get(idx("name"));
         if name.is_empty() {

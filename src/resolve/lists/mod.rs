@@ -136,14 +136,31 @@ pub(crate) fn national_scheme(scheme: &'static str, country: Option<&str>) -> &'
     }
 }
 
-/// 1-based physical line at a byte offset: csv's own line counter is not
-/// reliable across CRLF files, so lines are counted from the text.
-pub(crate) fn line_at(text: &str, byte: u64) -> u64 {
-    let b = text.as_bytes();
-    let mut end = (byte as usize).min(b.len());
-    // csv reports a CRLF record as starting at the LF of the line before.
-    while end < b.len() && (b[end] == b'\n' || b[end] == b'\r') {
-        end += 1;
+/// 1-based physical lines of byte offsets met in increasing order, counted
+/// incrementally: csv's own line counter is not reliable across CRLF files.
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter { text: text.as_bytes(), pos: 0, line: 1 }
     }
-    b[..end].iter().filter(|&&b| b == b'\n').count() as u64 + 1
+
+    /// The line of the record starting at `byte` (not before the previous one asked).
+    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+        let b = self.text;
+        let mut end = (byte as usize).min(b.len());
+        // csv reports a CRLF record as starting at the LF of the line before.
+        while end < b.len() && (b[end] == b'\n' || b[end] == b'\r') {
+            end += 1;
+        }
+        if end > self.pos {
+            self.line += b[self.pos..end].iter().filter(|&&c| c == b'\n').count() as u64;
+            self.pos = end;
+        }
+        self.line
+    }
 }

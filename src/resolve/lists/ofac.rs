@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{country_code, line_at, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
+use super::{country_code, LineCounter, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
 use crate::error::{InputError, Result};
 use crate::model::EntityKind;
 
@@ -31,12 +31,13 @@ fn cell(s: &str) -> &str {
 fn records(path: &Path, text: &str, width: usize, what: &str) -> Result<Vec<(u64, csv::StringRecord)>> {
     let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut out = Vec::new();
+    let mut lines = LineCounter::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_at(text, p.byte()));
+            let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
             InputError::new(path, line, None, format!("not a valid OFAC {what} CSV row: {e}"))
         })?;
-        let line = rec.position().map_or(0, |p| line_at(text, p.byte()));
+        let line = rec.position().map_or(0, |p| lines.line_at(p.byte()));
         if rec.len() == 1 && rec[0].trim().is_empty() {
             continue;
         }
