@@ -184,7 +184,10 @@ fn threshold_and_review_control_acceptance() {
     let before = std::fs::read(&case).unwrap();
     let out = screen_lists(&case, &["--review", "--format", "json"]).ok();
     assert_eq!(std::fs::read(&case).unwrap(), before, "--review stores nothing");
-    for m in json(&out.stdout)["matches"].as_array().unwrap() {
+    let v = json(&out.stdout);
+    let ms = v["matches"].as_array().unwrap();
+    assert!(ms.iter().any(|m| m["entity"] == "RU5" && m["entry"] == "tst-vektor"), "{v}");
+    for m in ms {
         assert!(!m["accepted"].as_bool().unwrap());
         let sc = m["score"].as_f64().unwrap();
         assert!((0.8..0.9).contains(&sc), "{m}");
