@@ -16,6 +16,8 @@ mod investigate;
 mod report;
 mod routes;
 mod synth;
+mod resolve;
+mod screen;
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -40,6 +42,10 @@ enum Command {
     Report(report::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
     Synth(synth::Args),
+    /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
+    Resolve(resolve::Args),
+    /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
+    Screen(screen::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -51,6 +57,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Synth(a) => synth::run(a, out),
         Command::Export(a) => export::run(a, out),
         Command::Report(a) => report::run(a, out),
+        Command::Resolve(a) => resolve::run(a, out),
+        Command::Screen(a) => screen::run(a, out),
     }
 }
 
