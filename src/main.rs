@@ -10,6 +10,11 @@ use clap::Parser;
 
 mod cli;
 
+// mimalloc: the ingest pipeline allocates on one thread and frees on the
+// other, which glibc malloc handles poorly (measured in docs/benchmarks.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let stdout = std::io::stdout();

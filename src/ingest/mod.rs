@@ -5,6 +5,7 @@
 //! hash per shipment id, never the rows themselves. Every record keeps the
 //! file and line it came from; every file its SHA-256.
 
+pub mod ftm;
 pub mod mapping;
 mod plan;
 mod source;
@@ -13,6 +14,7 @@ mod tables;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
@@ -24,7 +26,7 @@ pub use mapping::Mapping;
 use plan::{Plan, TableSpec, ENTITIES, LISTS, RELATIONS, SHIPMENTS};
 pub use source::sha256_file;
 use source::{CsvFile, Row};
-use tables::{Outcome, Registry, SeenIds};
+use tables::{Record, Registry, SeenIds};
 
 /// How to ingest.
 #[derive(Default)]
@@ -51,6 +53,9 @@ pub struct FileSummary {
     pub refused: u64,
     /// Columns outside the contract, kept as extra attributes.
     pub extra_columns: Vec<String>,
+    /// FtM schemas that divtrace does not import, with how many lines had each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<(String, u64)>,
 }
 
 /// The outcome of one ingest.
@@ -121,30 +126,17 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
             });
         }
     }
-    let scope = match &opts.scope {
-        Some(s) if scope_taken(&tx, s)? => {
-            return Err(Error::usage("--scope", format!("scope {s:?} is already used by another batch in this case; choose another")));
-        }
-        Some(s) => s.clone(),
-        None => {
-            let base = dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "bundle".into());
-            let mut s = base.clone();
-            let mut n = 2;
-            while scope_taken(&tx, &s)? {
-                s = format!("{base}-{n}");
-                n += 1;
-            }
-            s
-        }
-    };
-    let w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
-    let mut reg = Registry::default();
+    let base = opts.scope.clone().unwrap_or_else(|| {
+        dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "bundle".into())
+    });
+    let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
+    let mut w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
+    let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
     let mut seen = SeenIds::default();
     let mut errors: Vec<InputError> = Vec::new();
     let mut rejects = Rejects::new(opts, case_path_hint(&tx));
     let mut files = Vec::new();
     let mut hashes = Vec::new();
-    const MAX_ERRORS: usize = 50;
 
     for (spec, path) in &inputs {
         let delim = mapping
@@ -152,73 +144,65 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
             .and_then(|t| t.delimiter.as_deref())
             .map(|d| d.as_bytes()[0])
             .unwrap_or(b',');
-        let mut file = CsvFile::open(path, delim)?;
+        let file = CsvFile::open(path, delim)?;
         let plan = Plan::build(spec, &file, mapping.and_then(|m| m.table(spec.name)), &map_path)?;
         let file_id = w.add_file(spec.name, &path.display().to_string())?;
         let display = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let bar = progress_bar(opts.progress, &display, file.size);
-        let (mut rows, mut stored, mut refused) = (0u64, 0u64, 0u64);
-        let mut row = Row::new();
-        loop {
-            match file.next_row(&mut row) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    // Broken quoting or bad bytes: the reader cannot resynchronise, so stop this file.
-                    if opts.skip_invalid {
-                        rejects.write(&e, None)?;
-                        refused += 1;
-                        // A later row may still be readable; the csv reader resumes at the next record.
-                        continue;
-                    }
-                    errors.push(e);
-                    break;
-                }
-            }
-            rows += 1;
-            let outcome = match spec.name {
-                "entities" => tables::entity_row(&w, &plan, &mut reg, &row.record, file_id, row.line)?,
-                "shipments" => tables::shipment_row(&w, &plan, &mut reg, &mut seen, &row.record, file_id, &display, row.line)?,
-                "relations" => tables::relation_row(&w, &plan, &reg, &row.record, file_id, row.line)?,
-                _ => tables::list_row(&w, &plan, &reg, &row.record, file_id, row.line)?,
-            };
-            match outcome {
-                Outcome::Stored => stored += 1,
-                Outcome::Refused(e) => {
-                    refused += 1;
-                    if spec.name == "entities" {
-                        if let Some(id) = plan_id(&plan, &row.record) {
-                            reg.refuse(&id, &display, row.line);
+        let mut refused = 0u64;
+        let (sender, receiver) = mpsc::sync_channel::<Vec<Item>>(8);
+        let ctx = FileCtx { spec, plan: &plan, name: &display, skip_invalid: opts.skip_invalid, bar: bar.as_ref() };
+        // Validation runs on its own thread and the store writes on this one, so
+        // parsing and inserting overlap on two cores.
+        let read = std::thread::scope(|scope| -> Result<Result<(u64, String), InputError>> {
+            let validator = scope.spawn(|| validate_file(file, &ctx, &mut reg, &mut seen, sender));
+            'recv: for batch in receiver.iter() {
+                for item in batch {
+                    match item {
+                        Item::Record(r) => {
+                            store_record(&mut w, r, &plan, file_id)?;
                         }
-                    }
-                    let err = InputError { file: path.clone(), line: row.line, column: e.column, message: e.message };
-                    if opts.skip_invalid {
-                        rejects.write(&err, Some(&row.record))?;
-                    } else {
-                        errors.push(err);
-                        if errors.len() >= MAX_ERRORS {
-                            break;
+                        Item::Refused(e, text) => {
+                            refused += 1;
+                            if opts.skip_invalid {
+                                rejects.write(&e, &text)?;
+                            } else {
+                                errors.push(e);
+                                if errors.len() >= MAX_ERRORS {
+                                    break 'recv;
+                                }
+                            }
+                        }
+                        Item::Fatal(e) => {
+                            errors.push(e);
+                            break 'recv;
                         }
                     }
                 }
             }
-            if rows % 16384 == 0 {
-                if let Some(b) = &bar {
-                    b.set_position(file.bytes_read.load(Ordering::Relaxed));
-                }
-            }
-        }
+            drop(receiver);
+            Ok(validator.join().expect("the validator thread does not panic"))
+        })?;
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        if errors.len() >= MAX_ERRORS {
+        if !errors.is_empty() {
             break;
         }
+        let (rows, sha) = read?;
         let extra_columns = plan.extras.iter().map(|(_, h)| h.clone()).collect();
-        let sha = file.finish()?;
         w.file_done(file_id, &sha, rows, refused)?;
         hashes.push((spec.name, sha.clone()));
-        files.push(FileSummary { role: spec.name, path: display, sha256: sha, rows, stored, refused, extra_columns });
+        files.push(FileSummary {
+            role: spec.name,
+            path: display,
+            sha256: sha,
+            rows,
+            stored: rows - refused,
+            refused,
+            extra_columns,
+            skipped: Vec::new(),
+        });
     }
     if !errors.is_empty() {
         return Err(if errors.len() == 1 { Error::Input(errors.remove(0)) } else { Error::Inputs(errors) });
@@ -254,8 +238,284 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     })
 }
 
-fn plan_id(plan: &Plan, rec: &csv::StringRecord) -> Option<String> {
-    plan.get(0, rec).ok().flatten().map(|c| c.value.into_owned())
+/// Imports a FollowTheMoney JSON-lines file (see [`ftm`]) as one batch.
+///
+/// # Errors
+/// As for bundles: without `skip_invalid`, any bad line fails the import and changes nothing.
+pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summary> {
+    let started = Instant::now();
+    if !path.is_file() {
+        return Err(Error::Input(InputError::new(path, 0, None, "not a file: expected FollowTheMoney JSON lines (one entity per line)")));
+    }
+    let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf()).display().to_string();
+    let sha = sha256_file(path).map_err(|e| Error::io(path, e))?;
+    let content = content_hash(&[("ftm", sha.clone())], None);
+    let imported_at = now_rfc3339();
+    let tx = case.transaction()?;
+    if let Some(b) = find_batch_by_content(&tx, &content)? {
+        return Ok(Summary {
+            bundle: full,
+            batch: b.id,
+            scope: b.scope,
+            already_imported: true,
+            imported_at: b.imported_at,
+            files: Vec::new(),
+            rejects: None,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let base = opts.scope.clone().unwrap_or_else(|| {
+        path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".jsonl").trim_end_matches(".json").to_string()).unwrap_or_else(|| "ftm".into())
+    });
+    let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
+    let mut w = BatchWriter::begin(&tx, &scope, "ftm", &full, &imported_at, None)?;
+    let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
+    let read = ftm::read(path, &mut reg)?;
+    let refused = read.refused.len() as u64;
+    if refused > 0 && !opts.skip_invalid {
+        let mut errs = read.refused;
+        errs.truncate(MAX_ERRORS);
+        return Err(if errs.len() == 1 { Error::Input(errs.remove(0)) } else { Error::Inputs(errs) });
+    }
+    let mut rejects = Rejects::new(opts, case_path_hint(&tx));
+    for e in &read.refused {
+        rejects.write(e, "")?;
+    }
+    let file_id = w.add_file("ftm", &path.display().to_string())?;
+    let no_extras = Plan::empty();
+    let mut stored = 0u64;
+    for (r, _) in read.records {
+        store_record(&mut w, r, &no_extras, file_id)?;
+        stored += 1;
+    }
+    w.file_done(file_id, &sha, read.lines, refused)?;
+    let batch = w.finish(&content)?;
+    let rejects_path = rejects.finish()?;
+    tx.commit()?;
+    let display = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut skipped: std::collections::BTreeMap<String, u64> = Default::default();
+    for (schema, _) in &read.skipped {
+        *skipped.entry(schema.clone()).or_default() += 1;
+    }
+    Ok(Summary {
+        bundle: full,
+        batch,
+        scope,
+        already_imported: false,
+        imported_at,
+        files: vec![FileSummary {
+            role: "ftm",
+            path: display,
+            sha256: sha,
+            rows: read.lines,
+            stored,
+            refused,
+            extra_columns: Vec::new(),
+            skipped: skipped.into_iter().collect(),
+        }],
+        rejects: rejects_path,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// A scope name not used by another batch: `base`, else `base-2`, `base-3`...
+/// An explicitly chosen scope that is taken is an error instead.
+fn unique_scope(tx: &rusqlite::Transaction<'_>, base: &str, explicit: bool) -> Result<String> {
+    if explicit && scope_taken(tx, base)? {
+        return Err(Error::usage("--scope", format!("scope {base:?} is already used by another batch in this case; choose another")));
+    }
+    let mut s = base.to_string();
+    let mut n = 2;
+    while scope_taken(tx, &s)? {
+        s = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(s)
+}
+
+const MAX_ERRORS: usize = 50;
+/// Records per message from the validator to the writer.
+const BATCH: usize = 512;
+
+/// What the validator hands to the writer.
+enum Item {
+    Record(Record),
+    /// A refused row: the error and the row as CSV text (for the rejects file).
+    Refused(InputError, String),
+    /// The file cannot be read on (broken quoting, bad bytes): stop.
+    Fatal(InputError),
+}
+
+struct FileCtx<'a> {
+    spec: &'a TableSpec,
+    plan: &'a Plan,
+    name: &'a str,
+    skip_invalid: bool,
+    bar: Option<&'a indicatif::ProgressBar>,
+}
+
+/// Reads and checks every row of one file, sending records to the writer.
+/// Returns the row count and the file's SHA-256, or the read error that stopped it.
+fn validate_file(
+    mut file: CsvFile,
+    ctx: &FileCtx<'_>,
+    reg: &mut Registry,
+    seen: &mut SeenIds,
+    out: mpsc::SyncSender<Vec<Item>>,
+) -> Result<(u64, String), InputError> {
+    let mut row = Row::new();
+    let mut rows = 0u64;
+    let mut batch = Vec::with_capacity(BATCH);
+    let send = |batch: &mut Vec<Item>| out.send(std::mem::replace(batch, Vec::with_capacity(BATCH))).is_ok();
+    loop {
+        match file.next_row(&mut row) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                rows += 1;
+                if ctx.skip_invalid {
+                    // The csv reader resumes at the next record.
+                    batch.push(Item::Refused(e, String::new()));
+                    continue;
+                }
+                batch.push(Item::Fatal(e.clone()));
+                send(&mut batch);
+                return Err(e);
+            }
+        }
+        rows += 1;
+        let (plan, line) = (ctx.plan, row.line);
+        let result = match ctx.spec.name {
+            "entities" => tables::entity(plan, reg, &row.record, line).map(|r| vec![Record::Entity(r)]),
+            "shipments" => tables::shipment(plan, reg, seen, &row.record, ctx.name, line).map(|(s, parties)| {
+                parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()
+            }),
+            "relations" => tables::relation(plan, reg, &row.record, line).map(|r| vec![Record::Relation(r)]),
+            _ => tables::listing(plan, reg, &row.record, line).map(|r| vec![Record::Listing(r)]),
+        };
+        match result {
+            Ok(records) => batch.extend(records.into_iter().map(Item::Record)),
+            Err(e) => {
+                if ctx.spec.name == "entities" {
+                    if let Some(id) = plan.get(0, &row.record).ok().flatten() {
+                        reg.refuse(&id.value, ctx.name, line);
+                    }
+                }
+                let err = InputError { file: file.path.clone(), line, column: e.column, message: e.message };
+                batch.push(Item::Refused(err, record_text(&row.record)));
+            }
+        }
+        if batch.len() >= BATCH {
+            if !send(&mut batch) {
+                return Err(InputError::new(&file.path, line, None, "stopped"));
+            }
+            if let Some(b) = ctx.bar {
+                b.set_position(file.bytes_read.load(Ordering::Relaxed));
+            }
+        }
+    }
+    send(&mut batch);
+    let sha = file.finish()?;
+    Ok((rows, sha))
+}
+
+/// A row as one line of CSV, for the rejects file.
+fn record_text(r: &csv::StringRecord) -> String {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b' ')).from_writer(Vec::new());
+    let _ = w.write_record(r);
+    String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).trim_end().to_string()
+}
+
+fn day(d: Option<crate::model::Day>) -> Option<String> {
+    d.map(|d| d.to_string())
+}
+
+/// Hands one validated record to the store, with its raw values and extra attributes.
+fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -> Result<()> {
+    use crate::store::writer::{NewEntity, NewListing, NewRelation, NewShipment, Table};
+    let (table, id, raws, extras) = match r {
+        Record::Entity(r) => {
+            let e = &r.data;
+            let id = w.entity(&NewEntity {
+                id: e.row,
+                input_id: &e.input_id,
+                name: &e.name,
+                kind: e.kind.as_str(),
+                country: e.country.as_ref().map(|c| c.as_str()),
+                address: e.address.as_deref(),
+                incorporated: day(e.incorporated).as_deref(),
+                roles: &e.roles.to_list(),
+                source: e.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            for a in &e.aliases {
+                w.alias(id, a)?;
+            }
+            for (s, v) in &e.identifiers {
+                w.identifier(id, s, v)?;
+            }
+            (Table::Entity, id, r.raws, r.extras)
+        }
+        Record::Shipment(r) => {
+            let s = &r.data;
+            let id = w.shipment(&NewShipment {
+                input_id: &s.input_id,
+                date: &s.date.to_string(),
+                shipper: s.shipper,
+                consignee: s.consignee,
+                hs: &s.hs,
+                description: s.description.as_deref(),
+                manufacturer: s.manufacturer.as_deref(),
+                origin_country: s.origin_country.as_ref().map(|c| c.as_str()),
+                from_country: s.from_country.as_ref().map(|c| c.as_str()),
+                to_country: s.to_country.as_ref().map(|c| c.as_str()),
+                quantity: s.quantity,
+                unit: s.unit.as_deref(),
+                value_usd: s.value_usd,
+                weight_kg: s.weight_kg,
+                source: s.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::Shipment, id, r.raws, r.extras)
+        }
+        Record::Relation(r) => {
+            let x = &r.data;
+            let id = w.relation(&NewRelation {
+                from: x.from,
+                to: x.to,
+                kind: x.kind.as_str(),
+                share: x.share,
+                start: day(x.start).as_deref(),
+                end: day(x.end).as_deref(),
+                source: x.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::Relation, id, r.raws, r.extras)
+        }
+        Record::Listing(r) => {
+            let x = &r.data;
+            let id = w.listing(&NewListing {
+                entity: x.entity,
+                list: &x.list,
+                program: x.program.as_deref(),
+                listed_on: day(x.listed_on).as_deref(),
+                source: x.source.as_deref(),
+                src_file: file_id,
+                src_line: r.line,
+            })?;
+            (Table::List, id, r.raws, r.extras)
+        }
+    };
+    for (field, raw) in raws {
+        w.raw_value(table, id, field, &raw)?;
+    }
+    for (i, value) in extras {
+        w.extra(table, id, &plan.extras[i].1, &value)?;
+    }
+    Ok(())
 }
 
 fn case_path_hint(tx: &rusqlite::Transaction<'_>) -> Option<PathBuf> {
@@ -305,7 +565,7 @@ impl Rejects {
         Rejects { path, writer: None, enabled: opts.skip_invalid }
     }
 
-    fn write(&mut self, e: &InputError, record: Option<&csv::StringRecord>) -> Result<()> {
+    fn write(&mut self, e: &InputError, rec: &str) -> Result<()> {
         if !self.enabled {
             return Ok(());
         }
@@ -316,18 +576,11 @@ impl Rejects {
             w.write_record(["file", "line", "column", "reason", "record"]).map_err(|err| Error::Other(format!("{}: {err}", path.display())))?;
             self.writer = Some(w);
         }
-        let rec = record
-            .map(|r| {
-                let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b' ')).from_writer(Vec::new());
-                let _ = w.write_record(r);
-                String::from_utf8_lossy(&w.into_inner().unwrap_or_default()).trim_end().to_string()
-            })
-            .unwrap_or_default();
         let file = e.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         self.writer
             .as_mut()
             .expect("opened above")
-            .write_record([file, e.line.to_string(), e.column.clone().unwrap_or_default(), e.message.clone(), rec])
+            .write_record([file, e.line.to_string(), e.column.clone().unwrap_or_default(), e.message.clone(), rec.to_string()])
             .map_err(|err| Error::Other(format!("{}: {err}", path.display())))
     }
 

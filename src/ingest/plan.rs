@@ -100,6 +100,11 @@ pub struct Cell<'r> {
 }
 
 impl Plan {
+    /// A plan with no columns, for records that come from elsewhere (FtM).
+    pub fn empty() -> Plan {
+        Plan { getters: Vec::new(), extras: Vec::new() }
+    }
+
     /// Builds the plan and checks that every required field has a source.
     ///
     /// `inline_parties` relaxes `shipper`/`consignee` when `*_name` columns are mapped.
@@ -184,6 +189,11 @@ impl Plan {
 
     pub fn has(&self, spec: &TableSpec, field: &str) -> bool {
         !matches!(self.getters[Self::index(spec, field)], Getter::Missing)
+    }
+
+    /// Whether the party whose `*_name` field sits at `name_field` is given inline.
+    pub fn inline_party(&self, name_field: usize) -> bool {
+        !matches!(self.getters[name_field], Getter::Missing)
     }
 
     /// Reads field `i` (its position in the spec) from a row: `Ok(None)` for an empty cell.

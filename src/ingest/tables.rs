@@ -1,14 +1,14 @@
 //! Row by row: read the fields of one input row through its plan, check and
-//! normalise them, and hand the record to the store.
+//! normalise them into an owned record. No I/O here: the caller stores it.
 
-use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasherDefault;
+
+use xxhash_rust::xxh3::xxh3_128;
 
 use super::plan::{Cell, Plan, TableSpec, ENTITIES, LISTS, RELATIONS, SHIPMENTS};
-use crate::error::Result;
 use crate::model::{normalize_hs, Country, Day, EntityKind, RelationKind, Role, Roles};
-use crate::store::writer::{BatchWriter, NewEntity, NewListing, NewRelation, NewShipment, Table};
 
 /// Why a row was refused: the column at fault and what was expected.
 pub struct RowError {
@@ -32,13 +32,27 @@ pub struct EntityRef {
 }
 
 /// Entity ids seen in this batch: stored, and refused (with the line that was refused).
-#[derive(Default)]
+/// Hash maps keyed by ids use foldhash: SipHash's DoS resistance buys
+/// nothing here and cost a tenth of a bulk load.
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 pub struct Registry {
-    pub known: HashMap<String, EntityRef>,
-    refused: HashMap<String, (String, u64)>,
+    pub known: FastMap<String, EntityRef>,
+    refused: FastMap<String, (String, u64)>,
+    next_row: i64,
 }
 
 impl Registry {
+    /// A registry that hands out entity row ids after `max_row` (the case's largest).
+    pub fn new(max_row: i64) -> Registry {
+        Registry { known: FastMap::default(), refused: FastMap::default(), next_row: max_row + 1 }
+    }
+
+    pub(super) fn next_row(&mut self) -> i64 {
+        self.next_row += 1;
+        self.next_row - 1
+    }
+
     pub fn refuse(&mut self, id: &str, file: &str, line: u64) {
         self.refused.entry(id.to_string()).or_insert((file.to_string(), line));
     }
@@ -91,28 +105,103 @@ fn number(cell: &Option<Cell<'_>>) -> RowResult<Option<f64>> {
     }
 }
 
-fn text<'r>(cell: &'r Option<Cell<'r>>) -> Option<&'r str> {
-    cell.as_ref().map(|c| c.value.as_ref())
+/// A validated record, owned, ready for the store: validation runs on its
+/// own thread and hands these over, so the writer does nothing but insert.
+pub struct Rec<T> {
+    pub data: T,
+    pub line: u64,
+    /// (field, cell as written) where the stored value differs from the cell.
+    pub raws: Vec<(&'static str, String)>,
+    /// (index into the plan's extras, value) of non-empty cells outside the contract.
+    pub extras: Vec<(usize, String)>,
 }
 
-/// Records the value as written when the stored form differs from it.
-fn keep_raw(w: &BatchWriter<'_>, t: Table, rec: i64, field: &str, cell: &Option<Cell<'_>>, stored: &str) -> Result<()> {
-    if let Some(c) = cell {
-        if c.raw != stored {
-            w.raw_value(t, rec, field, &c.raw)?;
-        }
-    }
-    Ok(())
+pub struct EntityData {
+    /// The entity's row id, assigned here so that validation never waits on the store.
+    pub row: i64,
+    pub input_id: String,
+    pub name: String,
+    pub kind: EntityKind,
+    pub country: Option<Country>,
+    pub address: Option<String>,
+    pub incorporated: Option<Day>,
+    pub roles: Roles,
+    pub source: Option<String>,
+    pub aliases: Vec<String>,
+    pub identifiers: Vec<(String, String)>,
 }
 
-fn extras(w: &BatchWriter<'_>, t: Table, rec: i64, plan: &Plan, row: &csv::StringRecord) -> Result<()> {
-    for (idx, name) in &plan.extras {
-        let v = row.get(*idx).unwrap_or("").trim();
-        if !v.is_empty() {
-            w.extra(t, rec, name, v)?;
+pub struct ShipmentData {
+    pub input_id: String,
+    pub date: Day,
+    pub shipper: i64,
+    pub consignee: i64,
+    pub hs: String,
+    pub description: Option<String>,
+    pub manufacturer: Option<String>,
+    pub origin_country: Option<Country>,
+    pub from_country: Option<Country>,
+    pub to_country: Option<Country>,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+    pub value_usd: Option<f64>,
+    pub weight_kg: Option<f64>,
+    pub source: Option<String>,
+}
+
+pub struct RelationData {
+    pub from: i64,
+    pub to: i64,
+    pub kind: RelationKind,
+    pub share: Option<f64>,
+    pub start: Option<Day>,
+    pub end: Option<Day>,
+    pub source: Option<String>,
+}
+
+pub struct ListData {
+    pub entity: i64,
+    pub list: String,
+    pub program: Option<String>,
+    pub listed_on: Option<Day>,
+    pub source: Option<String>,
+}
+
+/// One validated record of any file.
+pub enum Record {
+    Entity(Rec<EntityData>),
+    Shipment(Rec<ShipmentData>),
+    Relation(Rec<RelationData>),
+    Listing(Rec<ListData>),
+}
+
+pub(super) fn rec<T>(data: T, line: u64) -> Rec<T> {
+    Rec { data, line, raws: Vec::new(), extras: Vec::new() }
+}
+
+impl<T> Rec<T> {
+    /// Keeps the cell as written when the stored form differs from it.
+    fn raw(&mut self, field: &'static str, cell: &Option<Cell<'_>>, stored: &str) {
+        if let Some(c) = cell {
+            if c.raw != stored {
+                self.raws.push((field, c.raw.to_string()));
+            }
         }
     }
-    Ok(())
+
+    fn extras_from(mut self, plan: &Plan, row: &csv::StringRecord) -> Self {
+        for (i, (idx, _)) in plan.extras.iter().enumerate() {
+            let v = row.get(*idx).unwrap_or("").trim();
+            if !v.is_empty() {
+                self.extras.push((i, v.to_string()));
+            }
+        }
+        self
+    }
+}
+
+fn owned(cell: &Option<Cell<'_>>) -> Option<String> {
+    cell.as_ref().map(|c| c.value.to_string())
 }
 
 /// Parses `scheme:value;scheme:value`.
@@ -150,108 +239,92 @@ fn roles(cell: &Option<Cell<'_>>) -> RowResult<Roles> {
     Ok(r)
 }
 
-/// Returns early with a refused row when a field check fails.
-macro_rules! tryrow {
-    ($e:expr) => {
-        match $e {
-            Ok(v) => v,
-            Err(e) => return Ok(Outcome::Refused(e)),
-        }
-    };
-}
-
-pub enum Outcome {
-    Stored,
-    Refused(RowError),
-}
-
-/// Stores one row of entities.csv.
-pub fn entity_row(
-    w: &BatchWriter<'_>,
-    plan: &Plan,
-    reg: &mut Registry,
-    rec: &csv::StringRecord,
-    file_id: i64,
-    line: u64,
-) -> Result<Outcome> {
+/// Checks one row of entities.csv and assigns its row id.
+pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u64) -> RowResult<Rec<EntityData>> {
     let s = &ENTITIES;
-    let id = tryrow!(required(s, plan, 0, rec));
-    let name = tryrow!(required(s, plan, 1, rec));
-    let kind_cell = tryrow!(field(plan, 2, rec));
+    let id = required(s, plan, 0, row)?;
+    let name = required(s, plan, 1, row)?;
+    let kind_cell = field(plan, 2, row)?;
     let kind = match &kind_cell {
         None => EntityKind::Company,
-        Some(c) => tryrow!(EntityKind::parse(&c.value)
-            .ok_or_else(|| bad(c.column, format!("expected company, person or vessel, found {:?}", c.value)))),
+        Some(c) => EntityKind::parse(&c.value)
+            .ok_or_else(|| bad(c.column, format!("expected company, person or vessel, found {:?}", c.value)))?,
     };
-    let country_cell = tryrow!(field(plan, 3, rec));
-    let ctry = tryrow!(country(&country_cell));
-    let aliases = tryrow!(field(plan, 4, rec));
-    let ids_cell = tryrow!(field(plan, 5, rec));
-    let idents = tryrow!(identifiers(&ids_cell));
-    let address = tryrow!(field(plan, 6, rec));
-    let inc_cell = tryrow!(field(plan, 7, rec));
-    let inc = tryrow!(date(&inc_cell));
-    let roles_cell = tryrow!(field(plan, 8, rec));
-    let rl = tryrow!(roles(&roles_cell));
-    let source = tryrow!(field(plan, 9, rec));
+    let country_cell = field(plan, 3, row)?;
+    let ctry = country(&country_cell)?;
+    let aliases = field(plan, 4, row)?;
+    let ids_cell = field(plan, 5, row)?;
+    let idents = identifiers(&ids_cell)?;
+    let address = field(plan, 6, row)?;
+    let inc_cell = field(plan, 7, row)?;
+    let inc = date(&inc_cell)?;
+    let roles_cell = field(plan, 8, row)?;
+    let rl = roles(&roles_cell)?;
+    let source = field(plan, 9, row)?;
     if let Some(first) = reg.known.get(id.value.as_ref()) {
-        return Ok(Outcome::Refused(bad(
+        return Err(bad(
             id.column,
             format!("duplicate id {:?}: already used at line {}; ids must be unique within entities.csv", id.value, first.line),
-        )));
+        ));
     }
-    let ctry_s = ctry.map(|c| c.as_str().to_string());
-    let inc_s = inc.map(|d| d.to_string());
-    let roles_s = rl.to_list();
-    let row = w.entity(&NewEntity {
-        input_id: &id.value,
-        name: &name.value,
-        kind: kind.as_str(),
-        country: ctry_s.as_deref(),
-        address: text(&address),
-        incorporated: inc_s.as_deref(),
-        roles: &roles_s,
-        source: text(&source),
-        src_file: file_id,
-        src_line: line,
-    })?;
-    keep_raw(w, Table::Entity, row, "country", &country_cell, ctry_s.as_deref().unwrap_or(""))?;
-    keep_raw(w, Table::Entity, row, "incorporated", &inc_cell, inc_s.as_deref().unwrap_or(""))?;
-    keep_raw(w, Table::Entity, row, "roles", &roles_cell, &roles_s)?;
-    if let Some(c) = &kind_cell {
-        if c.raw != kind.as_str() {
-            w.raw_value(Table::Entity, row, "kind", &c.raw)?;
-        }
-    }
-    if let Some(a) = &aliases {
-        for alias in a.value.split(';').map(str::trim).filter(|x| !x.is_empty()) {
-            w.alias(row, alias)?;
-        }
-    }
-    for (scheme, value) in idents {
-        w.identifier(row, &scheme, value)?;
-    }
-    extras(w, Table::Entity, row, plan, rec)?;
-    reg.known.insert(id.value.into_owned(), EntityRef { row, country: ctry, line });
-    Ok(Outcome::Stored)
+    let row_id = reg.next_row();
+    let mut r = rec(
+        EntityData {
+            row: row_id,
+            input_id: id.value.to_string(),
+            name: name.value.to_string(),
+            kind,
+            country: ctry,
+            address: owned(&address),
+            incorporated: inc,
+            roles: rl,
+            source: owned(&source),
+            aliases: aliases
+                .as_ref()
+                .map(|a| a.value.split(';').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect())
+                .unwrap_or_default(),
+            identifiers: idents.into_iter().map(|(s, v)| (s, v.to_string())).collect(),
+        },
+        line,
+    );
+    r.raw("country", &country_cell, ctry.as_ref().map(Country::as_str).unwrap_or(""));
+    r.raw("incorporated", &inc_cell, &inc.map(|d| d.to_string()).unwrap_or_default());
+    r.raw("roles", &roles_cell, &rl.to_list());
+    r.raw("kind", &kind_cell, kind.as_str());
+    reg.known.insert(id.value.into_owned(), EntityRef { row: row_id, country: ctry, line });
+    Ok(r.extras_from(plan, row))
 }
 
 /// Duplicate detection for shipment ids without keeping every id string:
-/// a 128-bit hash per id (two independent SipHash keys) and the line it was first seen on.
+/// the 128-bit xxh3 hash of each id (a false "duplicate" would need a
+/// collision, about 1 in 10^25 for ten million ids) and the line it was first seen on.
 #[derive(Default)]
-pub struct SeenIds(HashMap<u128, u64>);
+pub struct SeenIds(HashMap<u128, u64, BuildHasherDefault<IdentityU128>>);
+
+/// The keys are already uniform hashes; hashing them again is wasted work.
+#[derive(Default)]
+pub struct IdentityU128(u64);
+
+impl std::hash::Hasher for IdentityU128 {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 ^= u64::from_le_bytes(b);
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64 ^ (v >> 64) as u64;
+    }
+}
 
 impl SeenIds {
-    fn key(id: &str) -> u128 {
-        let mut a = DefaultHasher::new();
-        id.hash(&mut a);
-        let mut b = DefaultHasher::new();
-        (0x9e37_79b9_7f4a_7c15u64, id).hash(&mut b);
-        ((a.finish() as u128) << 64) | b.finish() as u128
-    }
     /// Records `id` at `line`; returns the earlier line if it was seen before.
     pub fn insert(&mut self, id: &str, line: u64) -> Option<u64> {
-        match self.0.entry(Self::key(id)) {
+        match self.0.entry(xxh3_128(id.as_bytes())) {
             Entry::Occupied(o) => Some(*o.get()),
             Entry::Vacant(v) => {
                 v.insert(line);
@@ -261,261 +334,215 @@ impl SeenIds {
     }
 }
 
-/// Finds or creates the party of a shipment: by id, or (mapped customs dumps) inline by name.
-#[allow(clippy::too_many_arguments)]
+/// Finds the party of a shipment: by id, or (mapped customs dumps) inline
+/// by name, in which case a new entity record may be returned to store first.
 fn party(
-    w: &BatchWriter<'_>,
     plan: &Plan,
     reg: &mut Registry,
-    rec: &csv::StringRecord,
+    row: &csv::StringRecord,
     id_field: usize,
     name_field: usize,
-    file_id: i64,
     line: u64,
-) -> Result<RowResult<EntityRef>> {
+) -> RowResult<(EntityRef, Option<(String, Rec<EntityData>)>)> {
     let s = &SHIPMENTS;
-    let id = match field(plan, id_field, rec) {
-        Ok(c) => c,
-        Err(e) => return Ok(Err(e)),
-    };
-    if plan.has(s, s.fields[name_field].0) {
-        // Inline party: name, country, address and identifiers sit in the shipment row.
-        let get = |i| field(plan, i, rec);
-        let (name, ctry_cell, addr, ids) = match (get(name_field), get(name_field + 1), get(name_field + 2), get(name_field + 3)) {
-            (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
-            (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return Ok(Err(e)),
-        };
-        let Some(name) = name else {
-            return Ok(Err(bad(plan.column_name(s, name_field), "required value is empty (the party's name)")));
-        };
-        let ctry = match country(&ctry_cell) {
-            Ok(c) => c,
-            Err(e) => return Ok(Err(e)),
-        };
-        let idents = match identifiers(&ids) {
-            Ok(v) => v,
-            Err(e) => return Ok(Err(e)),
-        };
-        // The party's id: the mapped id column, else its first identifier, else its name as written.
-        let key = match (&id, idents.first()) {
-            (Some(c), _) => c.value.to_string(),
-            (None, Some((scheme, value))) => format!("{scheme}:{value}"),
-            (None, None) => name.value.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase(),
-        };
-        if let Some(e) = reg.known.get(&key) {
-            return Ok(Ok(*e));
-        }
-        let cs = ctry.map(|c| c.as_str().to_string());
-        let row = w.entity(&NewEntity {
-            input_id: &key,
-            name: &name.value,
-            kind: "company",
-            country: cs.as_deref(),
-            address: text(&addr),
-            incorporated: None,
-            roles: "",
-            source: Some("inline party of a shipment"),
-            src_file: file_id,
-            src_line: line,
-        })?;
-        for (scheme, value) in idents {
-            w.identifier(row, &scheme, value)?;
-        }
-        let e = EntityRef { row, country: ctry, line };
-        reg.known.insert(key, e);
-        return Ok(Ok(e));
+    let id = field(plan, id_field, row)?;
+    if !plan.inline_party(name_field) {
+        let id = id.ok_or_else(|| bad(plan.column_name(s, id_field), "required value is empty"))?;
+        return Ok((reg.lookup(id.column, &id.value)?, None));
     }
-    let id = match id {
-        Some(c) => c,
-        None => return Ok(Err(bad(plan.column_name(s, id_field), "required value is empty"))),
+    // Inline party: name, country, address and identifiers sit in the shipment row.
+    let name = field(plan, name_field, row)?
+        .ok_or_else(|| bad(plan.column_name(s, name_field), "required value is empty (the party's name)"))?;
+    let ctry = country(&field(plan, name_field + 1, row)?)?;
+    let addr = field(plan, name_field + 2, row)?;
+    let ids = field(plan, name_field + 3, row)?;
+    let idents = identifiers(&ids)?;
+    // The party's id: the mapped id column, else its first identifier, else its name as written (folded).
+    let key = match (&id, idents.first()) {
+        (Some(c), _) => c.value.to_string(),
+        (None, Some((scheme, value))) => format!("{scheme}:{value}"),
+        (None, None) => name.value.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase(),
     };
-    Ok(reg.lookup(id.column, &id.value))
+    if let Some(e) = reg.known.get(&key) {
+        return Ok((*e, None));
+    }
+    // Registered by the caller once the whole row is valid.
+    let row_id = reg.next_row();
+    let e = EntityRef { row: row_id, country: ctry, line };
+    let new = rec(
+        EntityData {
+            row: row_id,
+            input_id: key.clone(),
+            name: name.value.to_string(),
+            kind: EntityKind::Company,
+            country: ctry,
+            address: owned(&addr),
+            incorporated: None,
+            roles: Roles::default(),
+            source: Some("inline party of a shipment".into()),
+            aliases: Vec::new(),
+            identifiers: idents.into_iter().map(|(s, v)| (s, v.to_string())).collect(),
+        },
+        line,
+    );
+    Ok((e, Some((key, new))))
 }
 
-/// Stores one row of shipments.csv.
-#[allow(clippy::too_many_arguments)]
-pub fn shipment_row(
-    w: &BatchWriter<'_>,
+/// Checks one row of shipments.csv. Returns the shipment and any inline parties to store before it.
+pub fn shipment(
     plan: &Plan,
     reg: &mut Registry,
     seen: &mut SeenIds,
-    rec: &csv::StringRecord,
-    file_id: i64,
+    row: &csv::StringRecord,
     file_name: &str,
     line: u64,
-) -> Result<Outcome> {
+) -> RowResult<(Rec<ShipmentData>, Vec<Rec<EntityData>>)> {
     let s = &SHIPMENTS;
-    let id = tryrow!(required(s, plan, 0, rec));
-    let date_cell = tryrow!(field(plan, 1, rec));
-    let day = tryrow!(date(&date_cell));
-    let Some(day) = day else { return Ok(Outcome::Refused(bad(plan.column_name(s, 1), "required value is empty"))) };
-    let hs_cell = tryrow!(required(s, plan, 4, rec));
-    let hs = tryrow!(normalize_hs(&hs_cell.value).ok_or_else(|| bad(
-        hs_cell.column,
-        format!("expected an HS code of 4 to 10 digits (dots and spaces allowed, e.g. 8542.31), found {:?}", hs_cell.value)
-    )));
-    let description = tryrow!(field(plan, 5, rec));
-    let manufacturer = tryrow!(field(plan, 6, rec));
-    let origin_cell = tryrow!(field(plan, 7, rec));
-    let origin = tryrow!(country(&origin_cell));
-    let from_cell = tryrow!(field(plan, 8, rec));
-    let from = tryrow!(country(&from_cell));
-    let to_cell = tryrow!(field(plan, 9, rec));
-    let to = tryrow!(country(&to_cell));
-    let qty_cell = tryrow!(field(plan, 10, rec));
-    let quantity = tryrow!(number(&qty_cell));
-    let unit = tryrow!(field(plan, 11, rec));
-    let value_cell = tryrow!(field(plan, 12, rec));
-    let value = tryrow!(number(&value_cell));
-    let weight_cell = tryrow!(field(plan, 13, rec));
-    let weight = tryrow!(number(&weight_cell));
-    let source = tryrow!(field(plan, 14, rec));
+    let id = required(s, plan, 0, row)?;
+    let date_cell = field(plan, 1, row)?;
+    let day = date(&date_cell)?.ok_or_else(|| bad(plan.column_name(s, 1), "required value is empty"))?;
+    let hs_cell = required(s, plan, 4, row)?;
+    let hs = normalize_hs(&hs_cell.value).ok_or_else(|| {
+        bad(hs_cell.column, format!("expected an HS code of 4 to 10 digits (dots and spaces allowed, e.g. 8542.31), found {:?}", hs_cell.value))
+    })?;
+    let description = field(plan, 5, row)?;
+    let manufacturer = field(plan, 6, row)?;
+    let origin_cell = field(plan, 7, row)?;
+    let origin = country(&origin_cell)?;
+    let from_cell = field(plan, 8, row)?;
+    let from = country(&from_cell)?;
+    let to_cell = field(plan, 9, row)?;
+    let to = country(&to_cell)?;
+    let qty_cell = field(plan, 10, row)?;
+    let quantity = number(&qty_cell)?;
+    let unit = field(plan, 11, row)?;
+    let value_cell = field(plan, 12, row)?;
+    let value = number(&value_cell)?;
+    let weight_cell = field(plan, 13, row)?;
+    let weight = number(&weight_cell)?;
+    let source = field(plan, 14, row)?;
+    if let Some(first) = seen.insert(&id.value, line) {
+        return Err(bad(id.column, format!("duplicate id {:?}: already used at {file_name} line {first}; ids must be unique", id.value)));
+    }
     // Parties last: an inline party is created only for a row that is otherwise valid.
-    let shipper = tryrow!(party(w, plan, reg, rec, 2, 15, file_id, line)?);
-    let consignee = tryrow!(party(w, plan, reg, rec, 3, 19, file_id, line)?);
+    let (shipper, new_shipper) = party(plan, reg, row, 2, 15, line)?;
+    let (mut consignee, mut new_consignee) = party(plan, reg, row, 3, 19, line)?;
+    if let (Some((ks, _)), Some((kc, _))) = (&new_shipper, &new_consignee) {
+        if ks == kc {
+            // A party shipping to itself: one entity, not two.
+            consignee = shipper;
+            new_consignee = None;
+        }
+    }
+    let mut new_parties = Vec::new();
+    for (key, r) in new_shipper.into_iter().chain(new_consignee) {
+        reg.known.insert(key, EntityRef { row: r.data.row, country: r.data.country, line });
+        new_parties.push(r);
+    }
     // The contract's defaults: dispatch from the shipper's country, to the consignee's.
     let from = from.or(shipper.country);
     let to = to.or(consignee.country);
-    if let Some(first) = seen.insert(&id.value, line) {
-        return Ok(Outcome::Refused(bad(
-            id.column,
-            format!("duplicate id {:?}: already used at {file_name} line {first}; ids must be unique", id.value),
-        )));
-    }
-    let date_s = day.to_string();
-    let row = w.shipment(&NewShipment {
-        input_id: &id.value,
-        date: &date_s,
-        shipper: shipper.row,
-        consignee: consignee.row,
-        hs: &hs,
-        description: text(&description),
-        manufacturer: text(&manufacturer),
-        origin_country: origin.as_ref().map(Country::as_str),
-        from_country: from.as_ref().map(Country::as_str),
-        to_country: to.as_ref().map(Country::as_str),
-        quantity,
-        unit: text(&unit),
-        value_usd: value,
-        weight_kg: weight,
-        source: text(&source),
-        src_file: file_id,
-        src_line: line,
-    })?;
-    keep_raw(w, Table::Shipment, row, "date", &date_cell, &date_s)?;
-    keep_raw(w, Table::Shipment, row, "hs_code", &Some(hs_cell), &hs)?;
+    let mut r = rec(
+        ShipmentData {
+            input_id: id.value.to_string(),
+            date: day,
+            shipper: shipper.row,
+            consignee: consignee.row,
+            hs: hs.clone(),
+            description: owned(&description),
+            manufacturer: owned(&manufacturer),
+            origin_country: origin,
+            from_country: from,
+            to_country: to,
+            quantity,
+            unit: owned(&unit),
+            value_usd: value,
+            weight_kg: weight,
+            source: owned(&source),
+        },
+        line,
+    );
+    r.raw("date", &date_cell, &day.to_string());
+    r.raw("hs_code", &Some(hs_cell), &hs);
     for (name, cell, v) in [("origin_country", &origin_cell, origin), ("from_country", &from_cell, from), ("to_country", &to_cell, to)] {
-        keep_raw(w, Table::Shipment, row, name, cell, v.as_ref().map(Country::as_str).unwrap_or(""))?;
+        r.raw(name, cell, v.as_ref().map(Country::as_str).unwrap_or(""));
     }
-    for (name, cell) in [("quantity", &qty_cell), ("value_usd", &value_cell), ("weight_kg", &weight_cell)] {
+    for (name, cell) in [
+        ("quantity", &qty_cell),
+        ("value_usd", &value_cell),
+        ("weight_kg", &weight_cell),
+        ("description", &description),
+        ("manufacturer", &manufacturer),
+        ("source", &source),
+        ("id", &Some(id)),
+    ] {
         if let Some(c) = cell {
             if c.raw != c.value {
-                w.raw_value(Table::Shipment, row, name, &c.raw)?;
+                r.raws.push((name, c.raw.to_string()));
             }
         }
     }
-    for (name, cell) in [("description", &description), ("manufacturer", &manufacturer), ("source", &source), ("id", &Some(id))] {
-        if let Some(c) = cell {
-            if c.raw != c.value {
-                w.raw_value(Table::Shipment, row, name, &c.raw)?;
-            }
-        }
-    }
-    extras(w, Table::Shipment, row, plan, rec)?;
-    Ok(Outcome::Stored)
+    Ok((r.extras_from(plan, row), new_parties))
 }
 
-/// Stores one row of relations.csv.
-pub fn relation_row(w: &BatchWriter<'_>, plan: &Plan, reg: &Registry, rec: &csv::StringRecord, file_id: i64, line: u64) -> Result<Outcome> {
+/// Checks one row of relations.csv.
+pub fn relation(plan: &Plan, reg: &Registry, row: &csv::StringRecord, line: u64) -> RowResult<Rec<RelationData>> {
     let s = &RELATIONS;
-    let parsed = (|| -> RowResult<_> {
-        let from = required(s, plan, 0, rec)?;
-        let to = required(s, plan, 1, rec)?;
-        let from_e = reg.lookup(from.column, &from.value)?;
-        let to_e = reg.lookup(to.column, &to.value)?;
-        let kind_cell = required(s, plan, 2, rec)?;
-        let kind = RelationKind::parse(&kind_cell.value).ok_or_else(|| {
-            bad(
-                kind_cell.column,
-                format!(
-                    "unknown relation kind {:?}; expected one of {}",
-                    kind_cell.value,
-                    RelationKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
-                ),
-            )
-        })?;
-        let share_cell = field(plan, 3, rec)?;
-        let share = number(&share_cell)?;
-        if let (Some(x), Some(c)) = (share, &share_cell) {
-            if x > 100.0 {
-                return Err(bad(c.column, format!("expected a percentage from 0 to 100, found {x}")));
-            }
-        }
-        let start_cell = field(plan, 4, rec)?;
-        let start = date(&start_cell)?;
-        let end_cell = field(plan, 5, rec)?;
-        let end = date(&end_cell)?;
-        if let (Some(a), Some(b), Some(c)) = (start, end, &end_cell) {
-            if b < a {
-                return Err(bad(c.column, format!("end {b} is before start {a}")));
-            }
-        }
-        let source = field(plan, 6, rec)?;
-        Ok((from_e, to_e, kind, kind_cell, share, start, start_cell, end, end_cell, source))
-    })();
-    let (from_e, to_e, kind, kind_cell, share, start, start_cell, end, end_cell, source) = match parsed {
-        Ok(p) => p,
-        Err(e) => return Ok(Outcome::Refused(e)),
-    };
-    let (start_s, end_s) = (start.map(|d| d.to_string()), end.map(|d| d.to_string()));
-    let row = w.relation(&NewRelation {
-        from: from_e.row,
-        to: to_e.row,
-        kind: kind.as_str(),
-        share,
-        start: start_s.as_deref(),
-        end: end_s.as_deref(),
-        source: text(&source),
-        src_file: file_id,
-        src_line: line,
+    let from = required(s, plan, 0, row)?;
+    let to = required(s, plan, 1, row)?;
+    let from_e = reg.lookup(from.column, &from.value)?;
+    let to_e = reg.lookup(to.column, &to.value)?;
+    let kind_cell = required(s, plan, 2, row)?;
+    let kind = RelationKind::parse(&kind_cell.value).ok_or_else(|| {
+        bad(
+            kind_cell.column,
+            format!(
+                "unknown relation kind {:?}; expected one of {}",
+                kind_cell.value,
+                RelationKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        )
     })?;
-    keep_raw(w, Table::Relation, row, "kind", &Some(kind_cell), kind.as_str())?;
-    keep_raw(w, Table::Relation, row, "start", &start_cell, start_s.as_deref().unwrap_or(""))?;
-    keep_raw(w, Table::Relation, row, "end", &end_cell, end_s.as_deref().unwrap_or(""))?;
-    extras(w, Table::Relation, row, plan, rec)?;
-    Ok(Outcome::Stored)
+    let share_cell = field(plan, 3, row)?;
+    let share = number(&share_cell)?;
+    if let (Some(x), Some(c)) = (share, &share_cell) {
+        if x > 100.0 {
+            return Err(bad(c.column, format!("expected a percentage from 0 to 100, found {x}")));
+        }
+    }
+    let start_cell = field(plan, 4, row)?;
+    let start = date(&start_cell)?;
+    let end_cell = field(plan, 5, row)?;
+    let end = date(&end_cell)?;
+    if let (Some(a), Some(b), Some(c)) = (start, end, &end_cell) {
+        if b < a {
+            return Err(bad(c.column, format!("end {b} is before start {a}")));
+        }
+    }
+    let source = field(plan, 6, row)?;
+    let mut r = rec(RelationData { from: from_e.row, to: to_e.row, kind, share, start, end, source: owned(&source) }, line);
+    r.raw("kind", &Some(kind_cell), kind.as_str());
+    r.raw("start", &start_cell, &start.map(|d| d.to_string()).unwrap_or_default());
+    r.raw("end", &end_cell, &end.map(|d| d.to_string()).unwrap_or_default());
+    Ok(r.extras_from(plan, row))
 }
 
-/// Stores one row of lists.csv.
-pub fn list_row(w: &BatchWriter<'_>, plan: &Plan, reg: &Registry, rec: &csv::StringRecord, file_id: i64, line: u64) -> Result<Outcome> {
+/// Checks one row of lists.csv.
+pub fn listing(plan: &Plan, reg: &Registry, row: &csv::StringRecord, line: u64) -> RowResult<Rec<ListData>> {
     let s = &LISTS;
-    let parsed = (|| -> RowResult<_> {
-        let entity = required(s, plan, 0, rec)?;
-        let e = reg.lookup(entity.column, &entity.value)?;
-        let list = required(s, plan, 1, rec)?;
-        let program = field(plan, 2, rec)?;
-        let listed_cell = field(plan, 3, rec)?;
-        let listed = date(&listed_cell)?;
-        let source = field(plan, 4, rec)?;
-        Ok((e, list, program, listed, listed_cell, source))
-    })();
-    let (e, list, program, listed, listed_cell, source) = match parsed {
-        Ok(p) => p,
-        Err(e) => return Ok(Outcome::Refused(e)),
-    };
+    let entity = required(s, plan, 0, row)?;
+    let e = reg.lookup(entity.column, &entity.value)?;
+    let list = required(s, plan, 1, row)?;
+    let program = field(plan, 2, row)?;
+    let listed_cell = field(plan, 3, row)?;
+    let listed = date(&listed_cell)?;
+    let source = field(plan, 4, row)?;
     let list_s = list.value.trim().to_lowercase();
-    let listed_s = listed.map(|d| d.to_string());
-    let row = w.listing(&NewListing {
-        entity: e.row,
-        list: &list_s,
-        program: text(&program),
-        listed_on: listed_s.as_deref(),
-        source: text(&source),
-        src_file: file_id,
-        src_line: line,
-    })?;
-    keep_raw(w, Table::List, row, "list", &Some(list), &list_s)?;
-    keep_raw(w, Table::List, row, "listed_on", &listed_cell, listed_s.as_deref().unwrap_or(""))?;
-    extras(w, Table::List, row, plan, rec)?;
-    Ok(Outcome::Stored)
+    let mut r = rec(
+        ListData { entity: e.row, list: list_s.clone(), program: owned(&program), listed_on: listed, source: owned(&source) },
+        line,
+    );
+    r.raw("list", &Some(list), &list_s);
+    r.raw("listed_on", &listed_cell, &listed.map(|d| d.to_string()).unwrap_or_default());
+    Ok(r.extras_from(plan, row))
 }

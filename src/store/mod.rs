@@ -3,8 +3,10 @@
 //! Architecture invariant: this module is the only one that knows SQL.
 //! Others get plain records from it (see `model`) and hand records to it.
 
+pub mod evidence;
 pub mod graph;
 pub mod info;
+pub mod resolution;
 pub mod schema;
 pub mod writer;
 
@@ -102,6 +104,14 @@ impl Case {
         // Bulk loads: a larger page cache for the index builds, temp b-trees in memory.
         self.conn.execute_batch("PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY;")?;
         Ok(self.conn.transaction()?)
+    }
+
+    /// Builds the lookup indexes if they are missing. Ingest leaves them out
+    /// (building them is a third of a bulk load's time and route search does
+    /// not need them); commands that look records up by entity call this first.
+    pub fn ensure_indexes(&self) -> Result<()> {
+        self.conn.execute_batch(schema::INDEXES)?;
+        Ok(())
     }
 
     /// A counter bumped by every change to the case's records; derived data

@@ -4,12 +4,14 @@
 //! read without error (or, with `--skip-invalid`, with the bad rows set
 //! aside), and dropping an uncommitted [`BatchWriter`] rolls everything back.
 
-use rusqlite::{params, CachedStatement, Connection, OptionalExtension};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
 
 use crate::error::Result;
 
 /// An entity row ready to store: values already normalised.
 pub struct NewEntity<'a> {
+    /// The row id, chosen by the caller (see [`max_entity_id`]).
+    pub id: i64,
     pub input_id: &'a str,
     pub name: &'a str,
     pub kind: &'a str,
@@ -106,10 +108,23 @@ pub fn scope_taken(tx: &Connection, scope: &str) -> Result<bool> {
     Ok(tx.query_row("SELECT 1 FROM batch WHERE scope = ?1", [scope], |_| Ok(())).optional()?.is_some())
 }
 
-/// Writes the records of one batch. Statements are prepared once and cached.
+const INSERT_ENTITY: &str = "INSERT INTO entity (id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
+             VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+const INSERT_SHIPMENT: &str = "INSERT INTO shipment (batch, input_id, date, shipper, consignee, hs, description, manufacturer,
+               origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+const INSERT_RAW: &str = "INSERT INTO raw_value (tbl, record, field, raw) VALUES (?1, ?2, ?3, ?4)";
+const INSERT_EXTRA: &str = "INSERT INTO extra_attribute (tbl, record, name, value) VALUES (?1, ?2, ?3, ?4)";
+
+/// Writes the records of one batch. The hot statements are prepared once and
+/// held (a statement cache lookup per row costs more than the insert's binding).
 pub struct BatchWriter<'c> {
     tx: &'c Connection,
     pub batch: i64,
+    entity: Statement<'c>,
+    shipment: Statement<'c>,
+    raw: Statement<'c>,
+    extra: Statement<'c>,
 }
 
 impl<'c> BatchWriter<'c> {
@@ -128,7 +143,14 @@ impl<'c> BatchWriter<'c> {
              VALUES (?1, ?2, ?3, 'pending:' || ?1, ?4, ?5, ?6)",
             params![scope, format, bundle_path, imported_at, crate::VERSION, mapping],
         )?;
-        Ok(BatchWriter { tx, batch: tx.last_insert_rowid() })
+        Ok(BatchWriter {
+            tx,
+            batch: tx.last_insert_rowid(),
+            entity: tx.prepare(INSERT_ENTITY)?,
+            shipment: tx.prepare(INSERT_SHIPMENT)?,
+            raw: tx.prepare(INSERT_RAW)?,
+            extra: tx.prepare(INSERT_EXTRA)?,
+        })
     }
 
     /// Registers an input file; its hash and row counts are set by [`BatchWriter::file_done`].
@@ -152,16 +174,12 @@ impl<'c> BatchWriter<'c> {
         Ok(self.tx.prepare_cached(sql)?)
     }
 
-    pub fn entity(&self, e: &NewEntity<'_>) -> Result<i64> {
-        let mut st = self.stmt(
-            "INSERT INTO entity (batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        )?;
-        st.execute(params![
+    pub fn entity(&mut self, e: &NewEntity<'_>) -> Result<i64> {
+        self.entity.execute(params![
             self.batch, e.input_id, e.name, e.kind, e.country, e.address, e.incorporated, e.roles, e.source, e.src_file,
-            e.src_line as i64
+            e.src_line as i64, e.id
         ])?;
-        Ok(self.tx.last_insert_rowid())
+        Ok(e.id)
     }
 
     pub fn alias(&self, entity: i64, alias: &str) -> Result<()> {
@@ -175,13 +193,8 @@ impl<'c> BatchWriter<'c> {
         Ok(())
     }
 
-    pub fn shipment(&self, s: &NewShipment<'_>) -> Result<i64> {
-        let mut st = self.stmt(
-            "INSERT INTO shipment (batch, input_id, date, shipper, consignee, hs, description, manufacturer,
-               origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-        )?;
-        st.execute(params![
+    pub fn shipment(&mut self, s: &NewShipment<'_>) -> Result<i64> {
+        self.shipment.execute(params![
             self.batch,
             s.input_id,
             s.date,
@@ -225,23 +238,21 @@ impl<'c> BatchWriter<'c> {
     }
 
     /// Keeps the value as written when normalisation changed it.
-    pub fn raw_value(&self, table: Table, record: i64, field: &str, raw: &str) -> Result<()> {
-        self.stmt("INSERT INTO raw_value (tbl, record, field, raw) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![table.as_str(), record, field, raw])?;
+    pub fn raw_value(&mut self, table: Table, record: i64, field: &str, raw: &str) -> Result<()> {
+        self.raw.execute(params![table.as_str(), record, field, raw])?;
         Ok(())
     }
 
     /// Keeps a column outside the contract as an attribute of its record.
-    pub fn extra(&self, table: Table, record: i64, name: &str, value: &str) -> Result<()> {
-        self.stmt("INSERT INTO extra_attribute (tbl, record, name, value) VALUES (?1, ?2, ?3, ?4)")?
-            .execute(params![table.as_str(), record, name, value])?;
+    pub fn extra(&mut self, table: Table, record: i64, name: &str, value: &str) -> Result<()> {
+        self.extra.execute(params![table.as_str(), record, name, value])?;
         Ok(())
     }
 
-    /// Seals the batch: records its content hash, builds indexes and bumps the case generation.
+    /// Seals the batch: records its content hash and bumps the case generation.
+    /// Indexes are not built here: see [`super::Case::ensure_indexes`].
     pub fn finish(self, content_sha256: &str) -> Result<i64> {
         self.tx.execute("UPDATE batch SET content_sha256 = ?2 WHERE id = ?1", params![self.batch, content_sha256])?;
-        self.tx.execute_batch(super::schema::INDEXES)?;
         super::Case::bump_generation(self.tx)?;
         Ok(self.batch)
     }
@@ -250,4 +261,9 @@ impl<'c> BatchWriter<'c> {
 /// Whether a batch was imported from this bundle path before.
 pub fn bundle_path_known(tx: &Connection, path: &str) -> Result<bool> {
     Ok(tx.query_row("SELECT 1 FROM batch WHERE bundle_path = ?1 LIMIT 1", [path], |_| Ok(())).optional()?.is_some())
+}
+
+/// The largest entity row id in the case (0 when empty): new entities are numbered after it.
+pub fn max_entity_id(tx: &Connection) -> Result<i64> {
+    Ok(tx.query_row("SELECT coalesce(max(id), 0) FROM entity", [], |r| r.get(0))?)
 }
