@@ -153,7 +153,7 @@ fn text(v: &Option<Text>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
-fn party(id: &str, name: &str, country: &Option<Text>) -> String {
+fn party(id: &str, name: &str, country: &Option<String>) -> String {
     format!("{id} {name} ({})", country.as_deref().unwrap_or("??"))
 }
 
@@ -289,10 +289,10 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
                 &h.shipment,
                 &h.shipper,
                 &h.shipper_name,
-                text(&h.shipper_country),
+                opt(&h.shipper_country).as_str(),
                 &h.consignee,
                 &h.consignee_name,
-                text(&h.consignee_country),
+                opt(&h.consignee_country).as_str(),
                 &h.hs,
                 &value,
                 &qty,

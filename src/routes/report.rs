@@ -100,13 +100,13 @@ pub struct HopOut {
     pub date: String,
     pub shipper: Text,
     pub shipper_name: Text,
-    pub shipper_country: Option<Text>,
+    pub shipper_country: Option<String>,
     /// Bundle ids of the resolved cluster's members, when it has more than one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub shipper_members: Vec<Text>,
     pub consignee: Text,
     pub consignee_name: Text,
-    pub consignee_country: Option<Text>,
+    pub consignee_country: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub consignee_members: Vec<Text>,
     pub hs: String,
@@ -192,7 +192,7 @@ pub struct ExplainReport {
 struct NodeLabel {
     id: Text,
     name: Text,
-    country: Option<Text>,
+    country: Option<String>,
     /// Members' ids when the node is a cluster of several entities.
     members: Vec<Text>,
 }
@@ -245,7 +245,7 @@ impl<'g> Labels<'g> {
                 let label = NodeLabel {
                     id: entity_id(g.node_entity[v as usize]),
                     name: rep.map_or_else(|| Text::from(""), |i| i.name.as_str().into()),
-                    country: country_str(g.node_country[v as usize]).map(Text::from),
+                    country: country_str(g.node_country[v as usize]),
                     members: if m.len() > 1 { m.iter().map(|&e| entity_id(e)).collect() } else { Vec::new() },
                 };
                 (v, label)
