@@ -252,22 +252,32 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    let conn = case.conn();
     // One read transaction for all the point reads: otherwise each takes and drops the file lock.
-    let tx = case.conn().unchecked_transaction()?;
-    let mut st = case.conn().prepare(
-        "SELECT s.id, s.input_id, b.scope, s.date, s.hs, s.description, s.manufacturer, s.origin_country,
-                s.quantity, s.unit, s.value_usd, s.source, f.path, s.src_line
-         FROM shipment s JOIN batch b ON b.id = s.batch JOIN batch_file f ON f.id = s.src_file
-         WHERE s.id = ?1",
+    let tx = conn.unchecked_transaction()?;
+    // Scopes and file paths are few: look them up in memory, not by a join per row.
+    let small = |sql: &str| -> Result<std::collections::HashMap<i64, String>> {
+        let mut st = conn.prepare(sql)?;
+        let m = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(m)
+    };
+    let scopes = small("SELECT id, scope FROM batch")?;
+    let paths = small("SELECT id, path FROM batch_file")?;
+    let mut st = conn.prepare(
+        "SELECT id, batch, input_id, date, hs, description, manufacturer, origin_country,
+                quantity, unit, value_usd, source, src_file, src_line
+         FROM shipment WHERE id = ?1",
     )?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let row = st
             .query_row([id], |r| {
+                let batch: i64 = r.get(1)?;
+                let file: i64 = r.get(12)?;
                 Ok(ShipmentInfo {
                     id: r.get(0)?,
-                    input_id: r.get(1)?,
-                    scope: r.get(2)?,
+                    input_id: r.get(2)?,
+                    scope: scopes.get(&batch).cloned().unwrap_or_default(),
                     date: r.get(3)?,
                     hs: r.get(4)?,
                     description: r.get(5)?,
@@ -277,7 +287,7 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
                     unit: r.get(9)?,
                     value_usd: r.get(10)?,
                     source: r.get(11)?,
-                    src_path: r.get(12)?,
+                    src_path: paths.get(&file).cloned().unwrap_or_default(),
                     src_line: r.get(13)?,
                 })
             })
