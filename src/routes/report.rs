@@ -372,6 +372,26 @@ impl<'g> Labels<'g> {
     }
 }
 
+/// Routes with reasons and labels, in order. Large outputs are built on
+/// all cores in contiguous chunks (concatenated in order, so the result is
+/// the same bytes whatever the thread count).
+fn route_outs(labels: &Labels, hits: &[RouteHit]) -> Vec<RouteOut> {
+    const CHUNK_MIN: usize = 2000;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(hits.len() / CHUNK_MIN).max(1);
+    let build = |first: usize, part: &[RouteHit]| -> Vec<RouteOut> {
+        let mut ranker = Ranker::new(labels.g);
+        part.iter().enumerate().map(|(i, h)| labels.route(&mut ranker, first + i + 1, h)).collect()
+    };
+    if threads == 1 {
+        return build(0, hits);
+    }
+    let size = hits.len().div_ceil(threads);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = hits.chunks(size).enumerate().map(|(k, part)| sc.spawn(move || build(k * size, part))).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("report worker does not panic")).collect()
+    })
+}
+
 fn nodes_and_ships<'a>(g: &CaseGraph, hits: impl Iterator<Item = &'a RouteHit>) -> (Vec<Node>, Vec<Ship>) {
     let mut nodes = Vec::new();
     let mut ships = Vec::new();
@@ -415,8 +435,7 @@ pub fn empty_message(g: &CaseGraph, spec: &QuerySpec, q: &Query) -> String {
 pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
     let labels = Labels::load(case, g, &nodes, &ships)?;
-    let mut ranker = Ranker::new(g);
-    let routes: Vec<RouteOut> = found.routes.iter().enumerate().map(|(i, h)| labels.route(&mut ranker, i + 1, h)).collect();
+    let routes = route_outs(&labels, &found.routes);
     Ok(RoutesReport {
         query: QueryEcho::new(spec, false),
         stats: stats(g, q, found.total, routes.len()),
