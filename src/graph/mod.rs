@@ -259,6 +259,7 @@ impl CaseGraph {
             node_entity: Vec::new(),
         };
         let mut i = 0;
+        #[allow(clippy::needless_range_loop)] // v indexes four arrays and is compared with by_node
         for v in 0..n {
             g.member_start.push(g.members.len() as u32);
             g.list_start.push(g.node_list_ids.len() as u32);
