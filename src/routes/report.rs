@@ -140,8 +140,8 @@ pub struct ChannelOut {
     /// The score of the channel's best route.
     pub score: i64,
     pub routes: u64,
-    pub entities: Vec<Text>,
-    pub entity_names: Vec<Text>,
+    pub entities: Vec<String>,
+    pub entity_names: Vec<String>,
     /// The HS digits (at --hs-level) the channel's goods share.
     pub hs: String,
     pub shipments_per_hop: Vec<usize>,
@@ -168,14 +168,14 @@ pub struct RoutesReport {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ChainOut {
-    pub entities: Vec<Text>,
-    pub entity_names: Vec<Text>,
+    pub entities: Vec<String>,
+    pub entity_names: Vec<String>,
     pub hop: usize,
     /// `hs_mismatch`, `too_early`, `too_late` or `outside_window`.
     pub constraint: String,
     pub detail: String,
-    pub arrived: Vec<Text>,
-    pub left: Vec<Text>,
+    pub arrived: Vec<String>,
+    pub left: Vec<String>,
 }
 
 /// `divtrace routes --explain` output.
@@ -461,8 +461,8 @@ pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, 
             rank: i + 1,
             score: c.best.score,
             routes: c.routes,
-            entities: c.nodes.iter().map(|&v| labels.node_id(v)).collect(),
-            entity_names: c.nodes.iter().map(|&v| labels.node_name(v)).collect(),
+            entities: c.nodes.iter().map(|&v| labels.node_id(v).to_string()).collect(),
+            entity_names: c.nodes.iter().map(|&v| labels.node_name(v).to_string()).collect(),
             hs: c.hs_prefix.clone(),
             shipments_per_hop: c.hop_shipments.iter().map(Vec::len).collect(),
             value_shipped: c.value_shipped.round(),
@@ -560,13 +560,13 @@ pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explana
                 ),
             };
             ChainOut {
-                entities: c.nodes.iter().map(|&v| labels.node_id(v)).collect(),
-                entity_names: c.nodes.iter().map(|&v| labels.node_name(v)).collect(),
+                entities: c.nodes.iter().map(|&v| labels.node_id(v).to_string()).collect(),
+                entity_names: c.nodes.iter().map(|&v| labels.node_name(v).to_string()).collect(),
                 hop: c.hop,
                 constraint: constraint.into(),
                 detail,
-                arrived: c.arrived.iter().map(|&s| labels.ship_id(s)).collect(),
-                left: c.left.iter().map(|&s| labels.ship_id(s)).collect(),
+                arrived: c.arrived.iter().map(|&s| labels.ship_id(s).to_string()).collect(),
+                left: c.left.iter().map(|&s| labels.ship_id(s).to_string()).collect(),
             }
         })
         .collect();
