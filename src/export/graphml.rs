@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use crate::store::evidence::Evidence;
 
-fn xml(s: &str) -> String {
+/// Escapes text for XML and HTML content and attribute values; drops the
+/// control characters XML 1.0 does not allow.
+pub fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -13,7 +15,7 @@ fn xml(s: &str) -> String {
             '<' => o.push_str("&lt;"),
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
+            '\'' => o.push_str("&#39;"),
             // XML 1.0 allows tab, newline and carriage return among the control characters.
             c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
             c => o.push(c),

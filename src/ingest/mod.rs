@@ -73,6 +73,22 @@ pub struct Summary {
     pub seconds: f64,
 }
 
+impl Summary {
+    /// The outcome of importing content the case already holds.
+    fn already(bundle: &str, b: crate::store::writer::ExistingBatch, started: Instant) -> Summary {
+        Summary {
+            bundle: bundle.to_string(),
+            batch: b.id,
+            scope: b.scope,
+            already_imported: true,
+            imported_at: b.imported_at,
+            files: Vec::new(),
+            rejects: None,
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
 /// Imports the bundle in `dir` into `case`.
 ///
 /// # Errors
@@ -114,16 +130,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         }
         let content = content_hash(&hashes, mapping);
         if let Some(b) = find_batch_by_content(&tx, &content)? {
-            return Ok(Summary {
-                bundle,
-                batch: b.id,
-                scope: b.scope,
-                already_imported: true,
-                imported_at: b.imported_at,
-                files: Vec::new(),
-                rejects: None,
-                seconds: started.elapsed().as_secs_f64(),
-            });
+            return Ok(Summary::already(&bundle, b, started));
         }
     }
     let base = opts.scope.clone().unwrap_or_else(|| {
@@ -212,16 +219,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         // Same content under another path: nothing to add.
         drop(w);
         drop(tx);
-        return Ok(Summary {
-            bundle,
-            batch: b.id,
-            scope: b.scope,
-            already_imported: true,
-            imported_at: b.imported_at,
-            files: Vec::new(),
-            rejects: None,
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        return Ok(Summary::already(&bundle, b, started));
     }
     let batch = w.finish(&content)?;
     let rejects_path = rejects.finish()?;
@@ -253,16 +251,7 @@ pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summar
     let imported_at = now_rfc3339();
     let tx = case.transaction()?;
     if let Some(b) = find_batch_by_content(&tx, &content)? {
-        return Ok(Summary {
-            bundle: full,
-            batch: b.id,
-            scope: b.scope,
-            already_imported: true,
-            imported_at: b.imported_at,
-            files: Vec::new(),
-            rejects: None,
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        return Ok(Summary::already(&full, b, started));
     }
     let base = opts.scope.clone().unwrap_or_else(|| {
         path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".jsonl").trim_end_matches(".json").to_string()).unwrap_or_else(|| "ftm".into())
