@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use divtrace::Result;
 
+mod assess;
+mod hubs;
 mod info;
 mod ingest;
 mod investigate;
@@ -32,6 +34,10 @@ enum Command {
     Investigate(investigate::Args),
     /// Search a case for time-consistent transshipment routes
     Routes(routes::Args),
+    /// Rate counterparties: a score, a band and the factors behind it
+    Assess(assess::Args),
+    /// Rank the intermediaries that carry routes, by value and betweenness
+    Hubs(hubs::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
     Synth(synth::Args),
 }
@@ -43,6 +49,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
         Command::Synth(a) => synth::run(a, out),
+        Command::Assess(a) => assess::run(a, out),
+        Command::Hubs(a) => hubs::run(a, out),
     }
 }
 
