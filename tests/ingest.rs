@@ -43,7 +43,7 @@ fn small_bundle_keeps_raw_values_extras_and_provenance() {
     );
     assert_eq!(q::<i64>(&case, "SELECT count(*) FROM batch_file WHERE length(sha256) = 64"), 4);
     assert_eq!(q::<String>(&case, "SELECT tool_version FROM batch"), env!("CARGO_PKG_VERSION"));
-    assert_eq!(q::<u32>(&case, "PRAGMA user_version"), 1);
+    assert_eq!(q::<u32>(&case, "PRAGMA user_version"), divtrace::store::schema::CURRENT_VERSION);
 }
 
 #[test]

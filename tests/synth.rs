@@ -83,6 +83,14 @@ fn bundle_follows_the_contract() {
     assert_eq!(t["seed"], 3);
     assert_eq!(t["shipments"], 2500);
     assert_eq!(t["start"], "2021-06-01");
+
+    // Windows entirely after, and entirely before, the invasion still keep every date inside.
+    for (start, end) in [("2023-01-01", "2024-12-31"), ("2019-01-01", "2021-12-31")] {
+        let (_t, dir) = generated(&["--seed", "4", "--shipments", "1500", "--start", start, "--end", end]);
+        let b = load(&dir);
+        check_contract(&b);
+        check_truth(&b);
+    }
 }
 
 /// Checks a bundle against the case-bundle contract, with the date window from its truth file.

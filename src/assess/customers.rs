@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, InputError, Result};
-use crate::routes::rank::brand_tokens;
+use crate::resolve::cluster::ACCEPT;
+use crate::resolve::matching::similarity;
+use crate::resolve::normalise::{normalise_name, NormalisedName};
 
 /// One non-empty row of a customer list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,54 +77,92 @@ pub fn read_customers(path: &Path, column: Option<&str>) -> Result<Vec<CustomerR
     Ok(out)
 }
 
-/// Lookups from a customer's text to entity row ids.
-///
-/// Until entity resolution's name matcher is on main this matches exact
-/// bundle ids (`ID` or `SCOPE:ID`) and, failing that, names and aliases
-/// that are equal after case folding, transliteration and removal of legal
-/// forms ([`brand_tokens`]). [`NameIndex::find`] is the one place to swap in a better matcher.
+/// Lookups from a customer's text to entity row ids, with entity
+/// resolution's name matcher ([`crate::resolve::normalise`],
+/// [`crate::resolve::matching`]): an exact bundle id (`ID` or `SCOPE:ID`)
+/// wins; else names and aliases with the same normalised key (scripts,
+/// case, legal forms folded); else the names scoring at least
+/// [`ACCEPT`](crate::resolve::cluster::ACCEPT) (the threshold resolution
+/// merges at), best first and ties kept, among names sharing a token prefix.
 pub struct NameIndex {
     ids: HashMap<String, Vec<i64>>,
-    names: HashMap<String, Vec<i64>>,
+    keys: HashMap<String, Vec<i64>>,
+    names: Vec<(i64, NormalisedName)>,
+    /// First four letters of a token -> indexes into `names`.
+    blocks: HashMap<String, Vec<u32>>,
 }
 
-fn name_key(s: &str) -> String {
-    brand_tokens(s).join(" ")
+fn block_key(t: &str) -> String {
+    t.chars().take(4).collect()
 }
 
 impl NameIndex {
     /// `entities`: (entity.id, scope, input_id, name, aliases).
     pub fn new<'a>(entities: impl Iterator<Item = (i64, &'a str, &'a str, &'a str, &'a [String])>) -> NameIndex {
         let mut ids: HashMap<String, Vec<i64>> = HashMap::new();
-        let mut names: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut keys: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut names = Vec::new();
+        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
         for (id, scope, input_id, name, aliases) in entities {
             ids.entry(input_id.to_string()).or_default().push(id);
             ids.entry(format!("{scope}:{input_id}")).or_default().push(id);
             for n in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
-                let k = name_key(n);
-                if !k.is_empty() {
-                    names.entry(k).or_default().push(id);
+                let norm = normalise_name(n);
+                if norm.is_empty() {
+                    continue;
                 }
+                keys.entry(norm.key.clone()).or_default().push(id);
+                let i = names.len() as u32;
+                let mut bk: Vec<String> = norm.tokens.iter().map(|t| block_key(t)).collect();
+                bk.sort_unstable();
+                bk.dedup();
+                for k in bk {
+                    blocks.entry(k).or_default().push(i);
+                }
+                names.push((id, norm));
             }
         }
-        for v in ids.values_mut().chain(names.values_mut()) {
+        for v in ids.values_mut().chain(keys.values_mut()) {
             v.sort_unstable();
             v.dedup();
         }
-        NameIndex { ids, names }
+        NameIndex { ids, keys, names, blocks }
     }
 
     /// The entities a customer row names: by id when it is one, else by name.
+    ///
+    /// Complexity: O(c) similarity computations for c names sharing a token prefix with the query.
     pub fn find(&self, text: &str) -> Vec<i64> {
         let t = text.trim();
         if let Some(v) = self.ids.get(t) {
             return v.clone();
         }
-        let k = name_key(t);
-        if k.is_empty() {
+        let q = normalise_name(t);
+        if q.is_empty() {
             return Vec::new();
         }
-        self.names.get(&k).cloned().unwrap_or_default()
+        if let Some(v) = self.keys.get(&q.key) {
+            return v.clone();
+        }
+        let mut cand: Vec<u32> = q.tokens.iter().filter_map(|t| self.blocks.get(&block_key(t))).flatten().copied().collect();
+        cand.sort_unstable();
+        cand.dedup();
+        let mut best = ACCEPT;
+        let mut hits: Vec<i64> = Vec::new();
+        for i in cand {
+            let (id, n) = &self.names[i as usize];
+            let s = similarity(&q, n);
+            if s > best + 1e-12 {
+                best = s;
+                hits.clear();
+            }
+            if s >= best - 1e-12 {
+                hits.push(*id);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
     }
 }
 
@@ -166,6 +206,8 @@ mod tests {
         assert_eq!(idx.find("denkar dis ticaret"), vec![1]);
         assert_eq!(idx.find("OOO Vektor"), vec![2]);
         assert!(idx.find("Nobody Ltd").is_empty());
+        // Close spellings match through the resolver's similarity.
+        assert_eq!(idx.find("Denkar Dis Tikaret"), vec![1]);
         assert!(idx.find("Ltd").is_empty());
     }
 }

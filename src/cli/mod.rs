@@ -11,11 +11,15 @@ use divtrace::Result;
 
 mod assess;
 mod hubs;
+mod export;
 mod info;
 mod ingest;
 mod investigate;
+mod report;
 mod routes;
 mod synth;
+mod resolve;
+mod screen;
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -38,8 +42,16 @@ enum Command {
     Assess(assess::Args),
     /// Rank the intermediaries that carry routes, by value and betweenness
     Hubs(hubs::Args),
+    /// Write the routes of a query (or one company's trade) as a diagram, GraphML or FollowTheMoney
+    Export(export::Args),
+    /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
+    Report(report::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
     Synth(synth::Args),
+    /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
+    Resolve(resolve::Args),
+    /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
+    Screen(screen::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -51,6 +63,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Synth(a) => synth::run(a, out),
         Command::Assess(a) => assess::run(a, out),
         Command::Hubs(a) => hubs::run(a, out),
+        Command::Export(a) => export::run(a, out),
+        Command::Report(a) => report::run(a, out),
+        Command::Resolve(a) => resolve::run(a, out),
+        Command::Screen(a) => screen::run(a, out),
     }
 }
 

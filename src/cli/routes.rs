@@ -15,6 +15,21 @@ use super::{io, CaseArg, Format};
 pub struct Args {
     #[command(flatten)]
     pub case: CaseArg,
+    #[command(flatten)]
+    pub query: QueryArgs,
+    /// Fold routes with the same chain of entities and HS digits into channels
+    #[arg(long, conflicts_with = "explain")]
+    pub group: bool,
+    /// Say why no route connects --from to --to
+    #[arg(long)]
+    pub explain: bool,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// The route query flags, shared by `routes`, `export` and `report`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct QueryArgs {
     /// Where routes start (repeatable, a union): country:US, entity:ID, role:manufacturer,
     /// list:entity_list, name:TEXT, or goods declared on the first hop: origin:US, brand:TEXT
     #[arg(long, value_name = "SEL")]
@@ -61,14 +76,6 @@ pub struct Args {
     /// Show every route (or channel)
     #[arg(long, conflicts_with = "limit")]
     pub all: bool,
-    /// Fold routes with the same chain of entities and HS digits into channels
-    #[arg(long, conflicts_with = "explain")]
-    pub group: bool,
-    /// Say why no route connects --from to --to
-    #[arg(long)]
-    pub explain: bool,
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
 }
 
 fn selectors(flag: &str, v: &[String]) -> Result<Vec<Selector>> {
@@ -82,7 +89,7 @@ fn date(flag: &str, v: &Option<String>) -> Result<Option<Day>> {
 }
 
 /// The library query for these flags.
-pub fn spec(a: &Args) -> Result<QuerySpec> {
+pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
     if let Some(v) = a.min_value {
         if !v.is_finite() || v < 0.0 {
             return Err(Error::usage("--min-value", format!("must be a non-negative number, got {v}")));
@@ -106,7 +113,7 @@ pub fn spec(a: &Args) -> Result<QuerySpec> {
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
-    let spec = spec(&a)?;
+    let spec = spec(&a.query)?;
     let case = Case::open(&a.case.case)?;
     let (g, _load) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
@@ -177,7 +184,7 @@ fn write_route_block(out: &mut dyn Write, r: &RouteOut, title: &str) -> std::io:
     Ok(())
 }
 
-fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
     let s = &rep.stats;
     if let Some(m) = &rep.message {
         writeln!(out, "{m}")?;

@@ -69,16 +69,40 @@ pub struct Node {
     pub band: Option<Band>,
 }
 
+/// Shipments from one node to another with the same goods, folded into one arrow.
 #[derive(Clone, Debug, Serialize)]
 pub struct Edge {
     pub from: usize,
     pub to: usize,
-    /// Lines of the edge label: HS code, dates, value, declaration ids.
-    pub lines: Vec<String>,
+    /// HS digits shared by the folded shipments (at the query's level).
+    pub hs: String,
+    pub chpl_tier: Option<String>,
+    pub first_date: String,
+    pub last_date: String,
     /// Shipments folded into this edge.
     pub shipments: usize,
+    pub value_usd: f64,
+    /// Declaration references (the `source` column, else the shipment id), sorted.
+    pub declarations: Vec<String>,
     /// Drawn heavier: an edge of the top-ranked route.
     pub emphasis: bool,
+}
+
+impl Edge {
+    /// The label lines: goods, dates, count and value, declarations.
+    pub fn lines(&self) -> Vec<String> {
+        let chpl = self.chpl_tier.as_ref().map(|t| format!(" · CHPL tier {t}")).unwrap_or_default();
+        let dates = if self.first_date == self.last_date { self.first_date.clone() } else { format!("{} – {}", self.first_date, self.last_date) };
+        let count = if self.shipments == 1 { String::new() } else { format!("{} shipments · ", self.shipments) };
+        let shown: Vec<&str> = self.declarations.iter().take(3).map(String::as_str).collect();
+        let more = if self.declarations.len() > 3 { format!(" +{} more", self.declarations.len() - 3) } else { String::new() };
+        vec![
+            format!("HS {}{chpl}", self.hs),
+            dates,
+            format!("{count}US$ {}", super::view::money(self.value_usd)),
+            format!("decl. {}{more}", shown.join(", ")),
+        ]
+    }
 }
 
 #[derive(Clone, Debug, Default, Serialize)]

@@ -4,9 +4,9 @@
 //! graphviz-rust prints identifiers verbatim and escapes nothing, so: node
 //! ids are synthetic (`n0`, `n1`, ...), and every text from the data goes
 //! into an HTML-like label through [`html`], which escapes `&`, `<`, `>`,
-//! `"` and control characters. In HTML labels Graphviz does no backslash
-//! processing, so `\N`, `\n` or `\\` in a name show as written. A crafted
-//! name therefore cannot add nodes, edges or attributes.
+//! quotes, backslashes (Graphviz expands `\N`, `\G`, `\E` even inside HTML
+//! labels, so each is doubled) and control characters. A crafted name therefore
+//! cannot add nodes, edges or attributes, and shows exactly as written.
 
 use std::collections::BTreeMap;
 
@@ -29,6 +29,9 @@ pub fn html(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\n' => out.push_str("<BR/>"),
+            // Graphviz expands \N, \G, \E ... even inside HTML labels (entities are
+            // decoded first), and turns a doubled backslash into one.
+            '\\' => out.push_str("\\\\"),
             c if c.is_control() => out.push_str(&format!("&#{};", c as u32)),
             // Graphviz reads `]` `[` `{` `}` `|` literally inside HTML labels.
             c => out.push(c),
@@ -131,7 +134,7 @@ pub fn to_dot(d: &Diagram) -> String {
         }
     }
     for e in &d.edges {
-        let mut attrs = vec![attr("label", html_id(e.lines.iter().map(|l| html(l)).collect::<Vec<_>>().join("<BR/>")))];
+        let mut attrs = vec![attr("label", html_id(e.lines().iter().map(|l| html(l)).collect::<Vec<_>>().join("<BR/>")))];
         let width = 1.0 + (e.shipments as f64).log10().min(3.0);
         attrs.push(attr("penwidth", id(&format!("{:.1}", if e.emphasis { width + 1.5 } else { width }))));
         if e.emphasis {
@@ -199,7 +202,11 @@ fn legend(d: &Diagram) -> Subgraph {
                 attr("label", html_id(html(p.label()))),
                 attr("shape", id(shape)),
                 attr("fillcolor", q(fill)),
-                attr("fontsize", id("8")),
+                attr("fontsize", id("7")),
+                // Small fixed-size samples keep the legend from dwarfing a small diagram.
+                attr("fixedsize", id("true")),
+                attr("width", id("1.3")),
+                attr("height", id("0.38")),
             ],
         }));
     }
@@ -248,7 +255,18 @@ mod tests {
                     band: None,
                 })
                 .collect(),
-            edges: vec![Edge { from: 0, to: 1, lines: vec!["HS 854231".into()], shipments: 1, emphasis: true }],
+            edges: vec![Edge {
+                from: 0,
+                to: 1,
+                hs: "854231".into(),
+                chpl_tier: Some("1".into()),
+                first_date: "2022-05-02".into(),
+                last_date: "2022-05-02".into(),
+                shipments: 1,
+                value_usd: 1000.0,
+                declarations: vec!["S1".into()],
+                emphasis: true,
+            }],
             ..Diagram::default()
         }
     }
@@ -259,7 +277,7 @@ mod tests {
         assert!(dot.contains("A&quot; -&gt; n1 [color=red]; &quot;"));
         assert!(dot.contains("}<BR/>digraph {"));
         assert!(dot.contains("&lt;script&gt;"));
-        assert!(dot.contains("back\\slash \\N"));
+        assert!(dot.contains("back\\\\slash \\\\N"));
         assert_eq!(dot.matches(" -> ").count(), 1, "only the one real edge:\n{dot}");
     }
 

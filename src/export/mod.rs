@@ -5,4 +5,9 @@
 
 pub mod diagram;
 pub mod dot;
+pub mod fold;
+pub mod ftm;
+pub mod graphml;
 pub mod render;
+pub mod report;
+pub mod view;

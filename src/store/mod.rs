@@ -7,6 +7,7 @@ pub mod assess;
 pub mod evidence;
 pub mod graph;
 pub mod info;
+pub mod resolution;
 pub mod schema;
 pub mod writer;
 

@@ -6,7 +6,7 @@
 //! migration: add a new one. docs/case-file.md documents every table.
 
 /// Migrations in order; index `i` upgrades version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -149,6 +149,38 @@ CREATE TABLE graph_cache (
 );
 
 INSERT INTO case_meta (key, value) VALUES ('generation', '0');
+"#;
+
+/// Entity resolution evidence, cluster names, manufacturer links.
+const V2: &str = r#"
+-- Every pair that resolution looked at closely: merged, left for review,
+-- or refused (an analyst's not_same, or conflicting identifiers).
+CREATE TABLE resolution_evidence (
+    id       INTEGER PRIMARY KEY,
+    entity_a INTEGER NOT NULL REFERENCES entity(id),
+    entity_b INTEGER NOT NULL REFERENCES entity(id),
+    decision TEXT NOT NULL CHECK (decision IN ('merged', 'review', 'refused')),
+    basis    TEXT NOT NULL,
+    score    REAL NOT NULL,
+    detail   TEXT NOT NULL
+);
+CREATE INDEX resolution_evidence_a ON resolution_evidence(entity_a);
+CREATE INDEX resolution_evidence_b ON resolution_evidence(entity_b);
+
+-- The canonical name of each cluster of more than one entity.
+CREATE TABLE cluster_name (
+    cluster INTEGER PRIMARY KEY REFERENCES entity(id),
+    name    TEXT NOT NULL
+);
+
+-- A shipment's free-text manufacturer matched to a manufacturer entity.
+CREATE TABLE manufacturer_link (
+    shipment     INTEGER PRIMARY KEY REFERENCES shipment(id),
+    entity       INTEGER NOT NULL REFERENCES entity(id),
+    score        REAL NOT NULL,
+    matched_name TEXT NOT NULL
+);
+CREATE INDEX manufacturer_link_entity ON manufacturer_link(entity);
 "#;
 
 /// Indexes built after a bulk load (building them during one is slower).

@@ -45,7 +45,7 @@ pub fn record_country(from: &'static str, to: &'static str) -> &'static str {
 pub fn origin_of(world: &World, maker: usize, rng: &mut Rng) -> &'static str {
     let c = world.companies[maker].country;
     match c {
-        "US" | "JP" | "KR" if rng.chance(300) => *rng.pick(&["MY", "PH", "TH", "VN", "MX", "TW"]),
+        "US" | "JP" | "KR" if rng.chance(300) => rng.pick(&["MY", "PH", "TH", "VN", "MX", "TW"]),
         _ => c,
     }
 }
@@ -63,7 +63,7 @@ pub fn amounts(p: &Product, rng: &mut Rng) -> (u64, u64, u64) {
 
 /// A declaration-style description, sometimes with a part number.
 pub fn description(p: &Product, brand: &str, rng: &mut Rng) -> String {
-    let d = *rng.pick(p.descriptions);
+    let d = rng.pick(p.descriptions);
     if p.sector == Sector::Electronics && p.tier.is_some() && rng.chance(400) {
         let prefix: String = brand.chars().filter(|c| c.is_ascii_alphabetic()).take(2).collect::<String>().to_uppercase();
         format!("{d}, P/N {prefix}{}{:04}", rng.pick(&["F", "X", "C", "LM", "AD", "Q"]), rng.below(10_000))
@@ -118,9 +118,12 @@ pub struct Background<'w> {
     ru_traders: Weighted,
     ru_buyers: Weighted,
     non_us: Weighted,
+    friendly: Weighted,
     humanitarian: Weighted,
     commodity: Weighted,
     dup_mention: u64,
+    lanes_before: Weighted,
+    lanes_after: Weighted,
 }
 
 impl<'w> Background<'w> {
@@ -135,9 +138,15 @@ impl<'w> Background<'w> {
             ru_traders: Weighted::zipf(world.ru_traders.len()),
             ru_buyers: Weighted::zipf(world.ru_buyers.len()),
             non_us: Weighted::zipf(world.non_us_makers.len()),
+            friendly: Weighted::zipf(world.friendly_makers.len()),
             humanitarian: Weighted::zipf(world.humanitarian_makers.len()),
             commodity: Weighted::zipf(world.commodity.len()),
             dup_mention,
+            // Lane weights per mille, before and after the invasion: maker to distributor,
+            // distributor to sink, maker to sink, non-US maker to Russia-facing trader, that
+            // trader to Russia, non-US maker to Russia, Western maker to Russia, commodities.
+            lanes_before: Weighted::new([300, 320, 150, 50, 40, 40, 40, 60]),
+            lanes_after: Weighted::new([300, 320, 150, 80, 80, 40, 10, 20]),
         }
     }
 
@@ -157,7 +166,7 @@ impl<'w> Background<'w> {
     fn russian_buyer(&mut self, military_per_mille: u64) -> usize {
         let w = self.world;
         if !w.ru_military.is_empty() && self.rng.chance(military_per_mille) {
-            *self.rng.pick(&w.ru_military)
+            self.rng.pick(&w.ru_military)
         } else {
             w.ru_buyers[self.ru_buyers.sample(&mut self.rng)]
         }
@@ -167,55 +176,55 @@ impl<'w> Background<'w> {
     pub fn next(&mut self, date: Day) -> Shipment {
         let w = self.world;
         let post = date >= self.invasion;
-        let lanes: [u64; 8] = if post { [300, 320, 150, 80, 80, 40, 10, 20] } else { [300, 320, 150, 50, 40, 40, 40, 60] };
-        let lane = Weighted::new(lanes).sample(&mut self.rng);
+        let lane = if post { &self.lanes_after } else { &self.lanes_before }.sample(&mut self.rng);
         let r = &mut self.rng;
         let (shipper, consignee, maker, product) = match lane {
             0 => {
                 let d = w.distributors[self.dist.sample(r)];
-                let (m, p) = *r.pick(&w.companies[d].supply);
+                let (m, p) = r.pick(&w.companies[d].supply);
                 (m, d, m, p)
             }
             1 => {
                 let d = w.distributors[self.dist.sample(r)];
-                let (m, p) = *r.pick(&w.companies[d].supply);
+                let (m, p) = r.pick(&w.companies[d].supply);
                 let s = self.sink(w.companies[d].country);
                 (d, s, m, p)
             }
             2 => {
                 let m = w.makers[self.makers.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 let s = self.sink(w.companies[m].country);
                 (m, s, m, p)
             }
             3 => {
                 let t = w.ru_traders[self.ru_traders.sample(r)];
-                let (m, p) = *r.pick(&w.companies[t].supply);
+                let (m, p) = r.pick(&w.companies[t].supply);
                 (m, t, m, p)
             }
             4 => {
                 let t = w.ru_traders[self.ru_traders.sample(r)];
-                let (m, p) = *r.pick(&w.companies[t].supply);
+                let (m, p) = r.pick(&w.companies[t].supply);
                 (t, self.russian_buyer(80), m, p)
             }
             5 => {
-                let m = w.non_us_makers[self.non_us.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                // After the invasion only makers in countries that kept trading sell to Russia directly.
+                let m = if post && !w.friendly_makers.is_empty() { w.friendly_makers[self.friendly.sample(r)] } else { w.non_us_makers[self.non_us.sample(r)] };
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(150), m, p)
             }
             6 if !post => {
                 let m = w.makers[self.makers.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(0), m, p)
             }
             6 if !w.humanitarian_makers.is_empty() => {
                 let m = w.humanitarian_makers[self.humanitarian.sample(r)];
-                let p = *r.pick(&w.companies[m].products);
+                let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(0), m, p)
             }
             _ => {
                 let c = w.commodity[self.commodity.sample(r)];
-                let p = *r.pick(&w.companies[c].products);
+                let p = r.pick(&w.companies[c].products);
                 let s = self.sink(w.companies[c].country);
                 (c, s, c, p)
             }
@@ -230,7 +239,7 @@ mod tests {
     use crate::model::normalize_hs;
 
     #[test]
-    fn background_never_sends_us_goods_through_russia_facing_traders() {
+    fn background_keeps_controlled_western_goods_away_from_russia() {
         let world = World::build(300, Day::from_ymd(2021, 1, 1).unwrap(), &mut Rng::new(1, 0));
         let mut bg = Background::new(&world, Rng::new(1, 1), 0);
         let id_of = |id: &str| world.companies.iter().position(|c| c.id == id).unwrap();
@@ -246,6 +255,10 @@ mod tests {
                 // Only direct sales: before the invasion anything, after it goods outside the CHPL.
                 let p = crate::refdata::chpl_item(&normalize_hs(&s.hs_code).unwrap());
                 assert!(date < bg.invasion || p.is_none(), "{s:?}");
+            }
+            if from.category == super::super::world::Category::Maker && to.country == "RU" && date >= bg.invasion {
+                let chpl = crate::refdata::chpl_item(&normalize_hs(&s.hs_code).unwrap()).is_some();
+                assert!(world.friendly_makers.contains(&id_of(&s.shipper)) || !chpl, "{s:?}");
             }
             assert!(s.quantity > 0 && s.value_cents > 0 && s.grams > 0);
         }

@@ -58,13 +58,13 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
         "non_russian_destination" => {
             let t = new_intermediary(world, "TR", new_inc(t0, rng), rng);
             let de: Vec<usize> = world.sinks.iter().copied().filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "NL" | "PL")).collect();
-            let buyer = if de.is_empty() { world.add("DE", Flavor::Electronics, Category::Planted, "end_user", Some(old_day(rng)), "company register", rng) } else { *rng.pick(&de) };
+            let buyer = if de.is_empty() { world.add("DE", Flavor::Electronics, Category::Planted, "end_user", Some(old_day(rng)), "company register", rng) } else { rng.pick(&de) };
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
             push(planted(world, Day(t0.0 + gap(rng)), t, buyer, maker, product, qty * 9 / 10, up(price, rng), rng));
             (vec![maker, t, buyer], false)
         }
         "hs_mismatch" => {
-            let t = new_intermediary(world, *rng.pick(&["TR", "AE"]), new_inc(t0, rng), rng);
+            let t = new_intermediary(world, rng.pick(&["TR", "AE"]), new_inc(t0, rng), rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
             let other = loop {
@@ -79,6 +79,8 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
             (vec![maker, t, ru], false)
         }
         "time_inconsistent" => {
+            // The export precedes the import by up to 60 days; keep it inside the window.
+            let t0 = Day(t0.0.max(w.start.0 + 61));
             let t = new_intermediary(world, "KZ", new_inc(Day(t0.0 - 60), rng), rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
@@ -131,14 +133,14 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
         }
         _ => {
             // A long-established distributor outside the transshipment list with steady Western customers.
-            let country = *rng.pick(&["FI", "CH", "AT", "SE"]);
+            let country = rng.pick(&["FI", "CH", "AT", "SE"]);
             let t = world.add(country, Flavor::Industrial, Category::Planted, "distributor", Some(old_day(rng)), "company register", rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty * 3, price, rng));
             let western: Vec<usize> = world.sinks.iter().copied().filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "GB" | "NL" | "US" | "JP")).collect();
             let mut ents = vec![maker, t, ru];
             for k in 0..rng.range(3, 5) {
-                let Some(&buyer) = (!western.is_empty()).then(|| rng.pick(&western)) else { break };
+                let Some(buyer) = (!western.is_empty()).then(|| rng.pick(&western)) else { break };
                 push(planted(world, Day(t0.0 + 5 + 12 * k as i32), t, buyer, maker, product, qty / 2, up(price, rng), rng));
                 ents.push(buyer);
             }

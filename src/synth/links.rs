@@ -38,7 +38,7 @@ pub fn background_links(world: &World, plan: &mut Plan, w: &Window, rng: &mut Rn
         if rng.chance(250) {
             let parent = world.distributors[rng.index(heads)];
             let start = world.companies[d].incorporated.map(|x| Day(x.0 + rng.range(0, 3000) as i32));
-            let share = *rng.pick(&[100, 100, 51, 75]);
+            let share = rng.pick(&[100, 100, 51, 75]);
             plan.relations.push(Relation { from: id(parent), to: id(d), kind: "ownership", share: Some(share), start, source: "annual report" });
             if share == 100 {
                 plan.relations.push(Relation { from: id(d), to: id(parent), kind: "subsidiary", share: None, start, source: "annual report" });

@@ -223,3 +223,59 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
         clusters: truth.clusters.len(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cfg(shipments: u64, schemes: Option<usize>) -> Config {
+        Config {
+            seed: 1,
+            shipments,
+            schemes,
+            decoys: None,
+            dup_per_mille: 50,
+            start: Day::parse_iso("2021-01-01").unwrap(),
+            end: Day::parse_iso("2024-12-31").unwrap(),
+        }
+    }
+
+    #[test]
+    fn defaults_scale_with_size() {
+        assert_eq!(default_schemes(100), 3);
+        assert_eq!(default_schemes(1_000_000), 50);
+        assert_eq!(default_schemes(100_000_000), 500);
+        assert_eq!(default_decoys(3), decoys::KINDS.len());
+        assert_eq!(default_decoys(50), 50);
+    }
+
+    #[test]
+    fn planted_lines_leave_room_for_background() {
+        for n in [100, 1_000, 100_000, 10_000_000] {
+            let c = cfg(n, None);
+            c.validate().unwrap();
+            let (s, d) = c.counts();
+            let routes = c.routes(s, d);
+            assert!((1..=8).contains(&routes));
+            assert!(((s * routes * 4 + decoys::max_lines(d)) as u64) <= n * 4 / 5, "{n}");
+        }
+        assert!(matches!(cfg(100, Some(40)).validate(), Err(Error::Usage { .. })));
+        assert!(matches!(cfg(99, None).validate(), Err(Error::Usage { .. })));
+        let mut short = cfg(1000, None);
+        short.end = Day(short.start.0 + MIN_WINDOW_DAYS - 1);
+        assert!(matches!(short.validate(), Err(Error::Usage { ref flag, .. }) if flag == "--end"));
+    }
+
+    #[test]
+    fn generate_reports_what_it_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = generate(&cfg(500, None), dir.path()).unwrap();
+        assert_eq!(s.shipments, 500);
+        assert_eq!(s.schemes, 3);
+        assert_eq!(s.decoys, decoys::KINDS.len());
+        let lines = std::fs::read_to_string(dir.path().join("shipments.csv")).unwrap().lines().count();
+        assert_eq!(lines, 501);
+        let entities = std::fs::read_to_string(dir.path().join("entities.csv")).unwrap().lines().count();
+        assert_eq!(entities, s.entities + 1);
+    }
+}

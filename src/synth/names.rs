@@ -60,6 +60,7 @@ static GENERIC_LLC: Form = form!("LLC", ["L.L.C.", "LLC."], false, "LLC");
 static GENERIC_SA: Form = form!("S.A.", ["SA", "S.A"], false, "SA");
 static GENERIC_DOO: Form = form!("d.o.o.", ["DOO", "D.O.O."], false, "doo");
 static GENERIC_AB: Form = form!("AB", ["Aktiebolag"], false, "AB");
+static CH_AG: Form = form!("AG", ["A.G.", "Aktiengesellschaft", "SA"], false, "AG");
 static GENERIC_OY: Form = form!("Oy", ["OY", "Osakeyhtiö"], false, "Oy");
 
 /// What a company does, which colours its name (`Elektronik`, `Dış Ticaret`, `Logistics`).
@@ -305,7 +306,7 @@ fn form_for(country: &str, flavor: Flavor, rng: &mut Rng) -> &'static Form {
                 &BY_OOO
             }
         }
-        "AE" => *rng.pick(&[&AE_GT, &AE_FZE, &AE_FZCO]),
+        "AE" => rng.pick(&[&AE_GT, &AE_FZE, &AE_FZCO]),
         "HK" | "MO" => &HK_LTD,
         "CN" => &CN_LTD,
         "DE" | "AT" => {
@@ -319,7 +320,7 @@ fn form_for(country: &str, flavor: Flavor, rng: &mut Rng) -> &'static Form {
         "FR" => &FR_SAS,
         "IT" => &IT_SRL,
         "GB" | "IE" => &GB_LTD,
-        "US" | "CA" => *rng.pick(&[&US_INC, &US_INC, &US_CORP, &US_LLC]),
+        "US" | "CA" => rng.pick(&[&US_INC, &US_INC, &US_CORP, &US_LLC]),
         "JP" => &JP_KK,
         "KR" => &KR_LTD,
         "TW" => &TW_CORP,
@@ -330,7 +331,8 @@ fn form_for(country: &str, flavor: Flavor, rng: &mut Rng) -> &'static Form {
         "RS" | "SI" | "HR" => &GENERIC_DOO,
         "SE" => &GENERIC_AB,
         "FI" => &GENERIC_OY,
-        "ES" | "MX" | "BR" | "CH" | "PT" => &GENERIC_SA,
+        "CH" => &CH_AG,
+        "ES" | "MX" | "BR" | "PT" => &GENERIC_SA,
         "IL" | "MY" | "TH" | "VN" | "PH" | "ZA" | "AU" | "NO" => &GENERIC_LTD,
         _ => &GENERIC_LLC,
     }
@@ -340,8 +342,8 @@ fn form_for(country: &str, flavor: Flavor, rng: &mut Rng) -> &'static Form {
 /// Belarusian, Kazakh and Kyrgyz names are in Cyrillic, as their registers write them.
 pub fn company_name(country: &str, flavor: Flavor, rng: &mut Rng) -> CompanyName {
     let l = lang(country);
-    let stem = *rng.pick(stems(country));
-    let word = *rng.pick(flavor_words(l, flavor));
+    let stem = rng.pick(stems(country));
+    let word = rng.pick(flavor_words(l, flavor));
     let core = match l {
         Lang::Ru => {
             // Russian trade names glue stem and suffix: «Вектор-Микро», «ЭлектроТорг».
@@ -352,7 +354,7 @@ pub fn company_name(country: &str, flavor: Flavor, rng: &mut Rng) -> CompanyName
             }
         }
         Lang::Tr => {
-            let second = *rng.pick(TR_STEMS2);
+            let second = rng.pick(TR_STEMS2);
             if second.is_empty() || second == stem {
                 format!("{stem} {word}")
             } else {
@@ -401,12 +403,12 @@ pub fn person_name(country: &str, rng: &mut Rng) -> String {
     match country {
         "TR" => format!("{} {}", rng.pick(FIRST_TR), rng.pick(LAST_TR)),
         "RU" | "BY" => {
-            let last = *rng.pick(LAST_RU);
-            let first = *rng.pick(FIRST_RU);
+            let last = rng.pick(LAST_RU);
+            let first = rng.pick(FIRST_RU);
             // Russian surnames and patronymics are gendered; keep the pair consistent.
             let female = matches!(first, "Ольга" | "Наталья" | "Елена");
             let last = if female { format!("{last}а") } else { last.to_string() };
-            let pat = *rng.pick(PATRONYMICS);
+            let pat = rng.pick(PATRONYMICS);
             let pat = if female { pat.replace("ович", "овна").replace("евич", "евна") } else { pat.to_string() };
             format!("{last} {first} {pat}")
         }

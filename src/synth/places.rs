@@ -70,7 +70,7 @@ pub fn address(country: &str, rng: &mut Rng) -> String {
     let n = rng.range(1, 240);
     match country {
         "TR" => {
-            let (district, city) = *rng.pick(TR_DISTRICTS);
+            let (district, city) = rng.pick(TR_DISTRICTS);
             format!("{} Cad. No:{n} D:{}, {district}, {city}", rng.pick(TR_STREETS), rng.range(1, 30))
         }
         "RU" => format!("г. {}, ул. {}, д. {n}, оф. {}", rng.pick(RU_CITIES), rng.pick(RU_STREETS), rng.range(1, 400)),
@@ -99,7 +99,7 @@ const RU_REGIONS: &[u32] = &[77, 77, 77, 78, 78, 50, 66, 54, 52, 16, 63];
 
 /// Russian INN of a legal entity: 10 digits, region first, check digit last.
 pub fn inn(rng: &mut Rng) -> String {
-    let r = *rng.pick(RU_REGIONS);
+    let r = rng.pick(RU_REGIONS);
     let mut d = vec![r / 10, r % 10];
     d.extend(digits(rng, 7));
     const W: [u32; 9] = [2, 4, 10, 3, 5, 9, 4, 6, 8];
@@ -112,7 +112,7 @@ pub fn inn(rng: &mut Rng) -> String {
 pub fn ogrn(rng: &mut Rng, incorporated: Day) -> String {
     // OGRNs were introduced in 2002; older companies were re-registered then.
     let yy = (incorporated.ymd().0.max(2002) % 100) as u32;
-    let r = *rng.pick(RU_REGIONS);
+    let r = rng.pick(RU_REGIONS);
     let mut d = vec![1, yy / 10, yy % 10, r / 10, r % 10];
     d.extend(digits(rng, 7));
     let n: u64 = join(&d).parse().expect("digits");
@@ -171,7 +171,7 @@ pub fn lei(rng: &mut Rng, country: &str) -> String {
     let mut s = String::from(prefix);
     s.push_str("00");
     for _ in 0..12 {
-        s.push(*rng.pick(ALNUM) as char);
+        s.push(rng.pick(ALNUM) as char);
     }
     let check = 98 - mod97(&format!("{s}00"));
     format!("{s}{check:02}")

@@ -71,8 +71,11 @@ fn chpl_profile(hs6: &str) -> Profile {
     }
 }
 
+/// HS-6, sector, descriptions, unit, price range in cents, grams per unit, typical lot.
+type Common = (&'static str, Sector, &'static [&'static str], &'static str, (u64, u64), u64, u64);
+
 /// Goods that are not on the CHPL, traded by the legitimate background.
-const COMMON: &[(&str, Sector, &[&str], &str, (u64, u64), u64, u64)] = &[
+const COMMON: &[Common] = &[
     ("090111", Sector::Food, &["COFFEE BEANS, NOT ROASTED", "GREEN COFFEE"], "KG", (250, 900), 1_000, 18_000),
     ("080510", Sector::Food, &["FRESH ORANGES", "ORANGES"], "KG", (60, 160), 1_000, 20_000),
     ("220421", Sector::Food, &["WINE IN BOTTLES", "RED WINE 0.75L"], "L", (300, 4_000), 1_300, 6_000),

@@ -214,7 +214,7 @@ fn plant_ownership(world: &mut World, plan: &mut Plan, case: usize, i1: usize, w
         }
         2 => {
             let (p1, p2) = (listed_person(world, plan, w, rng), listed_person(world, plan, w, rng));
-            let hq = *rng.pick(&["AE", "TR"]);
+            let hq = rng.pick(&["AE", "TR"]);
             let h_inc = start.map(|d| Day(d.0 - rng.range(30, 300) as i32));
             let h = world.add(hq, Flavor::Holding, Category::Holding, "", h_inc, "company register", rng);
             own(world, plan, p1, h, 30, h_inc);
@@ -256,7 +256,7 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
         .filter(|&i| world.companies[i].country == c1 && world.companies[i].incorporated.is_some_and(|d| d.0 + 10 < t0.0))
         .collect();
     let i1 = if !reuse.is_empty() && rng.chance(150) {
-        *rng.pick(&reuse)
+        rng.pick(&reuse)
     } else {
         let inc = Day(t0.0 - rng.range(20, 150) as i32);
         let i1 = new_intermediary(world, c1, inc, rng);
@@ -276,12 +276,12 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
         if ru.is_empty() {
             world.add("RU", Flavor::Trade, Category::Planted, "trader", Some(Day(t0.0 - 90)), "EGRUL extract", rng)
         } else {
-            *rng.pick(&ru)
+            rng.pick(&ru)
         }
     };
     chain.push(importer);
     if end_user {
-        chain.push(*rng.pick(&world.ru_military.clone()));
+        chain.push(rng.pick(&world.ru_military.clone()));
     }
     if w.dups {
         for &e in &chain[1..chain.len() - end_user as usize] {

@@ -152,7 +152,7 @@ fn latin_variant(name: &CompanyName, rng: &mut Rng) -> String {
     // Turkish clerks upper-case `i` as `İ`; everyone else uses the Unicode default.
     let turkish = matches!(name.form.canonical, "Ltd. Şti." | "A.Ş.");
     let upper = |s: &str| if turkish { turkish_upper(s) } else { s.to_uppercase() };
-    let form_variant = *rng.pick(name.form.variants);
+    let form_variant = rng.pick(name.form.variants);
     let core = shorten_trade_words(&name.core, rng);
     match rng.below(5) {
         0 => ascii_fold(&upper(&format!("{} {}", name.core, name.form.canonical))),

@@ -84,6 +84,8 @@ pub struct World {
     pub commodity: Vec<usize>,
     /// Makers whose goods reach Russia legitimately or through Russia-facing traders (not US).
     pub non_us_makers: Vec<usize>,
+    /// Non-US makers in countries that kept selling to Russia after the invasion.
+    pub friendly_makers: Vec<usize>,
     /// Western makers of goods Russia may still import (medicine, food, consumer goods).
     pub humanitarian_makers: Vec<usize>,
     names_used: HashSet<String>,
@@ -175,6 +177,7 @@ impl World {
             ru_military: vec![],
             commodity: vec![],
             non_us_makers: vec![],
+            friendly_makers: vec![],
             humanitarian_makers: vec![],
             names_used: HashSet::new(),
             dup_counter: 0,
@@ -217,13 +220,13 @@ impl World {
         }
         for _ in 0..n_rui {
             let country = if rng.chance(900) { "RU" } else { "BY" };
-            let flavor = *rng.pick(&[Flavor::Trade, Flavor::Electronics, Flavor::Industrial, Flavor::Logistics]);
+            let flavor = rng.pick(&[Flavor::Trade, Flavor::Electronics, Flavor::Industrial, Flavor::Logistics]);
             let inc = old(rng);
             let idx = w.add(country, flavor, Category::RuImporter, "trader", inc, "EGRUL extract", rng);
             w.ru_buyers.push(idx);
         }
         for _ in 0..n_rue {
-            let flavor = *rng.pick(&[Flavor::Electronics, Flavor::Industrial, Flavor::Auto]);
+            let flavor = rng.pick(&[Flavor::Electronics, Flavor::Industrial, Flavor::Auto]);
             let inc = old(rng);
             let idx = w.add("RU", flavor, Category::RuEndUser, "end_user", inc, "EGRUL extract", rng);
             w.ru_buyers.push(idx);
@@ -259,7 +262,7 @@ impl World {
     fn give_products(&mut self, idx: usize, sector: Sector, rng: &mut Rng) {
         let fits: Vec<usize> = (0..self.catalogue.len()).filter(|&p| self.catalogue[p].sector == sector).collect();
         let k = rng.range(2, 6) as usize;
-        let mut products: Vec<usize> = (0..k).map(|_| *rng.pick(&fits)).collect();
+        let mut products: Vec<usize> = (0..k).map(|_| rng.pick(&fits)).collect();
         products.sort_unstable();
         products.dedup();
         let c = &mut self.companies[idx];
@@ -269,6 +272,9 @@ impl World {
             self.makers.push(idx);
             if c.country != "US" {
                 self.non_us_makers.push(idx);
+            }
+            if matches!(c.country, "CN" | "TR" | "IN" | "BY" | "KZ" | "HK" | "BR" | "VN" | "TH" | "MY" | "AE" | "RS" | "UZ") {
+                self.friendly_makers.push(idx);
             }
             if matches!(sector, Sector::Pharma | Sector::Food | Sector::Consumer) && c.country != "CN" {
                 self.humanitarian_makers.push(idx);
@@ -284,34 +290,42 @@ impl World {
             .copied()
             .filter(|&m| self.companies[m].products.iter().any(|&p| matches!(self.catalogue[p].sector, Sector::Electronics | Sector::Industrial)))
             .collect();
-        let tech_zipf = Weighted::zipf(tech.len());
         for i in 0..self.distributors.len() {
             let d = self.distributors[i];
-            let k = rng.range(5, 40);
-            let mut supply = Vec::new();
-            for _ in 0..k {
-                let m = tech[tech_zipf.sample(rng)];
-                let p = *rng.pick(&self.companies[m].products);
-                supply.push((m, p));
-            }
-            supply.sort_unstable();
-            supply.dedup();
-            self.companies[d].supply = supply;
+            let k = rng.range(5, 40) as usize;
+            self.companies[d].supply = self.supply_lines(d, &tech, k, rng);
         }
-        let zipf = Weighted::zipf(self.non_us_makers.len());
+        let sources = self.non_us_makers.clone();
         for i in 0..self.ru_traders.len() {
             let t = self.ru_traders[i];
-            let k = rng.range(3, 20);
-            let mut supply = Vec::new();
-            for _ in 0..k {
-                let m = self.non_us_makers[zipf.sample(rng)];
-                let p = *rng.pick(&self.companies[m].products);
-                supply.push((m, p));
-            }
-            supply.sort_unstable();
-            supply.dedup();
-            self.companies[t].supply = supply;
+            let k = rng.range(3, 20) as usize;
+            self.companies[t].supply = self.supply_lines(t, &sources, k, rng);
         }
+    }
+
+    /// Up to `k` (maker, product) lines for `buyer`, makers drawn Zipf-wise from
+    /// `makers`. Makers in the buyer's own country are skipped: domestic
+    /// purchases do not appear in customs data.
+    fn supply_lines(&self, buyer: usize, makers: &[usize], k: usize, rng: &mut Rng) -> Vec<(usize, usize)> {
+        let zipf = Weighted::zipf(makers.len());
+        let home = self.companies[buyer].country;
+        let mut supply = Vec::new();
+        for _ in 0..k * 2 {
+            if supply.len() >= k {
+                break;
+            }
+            let m = makers[zipf.sample(rng)];
+            if self.companies[m].country != home {
+                supply.push((m, rng.pick(&self.companies[m].products)));
+            }
+        }
+        if supply.is_empty() {
+            let m = makers.iter().copied().find(|&m| self.companies[m].country != home).unwrap_or(makers[0]);
+            supply.push((m, self.companies[m].products[0]));
+        }
+        supply.sort_unstable();
+        supply.dedup();
+        supply
     }
 
     /// Adds a company with a fresh unique name; returns its index.
@@ -410,7 +424,7 @@ impl World {
                 identifiers,
                 address,
                 incorporated,
-                source: *rng.pick(&["customs declarations", "trade data vendor", "shipping manifest"]),
+                source: rng.pick(&["customs declarations", "trade data vendor", "shipping manifest"]),
             };
             self.companies[idx].dups.push(dup);
         }
@@ -445,6 +459,10 @@ mod tests {
             }
         }
         assert!(w.makers.iter().any(|&m| w.companies[m].country == "US"));
+        for &d in &w.distributors {
+            assert!(!w.companies[d].supply.is_empty());
+            assert!(w.companies[d].supply.iter().all(|&(m, _)| w.companies[m].country != w.companies[d].country), "domestic supply");
+        }
         assert!(!w.distributors.is_empty() && !w.sinks.is_empty() && !w.ru_military.is_empty());
     }
 

@@ -1,0 +1,521 @@
+//! Clustering: which entity records are the same real company or person.
+//!
+//! Evidence, strongest first:
+//! 1. an analyst's `same_as` (always merges) and `not_same` (never lets the
+//!    two end up in one cluster by any automatic evidence);
+//! 2. an equal identifier (INN, OGRN, VKN, LEI, ...) — decisive;
+//! 3. name similarity ([`super::matching`]) over names and aliases, for
+//!    records of the same kind whose countries are both known and equal;
+//!    a shared address and a shared officer or owner add support. Records
+//!    with conflicting identifiers of one scheme are never merged on names.
+//!
+//! Candidate pairs come from blocking (Christen, *Data Matching*, 2012,
+//! ch. 4): records sharing (kind, country, blocking key) — a token's first
+//! four letters, or the first five letters of the spacing-free name. A block
+//! larger than [`MAX_BLOCK`] is searched by sorted neighbourhood (each
+//! record against its [`WINDOW`] neighbours in key order) instead of all
+//! pairs, which keeps the work near-linear. Merges are applied with a
+//! union–find in order analyst, identifier, then score descending, so the
+//! result does not depend on input order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+
+use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
+use super::matching::similarity;
+use super::normalise::{normalise_name, NormalisedName};
+use super::screen::block_keys;
+use crate::model::EntityKind;
+
+/// Score from which a name match merges two records.
+pub const ACCEPT: f64 = 0.92;
+/// Score from which a pair that was not merged is listed for review.
+pub const REVIEW: f64 = 0.80;
+/// Added for a shared address and for a shared officer or owner.
+pub const SUPPORT: f64 = 0.03;
+/// Blocks larger than this are searched by sorted neighbourhood.
+pub const MAX_BLOCK: usize = 200;
+/// Neighbours compared on each side in an oversized block.
+pub const WINDOW: usize = 12;
+
+/// One record to resolve.
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    pub id: i64,
+    pub kind: Option<EntityKind>,
+    /// Name first, then aliases, as written.
+    pub names: Vec<String>,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub identifiers: Vec<(String, String)>,
+}
+
+/// Analyst decisions and supporting links, by record id.
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    pub same_as: Vec<(i64, i64)>,
+    pub not_same: Vec<(i64, i64)>,
+    /// (officer or owner, company) pairs from director/ownership relations.
+    pub officers: Vec<(i64, i64)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Basis {
+    Analyst,
+    Identifier,
+    Name,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Analyst => "analyst",
+            Basis::Identifier => "identifier",
+            Basis::Name => "name",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    Merged,
+    Review,
+    Refused,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Merged => "merged",
+            Decision::Review => "review",
+            Decision::Refused => "refused",
+        }
+    }
+}
+
+/// Evidence about one pair of records (ids, `a < b`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pair {
+    pub a: i64,
+    pub b: i64,
+    pub basis: Basis,
+    pub decision: Decision,
+    pub score: f64,
+    pub detail: String,
+}
+
+/// A cluster: representative (lowest id), canonical name, members ascending.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cluster {
+    pub representative: i64,
+    pub name: String,
+    pub members: Vec<i64>,
+}
+
+/// The outcome of [`resolve`].
+#[derive(Clone, Debug, Default)]
+pub struct Resolution {
+    /// Every cluster, singletons included, by representative.
+    pub clusters: Vec<Cluster>,
+    /// Merged, review and refused pairs, in decision order.
+    pub pairs: Vec<Pair>,
+    /// Analyst `not_same` pairs that analyst `same_as` chains still join.
+    pub conflicts: Vec<(i64, i64)>,
+}
+
+struct Prepared {
+    names: Vec<NormalisedName>,
+    ids: Vec<(String, String)>,
+    address: Option<NormalisedName>,
+}
+
+fn prepare(r: &Record) -> Prepared {
+    let names = r.names.iter().map(|n| normalise_name(n)).filter(|n| !n.is_empty()).collect();
+    let ids = r.identifiers.iter().map(|(s, v)| normalise_identifier(s, v)).filter(|(_, v)| is_decisive(v)).collect();
+    let address = r.address.as_deref().map(normalise_name).filter(|a| a.tokens.len() >= 2);
+    Prepared { names, ids, address }
+}
+
+/// Clusters records that are the same real entity.
+///
+/// # Arguments
+/// * `records` - the records; ids unique.
+/// * `hints` - analyst decisions and officer links; unknown ids are ignored.
+///
+/// # Returns
+/// Clusters with canonical names, and the evidence for every merged, review
+/// and refused pair.
+///
+/// # Complexity
+/// O(n·k) blocking for n records with k keys each, plus O(p) similarity
+/// computations for p candidate pairs, bounded by n·k·(MAX_BLOCK + 2·WINDOW);
+/// union–find is near O(p).
+pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
+    let n = records.len();
+    let at: HashMap<i64, usize> = records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let prep: Vec<Prepared> = records.par_iter().map(prepare).collect();
+    let mut officers: Vec<Vec<i64>> = vec![Vec::new(); n];
+    for (o, c) in &hints.officers {
+        if let Some(&i) = at.get(c) {
+            officers[i].push(*o);
+        }
+    }
+    for o in &mut officers {
+        o.sort_unstable();
+        o.dedup();
+    }
+
+    let mut edges: Vec<(usize, usize, Basis, f64, String)> = Vec::new();
+    for (a, b) in &hints.same_as {
+        if let (Some(&i), Some(&j)) = (at.get(a), at.get(b)) {
+            edges.push((i.min(j), i.max(j), Basis::Analyst, 1.0, "analyst same_as".into()));
+        }
+    }
+    // Identifiers: every record with a value is joined to the first with a compatible scheme.
+    let mut by_value: BTreeMap<&str, Vec<(usize, &str)>> = BTreeMap::new();
+    for (i, p) in prep.iter().enumerate() {
+        for (s, v) in &p.ids {
+            by_value.entry(v.as_str()).or_default().push((i, s.as_str()));
+        }
+    }
+    for (v, holders) in &by_value {
+        for (k, &(i, s)) in holders.iter().enumerate() {
+            if let Some(&(j, t)) = holders[..k].iter().find(|(j, t)| *j != i && schemes_compatible(s, t)) {
+                if kinds_agree(&records[i], &records[j]) {
+                    edges.push((i.min(j), i.max(j), Basis::Identifier, 1.0, if s == t { format!("identifier {s}:{v} equal") } else { format!("identifier {s}:{v} equals {t}:{v}") }));
+                }
+            }
+        }
+    }
+
+    // Names: candidate pairs from blocks, scored in parallel.
+    let mut blocks: HashMap<(Option<EntityKind>, &str, String), Vec<usize>> = HashMap::new();
+    for (i, p) in prep.iter().enumerate() {
+        let country = records[i].country.as_deref().unwrap_or("");
+        let mut keys: Vec<String> = p.names.iter().flat_map(block_keys).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            blocks.entry((records[i].kind, country, k)).or_default().push(i);
+        }
+    }
+    let mut cand: Vec<(u32, u32)> = Vec::new();
+    for members in blocks.values() {
+        if members.len() <= MAX_BLOCK {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    cand.push((i.min(j) as u32, i.max(j) as u32));
+                }
+            }
+        } else {
+            let mut sorted: Vec<(String, usize)> = members.iter().map(|&i| (prep[i].names[0].compact(), i)).collect();
+            sorted.sort();
+            for x in 0..sorted.len() {
+                for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
+                    let (i, j) = (sorted[x].1, sorted[y].1);
+                    cand.push((i.min(j) as u32, i.max(j) as u32));
+                }
+            }
+        }
+    }
+    cand.par_sort_unstable();
+    cand.dedup();
+    let scored: Vec<(usize, usize, Decision, f64, String)> = cand
+        .par_iter()
+        .filter_map(|&(i, j)| score_pair(records, &prep, &officers, i as usize, j as usize))
+        .collect();
+    let mut name_edges: Vec<_> = scored.iter().filter(|e| e.2 == Decision::Merged).collect();
+    name_edges.sort_by(|x, y| y.3.total_cmp(&x.3).then((x.0, x.1).cmp(&(y.0, y.1))));
+    for e in name_edges {
+        edges.push((e.0, e.1, Basis::Name, e.3, e.4.clone()));
+    }
+
+    // Union-find; not_same partners travel with their root.
+    let mut uf = UnionFind::new(n);
+    let mut forbidden: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (a, b) in &hints.not_same {
+        if let (Some(&i), Some(&j)) = (at.get(a), at.get(b)) {
+            forbidden[i].push(j);
+            forbidden[j].push(i);
+        }
+    }
+    let mut pairs = Vec::new();
+    for (i, j, basis, score, detail) in edges {
+        let (ri, rj) = (uf.find(i), uf.find(j));
+        let decision = if ri == rj || basis == Basis::Analyst {
+            Decision::Merged
+        } else if forbidden[ri].iter().any(|&p| uf.find(p) == rj) || forbidden[rj].iter().any(|&p| uf.find(p) == ri) {
+            Decision::Refused
+        } else {
+            Decision::Merged
+        };
+        let detail = if decision == Decision::Refused { format!("{detail}; refused: analyst not_same between the two clusters") } else { detail };
+        if decision == Decision::Merged && ri != rj {
+            let root = uf.union(ri, rj);
+            let other = if root == ri { rj } else { ri };
+            let moved = std::mem::take(&mut forbidden[other]);
+            forbidden[root].extend(moved);
+        }
+        pairs.push(Pair { a: records[i].id.min(records[j].id), b: records[i].id.max(records[j].id), basis, decision, score, detail });
+    }
+    let mut rest: Vec<_> = scored.iter().filter(|e| e.2 != Decision::Merged && uf.find(e.0) != uf.find(e.1)).collect();
+    rest.sort_by(|x, y| y.3.total_cmp(&x.3).then((records[x.0].id, records[x.1].id).cmp(&(records[y.0].id, records[y.1].id))));
+    for e in rest {
+        let (a, b) = (records[e.0].id, records[e.1].id);
+        pairs.push(Pair { a: a.min(b), b: a.max(b), basis: Basis::Name, decision: e.2, score: e.3, detail: e.4.clone() });
+    }
+    let mut conflicts: Vec<(i64, i64)> = hints
+        .not_same
+        .iter()
+        .filter(|(a, b)| matches!((at.get(a), at.get(b)), (Some(&i), Some(&j)) if uf.find(i) == uf.find(j)))
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
+    conflicts.sort_unstable();
+    conflicts.dedup();
+
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        groups.entry(uf.find(i)).or_default().push(i);
+    }
+    let mut clusters: Vec<Cluster> = groups.into_values().map(|m| make_cluster(records, &prep, m)).collect();
+    clusters.sort_by_key(|c| c.representative);
+    Resolution { clusters, pairs, conflicts }
+}
+
+fn kinds_agree(a: &Record, b: &Record) -> bool {
+    match (a.kind, b.kind) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// Scores one candidate pair; `None` when it is not worth recording.
+fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: usize, j: usize) -> Option<(usize, usize, Decision, f64, String)> {
+    let (ra, rb, pa, pb) = (&records[i], &records[j], &prep[i], &prep[j]);
+    if !kinds_agree(ra, rb) {
+        return None;
+    }
+    let mut best = (0.0, 0, 0);
+    for (x, na) in pa.names.iter().enumerate() {
+        for (y, nb) in pb.names.iter().enumerate() {
+            let s = similarity(na, nb);
+            if s > best.0 {
+                best = (s, x, y);
+            }
+        }
+    }
+    let (name_score, x, y) = best;
+    if name_score + 2.0 * SUPPORT < REVIEW {
+        return None;
+    }
+    let names_a: Vec<&String> = ra.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
+    let names_b: Vec<&String> = rb.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
+    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", names_a[x], names_b[y])];
+    let mut score = name_score;
+    if let (Some(a), Some(b)) = (&pa.address, &pb.address) {
+        if similarity(a, b) >= 0.9 {
+            score += SUPPORT;
+            why.push("shared address".into());
+        }
+    }
+    if officers[i].iter().any(|o| officers[j].binary_search(o).is_ok()) {
+        score += SUPPORT;
+        why.push("shared officer or owner".into());
+    }
+    let score = score.min(1.0);
+    if score < REVIEW {
+        return None;
+    }
+    let conflict = pa.ids.iter().find_map(|(s, v)| {
+        pb.ids.iter().find(|(t, w)| s == t && v != w && !matches!(s.as_str(), "tax" | "registration" | "id" | "vat")).map(|(_, w)| format!("{s} {v} vs {w}"))
+    });
+    let countries_agree = matches!((&ra.country, &rb.country), (Some(a), Some(b)) if a == b);
+    let decision = if let Some(c) = conflict {
+        why.push(format!("conflicting identifiers: {c}"));
+        Decision::Refused
+    } else if score >= ACCEPT && countries_agree {
+        why.push(format!("country {} agrees", ra.country.as_deref().unwrap_or("")));
+        Decision::Merged
+    } else {
+        if !countries_agree {
+            why.push("country unknown on one side: name alone cannot merge".into());
+        }
+        Decision::Review
+    };
+    Some((i, j, decision, score, why.join("; ")))
+}
+
+/// Representative: lowest id. Name: the spelling whose normalised key most
+/// members share (ties: the lowest id's spelling).
+fn make_cluster(records: &[Record], prep: &[Prepared], mut members: Vec<usize>) -> Cluster {
+    members.sort_by_key(|&i| records[i].id);
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for &i in &members {
+        if let Some(nn) = prep[i].names.first() {
+            *count.entry(nn.key.as_str()).or_default() += 1;
+        }
+    }
+    let top = members
+        .iter()
+        .copied()
+        .max_by(|&a, &b| {
+            let ca = prep[a].names.first().map_or(0, |n| count[n.key.as_str()]);
+            let cb = prep[b].names.first().map_or(0, |n| count[n.key.as_str()]);
+            ca.cmp(&cb).then(records[b].id.cmp(&records[a].id))
+        })
+        .expect("a cluster has members");
+    Cluster {
+        representative: records[members[0]].id,
+        name: records[top].names.first().cloned().unwrap_or_default(),
+        members: members.iter().map(|&i| records[i].id).collect(),
+    }
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    rank: Vec<u8>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect(), rank: vec![0; n] }
+    }
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    /// Joins two roots; returns the new root.
+    fn union(&mut self, a: usize, b: usize) -> usize {
+        let (a, b) = if self.rank[a] < self.rank[b] { (b, a) } else { (a, b) };
+        self.parent[b] = a;
+        if self.rank[a] == self.rank[b] {
+            self.rank[a] += 1;
+        }
+        a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(id: i64, name: &str, country: &str) -> Record {
+        Record {
+            id,
+            kind: Some(EntityKind::Company),
+            names: vec![name.into()],
+            country: (!country.is_empty()).then(|| country.to_string()),
+            ..Default::default()
+        }
+    }
+
+    fn members(r: &Resolution) -> Vec<Vec<i64>> {
+        r.clusters.iter().filter(|c| c.members.len() > 1).map(|c| c.members.clone()).collect()
+    }
+
+    #[test]
+    fn spellings_of_one_company_merge() {
+        let recs = vec![
+            rec(1, "DENKAR DIS TICARET LTD STI", "TR"),
+            rec(2, "Denkar Dış Ticaret Limited Şirketi", "TR"),
+            rec(3, "ООО Вектор", "RU"),
+            rec(4, "OOO VEKTOR", "RU"),
+            rec(5, "Vektor LLC", "RU"),
+            rec(6, "Viktor LLC", "RU"),
+            rec(7, "Vektor LLC", "KZ"),
+        ];
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![1, 2], vec![3, 4, 5]]);
+        assert_eq!(r.clusters.iter().find(|c| c.representative == 3).unwrap().name, "ООО Вектор");
+        assert!(r.pairs.iter().all(|p| p.a < p.b));
+        assert!(r.pairs.iter().any(|p| p.decision == Decision::Merged && p.detail.contains("country TR agrees")));
+    }
+
+    #[test]
+    fn identifiers_decide_and_conflicts_veto() {
+        let mut a = rec(1, "Alpha Components", "AE");
+        a.identifiers.push(("lei".into(), "5493001KJTIIGC8Y1R12".into()));
+        let mut b = rec(2, "Totally Different Name FZE", "AE");
+        b.identifiers.push(("LEI".into(), "5493 001K JTII GC8Y 1R12".into()));
+        let mut c = rec(3, "Alpha Components", "AE");
+        c.identifiers.push(("lei".into(), "5493009999999999X9".into()));
+        let r = resolve(&[a, b, c], &Hints::default());
+        assert_eq!(members(&r), vec![vec![1, 2]]);
+        let refused = r.pairs.iter().find(|p| p.decision == Decision::Refused).unwrap();
+        assert!(refused.detail.contains("conflicting identifiers"), "{}", refused.detail);
+    }
+
+    #[test]
+    fn name_alone_needs_country_agreement() {
+        let r = resolve(&[rec(1, "Vektor LLC", ""), rec(2, "OOO Vektor", "")], &Hints::default());
+        assert!(members(&r).is_empty());
+        assert_eq!(r.pairs[0].decision, Decision::Review);
+        assert!(r.pairs[0].detail.contains("name alone cannot merge"));
+        // Blocking partitions by country: known and unknown countries are not even compared.
+        let r = resolve(&[rec(1, "Vektor LLC", "RU"), rec(2, "OOO Vektor", "")], &Hints::default());
+        assert!(r.pairs.is_empty());
+    }
+
+    #[test]
+    fn analyst_decisions_win() {
+        let recs = vec![rec(1, "Vektor LLC", "RU"), rec(2, "OOO Vektor", "RU"), rec(3, "Sirius Trade", "RU")];
+        let hints = Hints { same_as: vec![(3, 1)], not_same: vec![(1, 2)], officers: vec![] };
+        let r = resolve(&recs, &hints);
+        assert_eq!(members(&r), vec![vec![1, 3]]);
+        assert!(r.pairs.iter().any(|p| (p.a, p.b) == (1, 2) && p.decision == Decision::Refused));
+        assert!(r.conflicts.is_empty());
+        let hints = Hints { same_as: vec![(1, 2)], not_same: vec![(1, 2)], officers: vec![] };
+        assert_eq!(resolve(&recs, &hints).conflicts, vec![(1, 2)]);
+    }
+
+    #[test]
+    fn support_lifts_a_borderline_pair() {
+        let mut a = rec(1, "Anatolia Elektronik", "TR");
+        let mut b = rec(2, "Anadolu Elektronik", "TR");
+        let base = resolve(&[a.clone(), b.clone()], &Hints::default());
+        let s0 = base.pairs.first().map_or(0.0, |p| p.score);
+        a.address = Some("Ataturk Cad. 12, Istanbul".into());
+        b.address = Some("Atatürk Caddesi 12 Istanbul".into());
+        let hints = Hints { officers: vec![(9, 1), (9, 2)], ..Default::default() };
+        let r = resolve(&[a, b], &hints);
+        assert!(r.pairs[0].score > s0, "{:?} vs {s0}", r.pairs);
+        assert!(r.pairs[0].detail.contains("shared officer"));
+    }
+
+    #[test]
+    fn large_blocks_use_sorted_neighbourhood_and_stay_exact_for_neighbours() {
+        let mut recs: Vec<Record> = (0..(MAX_BLOCK as i64 * 3)).map(|i| rec(i, &format!("Elektronik Trade {i:05}"), "TR")).collect();
+        recs.push(rec(10_000, "Elektronik Trade 00007", "TR"));
+        let r = resolve(&recs, &Hints::default());
+        assert!(members(&r).contains(&vec![7, 10_000]), "{:?}", members(&r));
+    }
+
+    #[test]
+    fn persons_and_companies_never_merge() {
+        let mut p = rec(1, "Ivan Petrov", "RU");
+        p.kind = Some(EntityKind::Person);
+        let r = resolve(&[p, rec(2, "Ivan Petrov", "RU")], &Hints::default());
+        assert!(members(&r).is_empty());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn result_does_not_depend_on_input_order(seed in 0u64..1000) {
+            let names = ["Vektor LLC", "OOO Vektor", "Viktor", "Denkar Ltd", "DENKAR LIMITED", "Sirius", "Sirius AO"];
+            let mut recs: Vec<Record> = (0..names.len() as i64).map(|i| rec(i, names[i as usize], "RU")).collect();
+            let a = resolve(&recs, &Hints::default());
+            // A deterministic shuffle from the seed.
+            let k = recs.len();
+            for i in 0..k {
+                let j = ((seed as usize).wrapping_mul(31).wrapping_add(i * 17)) % k;
+                recs.swap(i, j);
+            }
+            let b = resolve(&recs, &Hints::default());
+            proptest::prop_assert_eq!(a.clusters, b.clusters);
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! Screening: which list entries a name (with country and identifiers) matches.
+//!
+//! The list's names are normalised once into an index ([`ScreenIndex`])
+//! with blocking keys (each token's first four letters, and the first five
+//! letters of the spacing-free name), so a query is compared only with
+//! entries that share a key. A query is scored against every name and alias
+//! of a candidate entry (see [`crate::resolve::matching`]); an equal
+//! identifier is decisive; country agreement adds a little, a country
+//! conflict and a kind conflict (person vs company) take off.
+//!
+//! Entries that a list carries only as owners or assets (FtM, `listed ==
+//! false`) are not matches in themselves; a match on one owned at least
+//! 50 % (OFAC's 50 % rule) or to an unstated share by a listed entry is
+//! reported through that owner.
+
+use std::collections::{HashMap, HashSet};
+
+use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
+use super::lists::{ListEntry, ScreeningList};
+use super::matching::similarity;
+use super::normalise::{normalise_name, NormalisedName};
+use crate::model::EntityKind;
+
+/// Default score from which a match is accepted.
+pub const DEFAULT_THRESHOLD: f64 = 0.90;
+/// Below the acceptance threshold, matches down to this score are shown for review.
+pub const REVIEW_FLOOR: f64 = 0.80;
+/// Added when the query's country is among the entry's countries.
+pub const COUNTRY_BONUS: f64 = 0.02;
+/// Taken off when both name countries and none agree.
+pub const COUNTRY_PENALTY: f64 = 0.08;
+/// Taken off when one is a person and the other is not.
+pub const KIND_PENALTY: f64 = 0.15;
+/// Blocking keys held by more entries than this are not used alone (`trading`, `company`).
+const MAX_POSTINGS: usize = 5000;
+
+/// A party to screen.
+#[derive(Clone, Debug, Default)]
+pub struct Query {
+    /// Name first, then aliases.
+    pub names: Vec<String>,
+    pub country: Option<String>,
+    pub identifiers: Vec<(String, String)>,
+    pub kind: Option<EntityKind>,
+}
+
+/// One list entry that matched a query.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Match {
+    /// Index of the matched entry in the list's `entries` (the listed owner, for an ownership match).
+    pub entry: usize,
+    pub score: f64,
+    /// The query name and the list name that scored best.
+    pub query_name: String,
+    pub list_name: String,
+    pub name_score: f64,
+    /// `scheme:value` of an equal identifier.
+    pub identifier: Option<String>,
+    /// The unlisted entry whose name matched, when the match is through its listed owner.
+    pub owned: Option<usize>,
+    /// One line for an analyst: what matched what.
+    pub explanation: String,
+}
+
+/// A list prepared for screening.
+pub struct ScreenIndex<'a> {
+    list: &'a ScreeningList,
+    /// (entry, normalised name, name as written)
+    names: Vec<(u32, NormalisedName, &'a str)>,
+    blocks: HashMap<String, Vec<u32>>,
+    ids: HashMap<String, Vec<(u32, String)>>,
+    /// asset entry -> (listed owner entry, share)
+    owners: HashMap<usize, Vec<(usize, Option<f64>)>>,
+}
+
+/// Blocking keys of a normalised name.
+pub(crate) fn block_keys(n: &NormalisedName) -> Vec<String> {
+    let mut keys: Vec<String> = n.tokens.iter().filter(|t| t.len() >= 2).map(|t| t.chars().take(4).collect()).collect();
+    let c = n.compact();
+    if c.len() >= 5 {
+        keys.push(format!("#{}", &c[..5]));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+impl<'a> ScreenIndex<'a> {
+    /// Normalises every name of the list and builds the blocking and identifier indexes.
+    ///
+    /// # Complexity
+    /// O(N) normalisations for N names and aliases.
+    pub fn new(list: &'a ScreeningList) -> ScreenIndex<'a> {
+        let mut names = Vec::new();
+        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut ids: HashMap<String, Vec<(u32, String)>> = HashMap::new();
+        for (i, e) in list.entries.iter().enumerate() {
+            for n in &e.names {
+                let nn = normalise_name(n);
+                if nn.is_empty() {
+                    continue;
+                }
+                let ni = names.len() as u32;
+                for k in block_keys(&nn) {
+                    blocks.entry(k).or_default().push(ni);
+                }
+                names.push((i as u32, nn, n.as_str()));
+            }
+            for (s, v) in &e.identifiers {
+                let (s, v) = normalise_identifier(s, v);
+                if is_decisive(&v) {
+                    ids.entry(v).or_default().push((i as u32, s));
+                }
+            }
+        }
+        let by_id: HashMap<&str, usize> = list.entries.iter().enumerate().map(|(i, e)| (e.entry_id.as_str(), i)).collect();
+        let mut owners: HashMap<usize, Vec<(usize, Option<f64>)>> = HashMap::new();
+        for r in list.relations.iter().filter(|r| r.kind == "ownership") {
+            if let (Some(&o), Some(&a)) = (by_id.get(r.from.as_str()), by_id.get(r.to.as_str())) {
+                if list.entries[o].listed && r.share.is_none_or(|s| s >= 50.0) {
+                    owners.entry(a).or_default().push((o, r.share));
+                }
+            }
+        }
+        ScreenIndex { list, names, blocks, ids, owners }
+    }
+
+    pub fn entry(&self, i: usize) -> &ListEntry {
+        &self.list.entries[i]
+    }
+
+    /// Matches of one query with score at least `floor`, best first (ties by entry order).
+    ///
+    /// # Complexity
+    /// O(q·c) similarity computations: q query names, c candidate names sharing a blocking key.
+    pub fn screen(&self, q: &Query, floor: f64) -> Vec<Match> {
+        let qnames: Vec<(NormalisedName, &str)> =
+            q.names.iter().map(|n| (normalise_name(n), n.as_str())).filter(|(n, _)| !n.is_empty()).collect();
+        // Best (name score, query name, list name index) per entry.
+        let mut best: HashMap<u32, (f64, usize, u32)> = HashMap::new();
+        for (qi, (qn, _)) in qnames.iter().enumerate() {
+            let keys = block_keys(qn);
+            let mut seen: HashSet<u32> = HashSet::new();
+            let usable: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.blocks.get(k)).collect();
+            let small: Vec<&&Vec<u32>> = usable.iter().filter(|p| p.len() <= MAX_POSTINGS).collect();
+            let postings: Vec<&Vec<u32>> = if small.is_empty() { usable.clone() } else { small.into_iter().copied().collect() };
+            for p in postings {
+                for &ni in p {
+                    if !seen.insert(ni) {
+                        continue;
+                    }
+                    let (ei, ln, _) = &self.names[ni as usize];
+                    let s = similarity(qn, ln);
+                    let b = best.entry(*ei).or_insert((-1.0, qi, ni));
+                    if s > b.0 {
+                        *b = (s, qi, ni);
+                    }
+                }
+            }
+        }
+        let mut id_hits: HashMap<u32, String> = HashMap::new();
+        for (s, v) in &q.identifiers {
+            let (s, v) = normalise_identifier(s, v);
+            if !is_decisive(&v) {
+                continue;
+            }
+            for (ei, ls) in self.ids.get(&v).into_iter().flatten() {
+                if schemes_compatible(&s, ls) {
+                    id_hits.entry(*ei).or_insert(format!("{s}:{v}"));
+                    best.entry(*ei).or_insert((0.0, 0, u32::MAX));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (&ei, &(name_score, qi, ni)) in &best {
+            let e = &self.list.entries[ei as usize];
+            let identifier = id_hits.get(&ei).cloned();
+            let mut score = name_score;
+            let mut why = Vec::new();
+            let (qname, lname) = if ni == u32::MAX {
+                (String::new(), e.names[0].clone())
+            } else {
+                (qnames[qi].1.to_string(), self.names[ni as usize].2.to_string())
+            };
+            if ni != u32::MAX {
+                why.push(format!("name '{qname}' ~ '{lname}' ({name_score:.2})"));
+            }
+            if let (Some(c), false) = (&q.country, e.countries.is_empty()) {
+                if e.countries.contains(c) {
+                    score += COUNTRY_BONUS;
+                    why.push(format!("country {c} agrees"));
+                } else {
+                    score -= COUNTRY_PENALTY;
+                    why.push(format!("country {c} not among {}", e.countries.join(",")));
+                }
+            }
+            if let (Some(a), Some(b)) = (q.kind, e.kind) {
+                if (a == EntityKind::Person) != (b == EntityKind::Person) {
+                    score -= KIND_PENALTY;
+                    why.push(format!("{} vs {}", a.as_str(), b.as_str()));
+                }
+            }
+            if let Some(id) = &identifier {
+                score = 1.0;
+                why.insert(0, format!("identifier {id} equal"));
+            }
+            let score = score.clamp(0.0, 1.0);
+            if score < floor {
+                continue;
+            }
+            let m = Match {
+                entry: ei as usize,
+                score,
+                query_name: qname,
+                list_name: lname,
+                name_score: name_score.max(0.0),
+                identifier,
+                owned: None,
+                explanation: why.join("; "),
+            };
+            if e.listed {
+                out.push(m);
+            } else {
+                for &(o, share) in self.owners.get(&(ei as usize)).into_iter().flatten() {
+                    let owner = &self.list.entries[o];
+                    let share = share.map_or("an unstated share".to_string(), |s| format!("{s}%"));
+                    out.push(Match {
+                        entry: o,
+                        owned: Some(ei as usize),
+                        explanation: format!(
+                            "{}; matched '{}' ({}) is owned {share} by listed '{}' ({})",
+                            m.explanation, e.names[0], e.entry_id, owner.names[0], owner.entry_id
+                        ),
+                        ..m.clone()
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)).then(a.owned.cmp(&b.owned)));
+        out.dedup_by(|a, b| a.entry == b.entry && a.owned == b.owned);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resolve::lists::{ListFile, ListRelation};
+
+    fn entry(id: &str, names: &[&str], countries: &[&str], listed: bool) -> ListEntry {
+        ListEntry {
+            list: "sdn".into(),
+            entry_id: id.into(),
+            kind: Some(EntityKind::Company),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            countries: countries.iter().map(|s| s.to_string()).collect(),
+            identifiers: vec![],
+            programs: vec!["RUSSIA-EO14024".into()],
+            listed_on: None,
+            listed,
+            file: 0,
+            line: 1,
+        }
+    }
+
+    fn list() -> ScreeningList {
+        let mut e = vec![
+            entry("1", &["DENKAR DIS TICARET LIMITED SIRKETI"], &["TR"], true),
+            entry("2", &["LIMITED LIABILITY COMPANY VEKTOR", "OOO VEKTOR"], &["RU"], true),
+            entry("3", &["VIKTOR TRADE FZE"], &["AE"], true),
+            entry("4", &["Alfa Holding Ltd"], &["CY"], false),
+        ];
+        e[1].identifiers.push(("inn".into(), "7701234567".into()));
+        ScreeningList {
+            files: vec![ListFile { path: "sdn.csv".into(), role: "sdn", rows: 4 }],
+            entries: e,
+            relations: vec![ListRelation { kind: "ownership", from: "2".into(), to: "4".into(), share: Some(75.0), file: 0, line: 9 }],
+        }
+    }
+
+    fn q(name: &str, country: Option<&str>) -> Query {
+        Query { names: vec![name.into()], country: country.map(str::to_string), ..Default::default() }
+    }
+
+    #[test]
+    fn finds_spelling_variants_first() {
+        let l = list();
+        let idx = ScreenIndex::new(&l);
+        let m = idx.screen(&q("Denkar Dış Ticaret Ltd. Şti.", Some("TR")), REVIEW_FLOOR);
+        assert_eq!(m[0].entry, 0);
+        assert!(m[0].score >= DEFAULT_THRESHOLD, "{m:?}");
+        assert!(m[0].explanation.contains("country TR agrees"), "{}", m[0].explanation);
+        let m = idx.screen(&q("ООО «Вектор»", Some("RU")), REVIEW_FLOOR);
+        assert_eq!(m[0].entry, 1);
+        assert_eq!(m[0].score, 1.0);
+        assert!(m.iter().all(|x| x.entry != 2 || x.score < DEFAULT_THRESHOLD), "{m:?}");
+    }
+
+    #[test]
+    fn identifier_is_decisive_and_country_conflict_costs() {
+        let l = list();
+        let idx = ScreenIndex::new(&l);
+        let mut query = q("Completely Different Name", None);
+        query.identifiers.push(("INN".into(), "7701 234 567".into()));
+        let m = idx.screen(&query, DEFAULT_THRESHOLD);
+        assert_eq!((m[0].entry, m[0].score), (1, 1.0));
+        assert!(m[0].explanation.starts_with("identifier inn:7701234567 equal"));
+        let m = idx.screen(&q("OOO Vektor", Some("KZ")), 0.0);
+        assert!((m[0].score - (1.0 - COUNTRY_PENALTY)).abs() < 1e-9, "{m:?}");
+    }
+
+    #[test]
+    fn unlisted_assets_match_through_their_owner() {
+        let l = list();
+        let idx = ScreenIndex::new(&l);
+        let m = idx.screen(&q("ALFA HOLDING LIMITED", Some("CY")), DEFAULT_THRESHOLD);
+        assert_eq!(m.len(), 1);
+        assert_eq!((m[0].entry, m[0].owned), (1, Some(3)));
+        assert!(m[0].explanation.contains("owned 75% by listed 'LIMITED LIABILITY COMPANY VEKTOR'"), "{}", m[0].explanation);
+    }
+
+    #[test]
+    fn unrelated_names_do_not_match() {
+        let l = list();
+        let idx = ScreenIndex::new(&l);
+        assert!(idx.screen(&q("Sunrise Medical Supplies", Some("TR")), REVIEW_FLOOR).is_empty());
+    }
+}

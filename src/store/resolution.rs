@@ -1,0 +1,370 @@
+//! Entity resolution and screening in the case file: entities to resolve,
+//! analyst decisions, clusters with their evidence, accepted screening
+//! matches, manufacturer links.
+//!
+//! Readers of resolved entities (routes, assessments, exports) call
+//! [`load_clusters`] and map each entity id through [`ClusterMap::cluster_of`].
+
+use std::collections::{BTreeMap, HashMap};
+
+use rusqlite::{params, OptionalExtension};
+
+use super::Case;
+use crate::error::{Error, Result};
+use crate::model::EntityKind;
+
+/// An entity with what resolution and screening compare.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EntityRecord {
+    pub id: i64,
+    /// The id as written in its bundle.
+    pub input_id: String,
+    pub name: String,
+    pub kind: Option<EntityKind>,
+    pub country: Option<String>,
+    pub address: Option<String>,
+    pub aliases: Vec<String>,
+    /// (scheme, value) as stored.
+    pub identifiers: Vec<(String, String)>,
+    /// Declared roles, `;`-separated (`manufacturer;distributor`).
+    pub roles: String,
+}
+
+/// Every entity of the case, by id, with aliases and identifiers.
+pub fn entities(case: &Case) -> Result<Vec<EntityRecord>> {
+    let c = case.conn();
+    let mut out: Vec<EntityRecord> = Vec::new();
+    let mut at: HashMap<i64, usize> = HashMap::new();
+    let mut st = c.prepare("SELECT id, input_id, name, kind, country, address, roles FROM entity ORDER BY id")?;
+    let rows = st.query_map([], |r| {
+        Ok(EntityRecord {
+            id: r.get(0)?,
+            input_id: r.get(1)?,
+            name: r.get(2)?,
+            kind: EntityKind::parse(&r.get::<_, String>(3)?),
+            country: r.get(4)?,
+            address: r.get(5)?,
+            roles: r.get(6)?,
+            ..Default::default()
+        })
+    })?;
+    for r in rows {
+        let r = r?;
+        at.insert(r.id, out.len());
+        out.push(r);
+    }
+    let mut st = c.prepare("SELECT entity, alias FROM entity_alias ORDER BY rowid")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (e, a) = r?;
+        if let Some(&i) = at.get(&e) {
+            out[i].aliases.push(a);
+        }
+    }
+    let mut st = c.prepare("SELECT entity, scheme, value FROM entity_identifier ORDER BY rowid")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
+        let (e, s, v) = r?;
+        if let Some(&i) = at.get(&e) {
+            out[i].identifiers.push((s, v));
+        }
+    }
+    Ok(out)
+}
+
+/// Relations between entities, as (from, to, kind) for the given kinds, in id order.
+pub fn relations(case: &Case, kinds: &[&str]) -> Result<Vec<(i64, i64, String)>> {
+    let mut st = case.conn().prepare("SELECT from_entity, to_entity, kind FROM relation ORDER BY id")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+    let mut out = Vec::new();
+    for r in rows {
+        let r = r?;
+        if kinds.iter().any(|k| k.eq_ignore_ascii_case(&r.2)) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// The entity whose bundle id is `input_id`.
+///
+/// # Errors
+/// A usage error naming `flag` when no entity or several (from different bundles) have that id.
+pub fn find_entity(case: &Case, input_id: &str, flag: &str) -> Result<i64> {
+    let mut st = case.conn().prepare("SELECT id FROM entity WHERE input_id = ?1 ORDER BY id")?;
+    let ids: Vec<i64> = st.query_map([input_id], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+    match ids.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(Error::usage(flag, format!("no entity with id '{input_id}' in the case"))),
+        _ => Err(Error::usage(flag, format!("{} entities have id '{input_id}' (from different bundles)", ids.len()))),
+    }
+}
+
+/// The batch and file that analyst decisions made on the command line belong to.
+fn analyst_source(conn: &rusqlite::Connection) -> Result<(i64, i64)> {
+    let existing: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT b.id, f.id FROM batch b JOIN batch_file f ON f.batch = b.id WHERE b.scope = 'analyst' AND f.role = 'analyst'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some(x) = existing {
+        return Ok(x);
+    }
+    conn.execute(
+        "INSERT INTO batch (scope, format, bundle_path, content_sha256, imported_at, tool_version) VALUES ('analyst', 'analyst', '(command line)', 'analyst', '', ?1)",
+        [crate::VERSION],
+    )?;
+    let b = conn.last_insert_rowid();
+    conn.execute(
+        "INSERT INTO batch_file (batch, role, path, sha256, rows) VALUES (?1, 'analyst', '(divtrace resolve --merge/--split)', '', 0)",
+        [b],
+    )?;
+    Ok((b, conn.last_insert_rowid()))
+}
+
+/// Records an analyst's decision that `a` and `b` are the same entity
+/// (`same = true`, a `same_as` relation) or different ones (`not_same`),
+/// replacing any earlier decision about the pair.
+pub fn record_decision(case: &mut Case, a: i64, b: i64, same: bool) -> Result<()> {
+    let tx = case.conn.transaction()?;
+    tx.execute(
+        "DELETE FROM relation WHERE kind IN ('same_as', 'not_same') AND ((from_entity = ?1 AND to_entity = ?2) OR (from_entity = ?2 AND to_entity = ?1))",
+        params![a, b],
+    )?;
+    let (batch, file) = analyst_source(&tx)?;
+    let line: i64 = tx.query_row("SELECT COALESCE(MAX(src_line), 0) + 1 FROM relation WHERE src_file = ?1", [file], |r| r.get(0))?;
+    tx.execute(
+        "INSERT INTO relation (batch, from_entity, to_entity, kind, source, src_file, src_line) VALUES (?1, ?2, ?3, ?4, 'analyst', ?5, ?6)",
+        params![batch, a, b, if same { "same_as" } else { "not_same" }, file, line],
+    )?;
+    tx.execute("UPDATE batch_file SET rows = ?2 WHERE id = ?1", params![file, line])?;
+    Case::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A pair looked at by resolution, as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PairRecord {
+    pub a: i64,
+    pub b: i64,
+    /// `merged`, `review` or `refused`.
+    pub decision: &'static str,
+    /// `analyst`, `identifier` or `name`.
+    pub basis: &'static str,
+    pub score: f64,
+    pub detail: String,
+}
+
+/// A cluster of entities to store: representative, canonical name, members (representative included).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterRecord {
+    pub representative: i64,
+    pub name: String,
+    pub members: Vec<i64>,
+}
+
+/// Replaces the case's clusters and resolution evidence.
+pub fn write_clusters(case: &mut Case, clusters: &[ClusterRecord], evidence: &[PairRecord]) -> Result<()> {
+    let tx = case.conn.transaction()?;
+    tx.execute_batch("DELETE FROM entity_cluster; DELETE FROM cluster_name; DELETE FROM resolution_evidence;")?;
+    {
+        let mut ins = tx.prepare("INSERT INTO entity_cluster (entity, cluster) VALUES (?1, ?2)")?;
+        let mut name = tx.prepare("INSERT INTO cluster_name (cluster, name) VALUES (?1, ?2)")?;
+        for c in clusters.iter().filter(|c| c.members.len() > 1) {
+            name.execute(params![c.representative, c.name])?;
+            for m in &c.members {
+                ins.execute(params![m, c.representative])?;
+            }
+        }
+        let mut ev = tx.prepare(
+            "INSERT INTO resolution_evidence (entity_a, entity_b, decision, basis, score, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for e in evidence {
+            ev.execute(params![e.a, e.b, e.decision, e.basis, e.score, e.detail])?;
+        }
+    }
+    Case::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Stored resolution evidence with the given decision, in the order written.
+pub fn evidence(case: &Case, decision: &str) -> Result<Vec<PairRecord>> {
+    let mut st = case
+        .conn()
+        .prepare("SELECT entity_a, entity_b, decision, basis, score, detail FROM resolution_evidence WHERE decision = ?1 ORDER BY id")?;
+    let rows = st.query_map([decision], |r| {
+        let d: String = r.get(2)?;
+        let b: String = r.get(3)?;
+        Ok(PairRecord {
+            a: r.get(0)?,
+            b: r.get(1)?,
+            decision: ["merged", "review", "refused"].into_iter().find(|x| *x == d).unwrap_or("merged"),
+            basis: ["analyst", "identifier", "name"].into_iter().find(|x| *x == b).unwrap_or("name"),
+            score: r.get(4)?,
+            detail: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Resolved entities: each entity's cluster, each cluster's name and members.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterMap {
+    of: HashMap<i64, i64>,
+    names: HashMap<i64, String>,
+    members: BTreeMap<i64, Vec<i64>>,
+}
+
+impl ClusterMap {
+    /// The cluster (representative entity id) of an entity; itself when unresolved.
+    pub fn cluster_of(&self, entity: i64) -> i64 {
+        self.of.get(&entity).copied().unwrap_or(entity)
+    }
+    /// The canonical name of a cluster of several entities, `None` for a lone entity.
+    pub fn name(&self, cluster: i64) -> Option<&str> {
+        self.names.get(&cluster).map(String::as_str)
+    }
+    /// Member entity ids of a cluster, ascending; just `[cluster]` for a lone entity.
+    pub fn members(&self, cluster: i64) -> Vec<i64> {
+        self.members.get(&cluster).cloned().unwrap_or_else(|| vec![cluster])
+    }
+    /// Clusters of more than one entity, by representative id.
+    pub fn clusters(&self) -> impl Iterator<Item = (i64, &[i64])> {
+        self.members.iter().map(|(k, v)| (*k, v.as_slice()))
+    }
+}
+
+/// Reads the clusters written by `divtrace resolve`.
+pub fn load_clusters(case: &Case) -> Result<ClusterMap> {
+    let mut m = ClusterMap::default();
+    let mut st = case.conn().prepare("SELECT entity, cluster FROM entity_cluster ORDER BY entity")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))? {
+        let (e, c) = r?;
+        m.of.insert(e, c);
+        m.members.entry(c).or_default().push(e);
+    }
+    let mut st = case.conn().prepare("SELECT cluster, name FROM cluster_name")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
+        let (c, n) = r?;
+        m.names.insert(c, n);
+    }
+    Ok(m)
+}
+
+/// A list file read in a screening run.
+#[derive(Clone, Debug)]
+pub struct ScreenFile {
+    pub path: String,
+    pub role: String,
+    pub sha256: String,
+    pub rows: u64,
+}
+
+/// An accepted screening match to store as a list membership.
+#[derive(Clone, Debug)]
+pub struct NewMembership {
+    pub entity: i64,
+    pub list: String,
+    pub program: Option<String>,
+    pub listed_on: Option<String>,
+    pub list_entry: String,
+    pub score: f64,
+    pub note: String,
+    /// Index into the run's files, and line there.
+    pub file: usize,
+    pub line: u64,
+}
+
+/// Stores a screening run: a `batch` (format `screen`), a `batch_file` per
+/// list file and the accepted memberships. A run over the same list files
+/// and settings replaces the earlier one.
+///
+/// Returns the batch id.
+pub fn write_screening(case: &mut Case, run_sha256: &str, settings: &str, files: &[ScreenFile], members: &[NewMembership]) -> Result<i64> {
+    let tx = case.conn.transaction()?;
+    let old: Option<i64> = tx.query_row("SELECT id FROM batch WHERE content_sha256 = ?1", [run_sha256], |r| r.get(0)).optional()?;
+    if let Some(b) = old {
+        tx.execute("DELETE FROM list_membership WHERE batch = ?1", [b])?;
+        tx.execute("DELETE FROM batch_file WHERE batch = ?1", [b])?;
+        tx.execute("DELETE FROM batch WHERE id = ?1", [b])?;
+    }
+    let path = files.iter().map(|f| f.path.as_str()).collect::<Vec<_>>().join(";");
+    tx.execute(
+        "INSERT INTO batch (scope, format, bundle_path, content_sha256, imported_at, tool_version, mapping) VALUES (?1, 'screen', ?2, ?3, '', ?4, ?5)",
+        params![format!("screen:{}", &run_sha256[..16.min(run_sha256.len())]), path, run_sha256, crate::VERSION, settings],
+    )?;
+    let batch = tx.last_insert_rowid();
+    let mut file_ids = Vec::new();
+    for f in files {
+        tx.execute(
+            "INSERT INTO batch_file (batch, role, path, sha256, rows) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![batch, f.role, f.path, f.sha256, f.rows as i64],
+        )?;
+        file_ids.push(tx.last_insert_rowid());
+    }
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO list_membership (batch, entity, list, program, listed_on, source, list_entry, match_score, match_note, src_file, src_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for m in members {
+            ins.execute(params![
+                batch,
+                m.entity,
+                m.list,
+                m.program,
+                m.listed_on,
+                files[m.file].path,
+                m.list_entry,
+                m.score,
+                m.note,
+                file_ids[m.file],
+                m.line as i64
+            ])?;
+        }
+    }
+    Case::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(batch)
+}
+
+/// A shipment's manufacturer text, for linking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ManufacturerText {
+    pub shipment: i64,
+    pub manufacturer: String,
+    pub origin_country: Option<String>,
+}
+
+/// Shipments with a manufacturer text, in id order.
+pub fn manufacturer_texts(case: &Case) -> Result<Vec<ManufacturerText>> {
+    let mut st = case.conn().prepare(
+        "SELECT id, manufacturer, origin_country FROM shipment WHERE manufacturer IS NOT NULL AND trim(manufacturer) <> '' ORDER BY id",
+    )?;
+    let rows = st.query_map([], |r| Ok(ManufacturerText { shipment: r.get(0)?, manufacturer: r.get(1)?, origin_country: r.get(2)? }))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// Replaces the stored shipment -> manufacturer entity links: (shipment, entity, score, matched name).
+pub fn write_manufacturer_links(case: &mut Case, links: &[(i64, i64, f64, String)]) -> Result<()> {
+    let tx = case.conn.transaction()?;
+    tx.execute("DELETE FROM manufacturer_link", [])?;
+    {
+        let mut ins = tx.prepare("INSERT INTO manufacturer_link (shipment, entity, score, matched_name) VALUES (?1, ?2, ?3, ?4)")?;
+        for (s, e, sc, n) in links {
+            ins.execute(params![s, e, sc, n])?;
+        }
+    }
+    Case::bump_generation(&tx)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The manufacturer entity each linked shipment was made by: shipment id -> entity id.
+pub fn manufacturer_links(case: &Case) -> Result<BTreeMap<i64, i64>> {
+    let mut st = case.conn().prepare("SELECT shipment, entity FROM manufacturer_link ORDER BY shipment")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
