@@ -1,6 +1,7 @@
 //! On a `divtrace synth` case, `assess --all` must separate the planted
 //! schemes' intermediaries from every other company outside Russia and
 //! Belarus (decoys included) with ROC AUC at least 0.95, scored from truth.json.
+//! The case is resolved first; ids of one company (truth clusters) share its label.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -30,6 +31,8 @@ fn scored_case(dir: &Path, seed: &str, shipments: &str) -> f64 {
     let case = dir.join(format!("c{seed}.db"));
     ok(&["synth", "--shipments", shipments, "--seed", seed, "--out", bundle.to_str().unwrap()]);
     ok(&["ingest", bundle.to_str().unwrap(), "--case", case.to_str().unwrap(), "--quiet"]);
+    // Assessment runs over resolved entities, as an investigator would run it.
+    ok(&["resolve", "--case", case.to_str().unwrap(), "--format", "json"]);
     let rep: Value = serde_json::from_str(&ok(&["assess", "--case", case.to_str().unwrap(), "--all", "--format", "json"])).unwrap();
     let truth: Value = serde_json::from_str(&std::fs::read_to_string(bundle.join("truth.json")).unwrap()).unwrap();
 
