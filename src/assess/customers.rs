@@ -197,7 +197,7 @@ mod tests {
 
     #[test]
     fn finds_by_id_then_by_name() {
-        let aliases = vec!["DENKAR DIS TICARET LTD STI".to_string()];
+        let aliases = ["DENKAR DIS TICARET LTD STI".to_string()];
         let none: Vec<String> = Vec::new();
         let ents = [(1, "b", "TR1", "Denkar Dış Ticaret Ltd. Şti.", &aliases[..]), (2, "b", "RU1", "ООО «Вектор»", &none[..])];
         let idx = NameIndex::new(ents.iter().map(|e| (e.0, e.1, e.2, e.3, e.4)));

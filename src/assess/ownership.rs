@@ -89,7 +89,7 @@ fn fixpoint(ctx: &Context, by_from: &HashMap<Node, Vec<usize>>, rule: &Rule, day
     let mut seeds: Vec<Node> = ctx
         .listings
         .iter()
-        .filter(|l| l.since <= day && rule.lists.iter().any(|x| *x == l.list))
+        .filter(|l| l.since <= day && rule.lists.contains(&l.list))
         .map(|l| l.node)
         .collect();
     seeds.sort_unstable();

@@ -148,12 +148,11 @@ impl Ids {
     }
 }
 
+/// The nodes to assess, the customer rows that named each, and the rows that named nothing.
+type Selected = (Vec<Node>, BTreeMap<Node, Vec<InputRef>>, Vec<NotFound>);
+
 /// Resolves the selection to nodes; rows that name nothing come back as [`NotFound`].
-fn select(
-    g: &CaseGraph,
-    labels: &[EntityLabel],
-    sel: &Selection,
-) -> Result<(Vec<Node>, BTreeMap<Node, Vec<InputRef>>, Vec<NotFound>)> {
+fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Selected> {
     let index = || NameIndex::new(labels.iter().map(|e| (e.id, e.scope.as_str(), e.input_id.as_str(), e.name.as_str(), e.aliases.as_slice())));
     let mut ent_node: HashMap<i64, Node> = HashMap::new();
     for v in 0..g.node_count() as Node {

@@ -177,7 +177,11 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
                 out.push(Factor {
                     code: "RECENTLY_INCORPORATED",
                     weight: t.recently_incorporated,
-                    detail: format!("incorporated {}, {gap} day(s) before its first trade in CHPL goods on {}", Day(inc), Day(g.date[s])),
+                    detail: if gap >= 0 {
+                        format!("incorporated {}, {gap} day(s) before its first trade in CHPL goods on {}", Day(inc), Day(g.date[s]))
+                    } else {
+                        format!("incorporated {}, {} day(s) after its first recorded trade in CHPL goods on {}", Day(inc), -gap, Day(g.date[s]))
+                    },
                     evidence: vec![Ev::Entity(g.node_entity[v as usize]), Ev::Shipment(s as Ship)],
                 });
             }
