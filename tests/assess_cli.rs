@@ -71,6 +71,19 @@ fn ofac_fifty_percent_rule_cases() {
     let d = factor(&rep, "T7", "OFAC_50_BLOCKED")["detail"].as_str().unwrap().to_string();
     assert!(d.contains("at its trade of 2023-02-01"), "{d}");
 
+    // EU/UK: more than 50% or control freezes; exactly 50% does not; an SDN director is a weaker factor.
+    assert!(!codes(&rep, "T8").contains(&"EU_UK_OWNED_OR_CONTROLLED".to_string()));
+    assert!(codes(&rep, "T9").contains(&"EU_UK_OWNED_OR_CONTROLLED".to_string()));
+    assert!(codes(&rep, "T10").contains(&"EU_UK_OWNED_OR_CONTROLLED".to_string()));
+    let c = codes(&rep, "T11");
+    assert!(c.contains(&"LISTED_DIRECTOR".to_string()) && !c.contains(&"OFAC_50_BLOCKED".to_string()), "{c:?}");
+    // Shared links with listed or blocked parties (H1 is blocked by the rule, L2 is listed).
+    assert!(factor(&rep, "T12", "SHARED_ADDRESS_WITH_LISTED")["detail"].as_str().unwrap().contains("Twin Holding Ltd"));
+    assert!(factor(&rep, "T13", "SHARED_IDENTIFIER_WITH_LISTED")["detail"].as_str().unwrap().contains("inn:7701000001"));
+    let d = factor(&rep, "T14", "SHARED_DIRECTOR_WITH_LISTED")["detail"].as_str().unwrap().to_string();
+    assert!(d.contains("Common Director also directs Twin Holding Ltd"), "{d}");
+    assert!(!codes(&rep, "T3").iter().any(|c| c.starts_with("SHARED_")));
+
     // The buyer traded with blocked parties only from when they were blocked.
     let f = factor(&rep, "B1", "TRADES_WITH_LISTED");
     let ev: Vec<&str> = f["evidence"].as_array().unwrap().iter().map(|e| e.as_str().unwrap()).collect();
