@@ -260,6 +260,7 @@ impl CaseGraph {
             node_entity: Vec::new(),
         };
         let mut i = 0;
+        #[allow(clippy::needless_range_loop)] // v indexes four arrays and is compared with by_node
         for v in 0..n {
             g.member_start.push(g.members.len() as u32);
             g.list_start.push(g.node_list_ids.len() as u32);
@@ -382,8 +383,24 @@ fn offsets(owner: &[Node], n: usize) -> Vec<u32> {
 
 /// The deduplicated consignee -> shipper adjacency as a petgraph CSR with exactly `n` nodes.
 pub(crate) fn reverse_adjacency(shipper: &[Node], consignee: &[Node], n: usize) -> Csr<(), (), petgraph::Directed, u32> {
-    let mut pairs: Vec<(u32, u32)> = consignee.iter().zip(shipper).map(|(&c, &s)| (c, s)).collect();
-    pairs.sort_unstable();
+    // Counting sort by consignee (shippers arrive in ascending order, as the
+    // shipment arrays are sorted by shipper), then dedup: O(S), no comparison sort.
+    let mut start = vec![0u32; n + 1];
+    for &c in consignee {
+        start[c as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut pairs = vec![(0u32, 0u32); consignee.len()];
+    for (&c, &s) in consignee.iter().zip(shipper) {
+        pairs[fill[c as usize] as usize] = (c, s);
+        fill[c as usize] += 1;
+    }
+    if !shipper.windows(2).all(|w| w[0] <= w[1]) {
+        pairs.sort_unstable();
+    }
     pairs.dedup();
     let mut csr = Csr::from_sorted_edges(&pairs).expect("pairs are sorted");
     while csr.node_count() < n {

@@ -334,6 +334,9 @@ impl SeenIds {
     }
 }
 
+/// An inline party seen for the first time: its registry key and record.
+type NewParty = (String, Rec<EntityData>);
+
 /// Finds the party of a shipment: by id, or (mapped customs dumps) inline
 /// by name, in which case a new entity record may be returned to store first.
 fn party(
@@ -343,7 +346,7 @@ fn party(
     id_field: usize,
     name_field: usize,
     line: u64,
-) -> RowResult<(EntityRef, Option<(String, Rec<EntityData>)>)> {
+) -> RowResult<(EntityRef, Option<NewParty>)> {
     let s = &SHIPMENTS;
     let id = field(plan, id_field, row)?;
     if !plan.inline_party(name_field) {

@@ -5,7 +5,8 @@
 //! This is the only part of `routes` that reads the case file (through
 //! `store`), to turn graph indexes into what a reader can check.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -18,8 +19,12 @@ use crate::store::Case;
 use super::collect::{Found, RouteHit};
 use super::explain::{Break, Explanation};
 use super::group::Grouped;
-use super::rank::{Evidence, Ranker};
+use super::rank::{Evidence, IntMap, Ranker};
 use super::{route_nodes, Query, QuerySpec};
+
+/// Shared text: labels repeat across hops and routes, so they are
+/// reference-counted instead of copied (serialises as a plain string).
+pub type Text = Arc<str>;
 
 /// The query as run, echoed in every report.
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -81,41 +86,41 @@ pub struct Stats {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ReasonOut {
-    pub code: String,
+    pub code: &'static str,
     pub points: i64,
     pub detail: String,
     /// Bundle ids of the shipments or entities the reason rests on.
-    pub evidence: Vec<String>,
+    pub evidence: Vec<Text>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct HopOut {
     pub hop: usize,
-    pub shipment: String,
+    pub shipment: Text,
     pub date: String,
-    pub shipper: String,
-    pub shipper_name: String,
+    pub shipper: Text,
+    pub shipper_name: Text,
     pub shipper_country: Option<String>,
     /// Bundle ids of the resolved cluster's members, when it has more than one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shipper_members: Vec<String>,
-    pub consignee: String,
-    pub consignee_name: String,
+    pub shipper_members: Vec<Text>,
+    pub consignee: Text,
+    pub consignee_name: Text,
     pub consignee_country: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub consignee_members: Vec<String>,
+    pub consignee_members: Vec<Text>,
     pub hs: String,
-    pub description: Option<String>,
-    pub manufacturer: Option<String>,
-    pub origin_country: Option<String>,
+    pub description: Option<Text>,
+    pub manufacturer: Option<Text>,
+    pub origin_country: Option<Text>,
     pub quantity: Option<f64>,
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     pub value_usd: Option<f64>,
     /// Days since the previous hop (none for the first).
     pub dwell_days: Option<i32>,
     /// The `source` column: declaration or document reference.
-    pub declaration: Option<String>,
-    pub source_file: String,
+    pub declaration: Option<Text>,
+    pub source_file: Text,
     pub source_line: i64,
 }
 
@@ -124,8 +129,8 @@ pub struct RouteOut {
     pub rank: usize,
     pub score: i64,
     pub reasons: Vec<ReasonOut>,
-    pub shipments: Vec<String>,
-    pub entities: Vec<String>,
+    pub shipments: Vec<Text>,
+    pub entities: Vec<Text>,
     pub hops: Vec<HopOut>,
 }
 
@@ -183,69 +188,130 @@ pub struct ExplainReport {
     pub chains: Vec<ChainOut>,
 }
 
-/// Bundle ids, names and source lines for the graph items a report cites.
+/// What a report shows of a node.
+struct NodeLabel {
+    id: Text,
+    name: Text,
+    country: Option<String>,
+    /// Members' ids when the node is a cluster of several entities.
+    members: Vec<Text>,
+}
+
+/// What a report shows of a shipment.
+struct ShipLabel {
+    id: Text,
+    description: Option<Text>,
+    manufacturer: Option<Text>,
+    origin_country: Option<Text>,
+    quantity: Option<f64>,
+    unit: Option<Text>,
+    value_usd: Option<f64>,
+    declaration: Option<Text>,
+    source_file: Text,
+    source_line: i64,
+}
+
+/// Bundle ids, names and source lines for the graph items a report cites,
+/// fetched once per report.
 pub struct Labels<'g> {
     g: &'g CaseGraph,
-    multi_scope: bool,
-    entities: BTreeMap<i64, EntityInfo>,
-    shipments: BTreeMap<i64, ShipmentInfo>,
+    nodes: IntMap<Node, NodeLabel>,
+    ships: IntMap<Ship, ShipLabel>,
 }
 
 impl<'g> Labels<'g> {
     /// Loads labels for these nodes (and their members) and shipments.
     pub fn load(case: &Case, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
+        let mut nodes = nodes.to_vec();
+        nodes.sort_unstable();
+        nodes.dedup();
+        let mut ships = ships.to_vec();
+        ships.sort_unstable();
+        ships.dedup();
         let mut ids: Vec<i64> = Vec::new();
-        for &v in nodes {
+        for &v in &nodes {
             ids.extend_from_slice(g.node_members(v));
         }
         let rows: Vec<i64> = ships.iter().map(|&s| g.ship_row[s as usize]).collect();
-        Ok(Labels {
-            g,
-            multi_scope: scopes(case)?.len() > 1,
-            entities: entities_by_id(case, &ids)?.into_iter().map(|e| (e.id, e)).collect(),
-            shipments: shipments_by_id(case, &rows)?.into_iter().map(|s| (s.id, s)).collect(),
-        })
+        let multi_scope = scopes(case)?.len() > 1;
+        let scoped = |scope: &str, id: &str| -> Text { if multi_scope { format!("{scope}:{id}").into() } else { id.into() } };
+        let entities: HashMap<i64, EntityInfo> = entities_by_id(case, &ids)?.into_iter().map(|e| (e.id, e)).collect();
+        let entity_id = |e: i64| entities.get(&e).map_or_else(|| Text::from(format!("#{e}")), |i| scoped(&i.scope, &i.input_id));
+        let node_labels = nodes
+            .iter()
+            .map(|&v| {
+                let rep = entities.get(&g.node_entity[v as usize]);
+                let m = g.node_members(v);
+                let label = NodeLabel {
+                    id: entity_id(g.node_entity[v as usize]),
+                    name: rep.map_or_else(|| Text::from(""), |i| i.name.as_str().into()),
+                    country: country_str(g.node_country[v as usize]),
+                    members: if m.len() > 1 { m.iter().map(|&e| entity_id(e)).collect() } else { Vec::new() },
+                };
+                (v, label)
+            })
+            .collect();
+        let infos: HashMap<i64, ShipmentInfo> = shipments_by_id(case, &rows)?.into_iter().map(|s| (s.id, s)).collect();
+        let mut paths: HashMap<String, Text> = HashMap::new();
+        let t = |s: &Option<String>| s.as_deref().map(Text::from);
+        let ship_labels = ships
+            .iter()
+            .map(|&s| {
+                let row = g.ship_row[s as usize];
+                let label = match infos.get(&row) {
+                    Some(i) => ShipLabel {
+                        id: scoped(&i.scope, &i.input_id),
+                        description: t(&i.description),
+                        manufacturer: t(&i.manufacturer),
+                        origin_country: t(&i.origin_country),
+                        quantity: i.quantity,
+                        unit: t(&i.unit),
+                        value_usd: i.value_usd,
+                        declaration: t(&i.source),
+                        source_file: paths.entry(i.src_path.clone()).or_insert_with(|| i.src_path.as_str().into()).clone(),
+                        source_line: i.src_line,
+                    },
+                    None => ShipLabel {
+                        id: format!("#{row}").into(),
+                        description: None,
+                        manufacturer: None,
+                        origin_country: None,
+                        quantity: None,
+                        unit: None,
+                        value_usd: None,
+                        declaration: None,
+                        source_file: "".into(),
+                        source_line: 0,
+                    },
+                };
+                (s, label)
+            })
+            .collect();
+        Ok(Labels { g, nodes: node_labels, ships: ship_labels })
     }
 
-    fn scoped(&self, scope: &str, id: &str) -> String {
-        if self.multi_scope {
-            format!("{scope}:{id}")
-        } else {
-            id.to_string()
-        }
+    fn node(&self, v: Node) -> &NodeLabel {
+        self.nodes.get(&v).expect("labels were loaded for every node the report cites")
     }
 
-    fn entity_id(&self, e: i64) -> String {
-        self.entities.get(&e).map_or_else(|| format!("#{e}"), |i| self.scoped(&i.scope, &i.input_id))
+    fn ship(&self, s: Ship) -> &ShipLabel {
+        self.ships.get(&s).expect("labels were loaded for every shipment the report cites")
     }
 
     /// The bundle id of a node (its representative).
-    pub fn node_id(&self, v: Node) -> String {
-        self.entity_id(self.g.node_entity[v as usize])
+    pub fn node_id(&self, v: Node) -> Text {
+        self.node(v).id.clone()
     }
 
-    pub fn node_name(&self, v: Node) -> String {
-        self.entities.get(&self.g.node_entity[v as usize]).map_or_else(String::new, |i| i.name.clone())
+    pub fn node_name(&self, v: Node) -> Text {
+        self.node(v).name.clone()
     }
 
-    fn node_country(&self, v: Node) -> Option<String> {
-        country_str(self.g.node_country[v as usize])
+    pub fn ship_id(&self, s: Ship) -> Text {
+        self.ship(s).id.clone()
     }
 
-    fn node_members(&self, v: Node) -> Vec<String> {
-        let m = self.g.node_members(v);
-        if m.len() < 2 {
-            return Vec::new();
-        }
-        m.iter().map(|&e| self.entity_id(e)).collect()
-    }
-
-    pub fn ship_id(&self, s: Ship) -> String {
-        let row = self.g.ship_row[s as usize];
-        self.shipments.get(&row).map_or_else(|| format!("#{row}"), |i| self.scoped(&i.scope, &i.input_id))
-    }
-
-    fn evidence(&self, e: &Evidence) -> String {
+    fn evidence(&self, e: &Evidence) -> Text {
         match *e {
             Evidence::Shipment(s) => self.ship_id(s),
             Evidence::Entity(v) => self.node_id(v),
@@ -254,31 +320,31 @@ impl<'g> Labels<'g> {
 
     fn hop(&self, h: usize, s: Ship, prev: Option<Ship>) -> HopOut {
         let g = self.g;
-        let (a, b) = (g.shipper[s as usize], g.consignee[s as usize]);
-        let info = self.shipments.get(&g.ship_row[s as usize]);
+        let (a, b) = (self.node(g.shipper[s as usize]), self.node(g.consignee[s as usize]));
+        let i = self.ship(s);
         HopOut {
             hop: h + 1,
-            shipment: self.ship_id(s),
+            shipment: i.id.clone(),
             date: Day(g.date[s as usize]).to_string(),
-            shipper: self.node_id(a),
-            shipper_name: self.node_name(a),
-            shipper_country: self.node_country(a),
-            shipper_members: self.node_members(a),
-            consignee: self.node_id(b),
-            consignee_name: self.node_name(b),
-            consignee_country: self.node_country(b),
-            consignee_members: self.node_members(b),
+            shipper: a.id.clone(),
+            shipper_name: a.name.clone(),
+            shipper_country: a.country.clone(),
+            shipper_members: a.members.clone(),
+            consignee: b.id.clone(),
+            consignee_name: b.name.clone(),
+            consignee_country: b.country.clone(),
+            consignee_members: b.members.clone(),
             hs: hs_decode(g.hs[s as usize]),
-            description: info.and_then(|i| i.description.clone()),
-            manufacturer: info.and_then(|i| i.manufacturer.clone()),
-            origin_country: info.and_then(|i| i.origin_country.clone()),
-            quantity: info.and_then(|i| i.quantity),
-            unit: info.and_then(|i| i.unit.clone()),
-            value_usd: info.and_then(|i| i.value_usd),
+            description: i.description.clone(),
+            manufacturer: i.manufacturer.clone(),
+            origin_country: i.origin_country.clone(),
+            quantity: i.quantity,
+            unit: i.unit.clone(),
+            value_usd: i.value_usd,
             dwell_days: prev.map(|p| g.date[s as usize] - g.date[p as usize]),
-            declaration: info.and_then(|i| i.source.clone()),
-            source_file: info.map_or_else(String::new, |i| i.src_path.clone()),
-            source_line: info.map_or(0, |i| i.src_line),
+            declaration: i.declaration.clone(),
+            source_file: i.source_file.clone(),
+            source_line: i.source_line,
         }
     }
 
@@ -291,12 +357,12 @@ impl<'g> Labels<'g> {
             rank,
             score,
             reasons: reasons
-                .iter()
+                .into_iter()
                 .map(|r| ReasonOut {
-                    code: r.code.to_string(),
+                    code: r.code,
                     points: r.points,
-                    detail: r.detail.clone(),
                     evidence: r.evidence.iter().map(|e| self.evidence(e)).collect(),
+                    detail: r.detail,
                 })
                 .collect(),
             shipments: hit.ships.iter().map(|&s| self.ship_id(s)).collect(),
@@ -304,6 +370,26 @@ impl<'g> Labels<'g> {
             hops: hit.ships.iter().enumerate().map(|(h, &s)| self.hop(h, s, h.checked_sub(1).map(|p| hit.ships[p]))).collect(),
         }
     }
+}
+
+/// Routes with reasons and labels, in order. Large outputs are built on
+/// all cores in contiguous chunks (concatenated in order, so the result is
+/// the same bytes whatever the thread count).
+fn route_outs(labels: &Labels, hits: &[RouteHit]) -> Vec<RouteOut> {
+    const CHUNK_MIN: usize = 2000;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(hits.len() / CHUNK_MIN).max(1);
+    let build = |first: usize, part: &[RouteHit]| -> Vec<RouteOut> {
+        let mut ranker = Ranker::new(labels.g);
+        part.iter().enumerate().map(|(i, h)| labels.route(&mut ranker, first + i + 1, h)).collect()
+    };
+    if threads == 1 {
+        return build(0, hits);
+    }
+    let size = hits.len().div_ceil(threads);
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = hits.chunks(size).enumerate().map(|(k, part)| sc.spawn(move || build(k * size, part))).collect();
+        handles.into_iter().flat_map(|h| h.join().expect("report worker does not panic")).collect()
+    })
 }
 
 fn nodes_and_ships<'a>(g: &CaseGraph, hits: impl Iterator<Item = &'a RouteHit>) -> (Vec<Node>, Vec<Ship>) {
@@ -349,8 +435,7 @@ pub fn empty_message(g: &CaseGraph, spec: &QuerySpec, q: &Query) -> String {
 pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
     let labels = Labels::load(case, g, &nodes, &ships)?;
-    let mut ranker = Ranker::new(g);
-    let routes: Vec<RouteOut> = found.routes.iter().enumerate().map(|(i, h)| labels.route(&mut ranker, i + 1, h)).collect();
+    let routes = route_outs(&labels, &found.routes);
     Ok(RoutesReport {
         query: QueryEcho::new(spec, false),
         stats: stats(g, q, found.total, routes.len()),
@@ -376,8 +461,8 @@ pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, 
             rank: i + 1,
             score: c.best.score,
             routes: c.routes,
-            entities: c.nodes.iter().map(|&v| labels.node_id(v)).collect(),
-            entity_names: c.nodes.iter().map(|&v| labels.node_name(v)).collect(),
+            entities: c.nodes.iter().map(|&v| labels.node_id(v).to_string()).collect(),
+            entity_names: c.nodes.iter().map(|&v| labels.node_name(v).to_string()).collect(),
             hs: c.hs_prefix.clone(),
             shipments_per_hop: c.hop_shipments.iter().map(Vec::len).collect(),
             value_shipped: c.value_shipped.round(),
@@ -475,13 +560,13 @@ pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explana
                 ),
             };
             ChainOut {
-                entities: c.nodes.iter().map(|&v| labels.node_id(v)).collect(),
-                entity_names: c.nodes.iter().map(|&v| labels.node_name(v)).collect(),
+                entities: c.nodes.iter().map(|&v| labels.node_id(v).to_string()).collect(),
+                entity_names: c.nodes.iter().map(|&v| labels.node_name(v).to_string()).collect(),
                 hop: c.hop,
                 constraint: constraint.into(),
                 detail,
-                arrived: c.arrived.iter().map(|&s| labels.ship_id(s)).collect(),
-                left: c.left.iter().map(|&s| labels.ship_id(s)).collect(),
+                arrived: c.arrived.iter().map(|&s| labels.ship_id(s).to_string()).collect(),
+                left: c.left.iter().map(|&s| labels.ship_id(s).to_string()).collect(),
             }
         })
         .collect();

@@ -106,13 +106,16 @@ impl EntityIndex {
     }
 }
 
+/// Every entity's name and aliases as tokens, loaded on the first `name:` selector.
+type NameTokens = Vec<(i64, Vec<Vec<String>>)>;
+
 fn entity_nodes(
     g: &CaseGraph,
     dir: &dyn Directory,
     idx: &EntityIndex,
     flag: &str,
     sels: &[Selector],
-    names: &mut Option<Vec<(i64, Vec<Vec<String>>)>>,
+    names: &mut Option<NameTokens>,
 ) -> Result<Vec<bool>> {
     let n = g.node_count();
     let mut mask = vec![false; n];
@@ -132,9 +135,9 @@ fn entity_nodes(
                     rs.insert(*r);
                     rs.0
                 };
-                for v in 0..n {
-                    if g.node_roles[v] & bit != 0 {
-                        mask[v] = true;
+                for (m, &roles) in mask.iter_mut().zip(&g.node_roles) {
+                    if roles & bit != 0 {
+                        *m = true;
                     }
                 }
             }

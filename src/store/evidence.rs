@@ -178,13 +178,17 @@ impl Case {
             let mut st = self.conn.prepare(&format!("SELECT entity, alias FROM entity_alias WHERE entity IN ({ph}) ORDER BY rowid"))?;
             for r in st.query_map(params_from_iter(chunk), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
                 let (e, a) = r?;
-                ev.entities.get_mut(&e).map(|x| x.aliases.push(a));
+                if let Some(x) = ev.entities.get_mut(&e) {
+                    x.aliases.push(a);
+                }
             }
             let mut st =
                 self.conn.prepare(&format!("SELECT entity, scheme, value FROM entity_identifier WHERE entity IN ({ph}) ORDER BY rowid"))?;
             for r in st.query_map(params_from_iter(chunk), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
                 let (e, s, v) = r?;
-                ev.entities.get_mut(&e).map(|x| x.identifiers.push((s, v)));
+                if let Some(x) = ev.entities.get_mut(&e) {
+                    x.identifiers.push((s, v));
+                }
             }
             let mut st = self.conn.prepare(&format!(
                 "SELECT entity, list, program, listed_on, source FROM list_membership WHERE entity IN ({ph}) ORDER BY list, id"
@@ -193,7 +197,9 @@ impl Case {
                 Ok((r.get::<_, i64>(0)?, Listing { list: r.get(1)?, program: r.get(2)?, listed_on: r.get(3)?, source: r.get(4)? }))
             })? {
                 let (e, l) = r?;
-                ev.entities.get_mut(&e).map(|x| x.lists.push(l));
+                if let Some(x) = ev.entities.get_mut(&e) {
+                    x.lists.push(l);
+                }
             }
         }
         // Relations among the loaded entities (both ends loaded).

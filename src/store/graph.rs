@@ -138,7 +138,6 @@ pub struct EntityInfo {
     /// The batch's scope (namespace of `input_id`).
     pub scope: String,
     pub name: String,
-    pub aliases: Vec<String>,
     pub country: Option<String>,
     pub incorporated: Option<String>,
     /// Bundle file path and 1-based line of the entity's row.
@@ -149,16 +148,12 @@ pub struct EntityInfo {
 const ENTITY_COLS: &str = "e.id, e.input_id, b.scope, e.name, e.country, e.incorporated, f.path, e.src_line
      FROM entity e JOIN batch b ON b.id = e.batch JOIN batch_file f ON f.id = e.src_file";
 
-fn entity_from_row(case: &Case, r: &rusqlite::Row) -> Result<EntityInfo> {
-    let id: i64 = r.get(0)?;
-    let mut st = case.conn().prepare_cached("SELECT alias FROM entity_alias WHERE entity = ?1 ORDER BY alias")?;
-    let aliases = st.query_map([id], |a| a.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+fn entity_from_row(r: &rusqlite::Row) -> Result<EntityInfo> {
     Ok(EntityInfo {
-        id,
+        id: r.get(0)?,
         input_id: r.get(1)?,
         scope: r.get(2)?,
         name: r.get(3)?,
-        aliases,
         country: r.get(4)?,
         incorporated: r.get(5)?,
         src_path: r.get(6)?,
@@ -173,7 +168,7 @@ pub fn entities_by_input_id(case: &Case, scope: Option<&str>, input_id: &str) ->
     let mut rows = st.query(params![input_id, scope])?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        out.push(entity_from_row(case, r)?);
+        out.push(entity_from_row(r)?);
     }
     Ok(out)
 }
@@ -183,16 +178,26 @@ pub fn entities_by_id(case: &Case, ids: &[i64]) -> Result<Vec<EntityInfo>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
+    let tx = case.conn().unchecked_transaction()?;
     let sql = format!("SELECT {ENTITY_COLS} WHERE e.id = ?1");
     let mut st = case.conn().prepare(&sql)?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let mut rows = st.query([id])?;
         if let Some(r) = rows.next()? {
-            out.push(entity_from_row(case, r)?);
+            out.push(entity_from_row(r)?);
         }
     }
+    drop(st);
+    tx.commit()?;
     Ok(out)
+}
+
+/// The aliases of an entity, sorted.
+pub fn entity_aliases(case: &Case, id: i64) -> Result<Vec<String>> {
+    let mut st = case.conn().prepare_cached("SELECT alias FROM entity_alias WHERE entity = ?1 ORDER BY alias")?;
+    let v = st.query_map([id], |a| a.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
 }
 
 /// Every entity's id with its name and aliases (for name selectors), in id order.
@@ -247,20 +252,32 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let mut st = case.conn().prepare(
-        "SELECT s.id, s.input_id, b.scope, s.date, s.hs, s.description, s.manufacturer, s.origin_country,
-                s.quantity, s.unit, s.value_usd, s.source, f.path, s.src_line
-         FROM shipment s JOIN batch b ON b.id = s.batch JOIN batch_file f ON f.id = s.src_file
-         WHERE s.id = ?1",
+    let conn = case.conn();
+    // One read transaction for all the point reads: otherwise each takes and drops the file lock.
+    let tx = conn.unchecked_transaction()?;
+    // Scopes and file paths are few: look them up in memory, not by a join per row.
+    let small = |sql: &str| -> Result<std::collections::HashMap<i64, String>> {
+        let mut st = conn.prepare(sql)?;
+        let m = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(m)
+    };
+    let scopes = small("SELECT id, scope FROM batch")?;
+    let paths = small("SELECT id, path FROM batch_file")?;
+    let mut st = conn.prepare(
+        "SELECT id, batch, input_id, date, hs, description, manufacturer, origin_country,
+                quantity, unit, value_usd, source, src_file, src_line
+         FROM shipment WHERE id = ?1",
     )?;
     let mut out = Vec::with_capacity(ids.len());
     for id in ids {
         let row = st
             .query_row([id], |r| {
+                let batch: i64 = r.get(1)?;
+                let file: i64 = r.get(12)?;
                 Ok(ShipmentInfo {
                     id: r.get(0)?,
-                    input_id: r.get(1)?,
-                    scope: r.get(2)?,
+                    input_id: r.get(2)?,
+                    scope: scopes.get(&batch).cloned().unwrap_or_default(),
                     date: r.get(3)?,
                     hs: r.get(4)?,
                     description: r.get(5)?,
@@ -270,13 +287,15 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
                     unit: r.get(9)?,
                     value_usd: r.get(10)?,
                     source: r.get(11)?,
-                    src_path: r.get(12)?,
+                    src_path: paths.get(&file).cloned().unwrap_or_default(),
                     src_line: r.get(13)?,
                 })
             })
             .optional()?;
         out.extend(row);
     }
+    drop(st);
+    tx.commit()?;
     Ok(out)
 }
 
