@@ -7,8 +7,9 @@
 //! route but the last, except a first node in the US (the exporter whose
 //! goods are diverted is not the conduit). Routes whose declarations
 //! contradict one another (the ranking's `BRAND_DIFFERS`,
-//! `VALUE_INCONSISTENT` or `QUANTITY_EXCEEDS`: a different manufacturer,
-//! a tenth or ten times the value, more goods out than in) are not counted:
+//! `VALUE_INCONSISTENT`, `QUANTITY_EXCEEDS` or `UNIT_PRICE_INCONSISTENT`: a
+//! different manufacturer, a tenth or ten times the value, more goods out
+//! than in, a third or three times the unit price) are not counted:
 //! they are not evidence that the same goods moved on.
 
 use std::collections::HashMap;
@@ -78,7 +79,7 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
     search(g, &q, |route| {
         reasons.clear();
         ranker.score(route, Some(&mut reasons));
-        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS")) {
+        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS" | "UNIT_PRICE_INCONSISTENT")) {
             return;
         }
         out.total_routes += 1;
