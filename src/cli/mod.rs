@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use divtrace::Result;
 
+mod assess;
+mod hubs;
 mod export;
 mod info;
 mod ingest;
@@ -36,6 +38,10 @@ enum Command {
     Investigate(investigate::Args),
     /// Search a case for time-consistent transshipment routes
     Routes(routes::Args),
+    /// Rate counterparties: a score, a band and the factors behind it
+    Assess(assess::Args),
+    /// Rank the intermediaries that carry routes, by value and betweenness
+    Hubs(hubs::Args),
     /// Write the routes of a query (or one company's trade) as a diagram, GraphML or FollowTheMoney
     Export(export::Args),
     /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
@@ -55,6 +61,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
         Command::Synth(a) => synth::run(a, out),
+        Command::Assess(a) => assess::run(a, out),
+        Command::Hubs(a) => hubs::run(a, out),
         Command::Export(a) => export::run(a, out),
         Command::Report(a) => report::run(a, out),
         Command::Resolve(a) => resolve::run(a, out),

@@ -21,6 +21,7 @@
 //! rebuild from rows.
 
 pub mod cache;
+pub mod centrality;
 mod hs;
 
 pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS};

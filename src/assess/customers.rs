@@ -1,0 +1,213 @@
+//! Customer lists: a CSV file with a column of names or bundle ids, and
+//! how each row is matched to the case's entities.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use crate::error::{Error, InputError, Result};
+use crate::resolve::cluster::ACCEPT;
+use crate::resolve::matching::similarity;
+use crate::resolve::normalise::{normalise_name, NormalisedName};
+
+/// One non-empty row of a customer list.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerRow {
+    /// 1-based physical line in the file (the header is line 1).
+    pub line: u64,
+    pub text: String,
+}
+
+/// Column names tried, in order, when `--column` is not given.
+pub const COLUMN_NAMES: [&str; 6] = ["id", "entity", "name", "customer", "company", "counterparty"];
+
+/// Reads the customer column of `path`. Blank lines and empty cells are skipped.
+///
+/// # Errors
+/// A missing file, a file without a header, a missing column (naming the
+/// columns found) or a malformed line (naming it).
+pub fn read_customers(path: &Path, column: Option<&str>) -> Result<Vec<CustomerRow>> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let err = |line: u64, col: Option<&str>, msg: String| Error::Input(InputError::new(path, line, col, msg));
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let headers = rdr.byte_headers().map_err(|e| err(1, None, format!("cannot read the header row: {e}")))?.clone();
+    if headers.is_empty() || headers.iter().all(|h| h.iter().all(u8::is_ascii_whitespace)) {
+        return Err(err(1, None, "empty file: expected a header row naming the column of customer names or ids".into()));
+    }
+    let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string()).collect();
+    let pos = match column {
+        Some(c) => names.iter().position(|h| h.eq_ignore_ascii_case(c.trim())).ok_or_else(|| {
+            err(1, None, format!("no column '{c}' (the header has: {})", names.join(", ")))
+        })?,
+        None if names.len() == 1 => 0,
+        None => COLUMN_NAMES.iter().find_map(|want| names.iter().position(|h| h.eq_ignore_ascii_case(want))).ok_or_else(|| {
+            err(
+                1,
+                None,
+                format!(
+                    "no column of customers: expected one named {} (or pass --column NAME); the header has: {}",
+                    COLUMN_NAMES.join(", "),
+                    names.join(", ")
+                ),
+            )
+        })?,
+    };
+    let col = names[pos].clone();
+    // The reader does not count blank lines; physical lines come from byte offsets.
+    // A record's offset is where the previous one ended, before any blank lines: skip those.
+    let line_at = |byte: u64| {
+        let mut b = (byte as usize).min(bytes.len());
+        while b < bytes.len() && matches!(bytes[b], b'\n' | b'\r') {
+            b += 1;
+        }
+        bytes[..b].iter().filter(|&&c| c == b'\n').count() as u64 + 1
+    };
+    let mut out = Vec::new();
+    for rec in rdr.byte_records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, |p| line_at(p.byte()));
+            err(line, None, format!("malformed CSV: {e}"))
+        })?;
+        let line = rec.position().map_or(0, |p| line_at(p.byte()));
+        let Some(cell) = rec.get(pos) else { continue };
+        let text = std::str::from_utf8(cell).map_err(|_| err(line, Some(&col), "not valid UTF-8".into()))?.trim();
+        if !text.is_empty() {
+            out.push(CustomerRow { line, text: text.to_string() });
+        }
+    }
+    Ok(out)
+}
+
+/// Lookups from a customer's text to entity row ids, with entity
+/// resolution's name matcher ([`crate::resolve::normalise`],
+/// [`crate::resolve::matching`]): an exact bundle id (`ID` or `SCOPE:ID`)
+/// wins; else names and aliases with the same normalised key (scripts,
+/// case, legal forms folded); else the names scoring at least
+/// [`ACCEPT`](crate::resolve::cluster::ACCEPT) (the threshold resolution
+/// merges at), best first and ties kept, among names sharing a token prefix.
+pub struct NameIndex {
+    ids: HashMap<String, Vec<i64>>,
+    keys: HashMap<String, Vec<i64>>,
+    names: Vec<(i64, NormalisedName)>,
+    /// First four letters of a token -> indexes into `names`.
+    blocks: HashMap<String, Vec<u32>>,
+}
+
+fn block_key(t: &str) -> String {
+    t.chars().take(4).collect()
+}
+
+impl NameIndex {
+    /// `entities`: (entity.id, scope, input_id, name, aliases).
+    pub fn new<'a>(entities: impl Iterator<Item = (i64, &'a str, &'a str, &'a str, &'a [String])>) -> NameIndex {
+        let mut ids: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut keys: HashMap<String, Vec<i64>> = HashMap::new();
+        let mut names = Vec::new();
+        let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+        for (id, scope, input_id, name, aliases) in entities {
+            ids.entry(input_id.to_string()).or_default().push(id);
+            ids.entry(format!("{scope}:{input_id}")).or_default().push(id);
+            for n in std::iter::once(name).chain(aliases.iter().map(String::as_str)) {
+                let norm = normalise_name(n);
+                if norm.is_empty() {
+                    continue;
+                }
+                keys.entry(norm.key.clone()).or_default().push(id);
+                let i = names.len() as u32;
+                let mut bk: Vec<String> = norm.tokens.iter().map(|t| block_key(t)).collect();
+                bk.sort_unstable();
+                bk.dedup();
+                for k in bk {
+                    blocks.entry(k).or_default().push(i);
+                }
+                names.push((id, norm));
+            }
+        }
+        for v in ids.values_mut().chain(keys.values_mut()) {
+            v.sort_unstable();
+            v.dedup();
+        }
+        NameIndex { ids, keys, names, blocks }
+    }
+
+    /// The entities a customer row names: by id when it is one, else by name.
+    ///
+    /// Complexity: O(c) similarity computations for c names sharing a token prefix with the query.
+    pub fn find(&self, text: &str) -> Vec<i64> {
+        let t = text.trim();
+        if let Some(v) = self.ids.get(t) {
+            return v.clone();
+        }
+        let q = normalise_name(t);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        if let Some(v) = self.keys.get(&q.key) {
+            return v.clone();
+        }
+        let mut cand: Vec<u32> = q.tokens.iter().filter_map(|t| self.blocks.get(&block_key(t))).flatten().copied().collect();
+        cand.sort_unstable();
+        cand.dedup();
+        let mut best = ACCEPT;
+        let mut hits: Vec<i64> = Vec::new();
+        for i in cand {
+            let (id, n) = &self.names[i as usize];
+            let s = similarity(&q, n);
+            if s > best + 1e-12 {
+                best = s;
+                hits.clear();
+            }
+            if s >= best - 1e-12 {
+                hits.push(*id);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_columns_and_reports_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.csv");
+        std::fs::write(&p, "name,notes\nDenkar,x\n\n,blank\n\"Falcon,\nCrest\",y\nLast,z\n").unwrap();
+        let rows = read_customers(&p, None).unwrap();
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 5, 7]);
+        assert_eq!(rows[1].text, "Falcon,\nCrest");
+        std::fs::write(&p, b"name\nok\n\xff\xfe\n").unwrap();
+        let e = read_customers(&p, None).unwrap_err().to_string();
+        assert!(e.contains("line 3") && e.contains("UTF-8"), "{e}");
+        std::fs::write(&p, "a,b\n1,2\n").unwrap();
+        let e = read_customers(&p, None).unwrap_err().to_string();
+        assert!(e.contains("c.csv, line 1") && e.contains("no column of customers") && e.contains("a, b"), "{e}");
+        let e = read_customers(&p, Some("zz")).unwrap_err().to_string();
+        assert!(e.contains("no column 'zz'"), "{e}");
+        assert_eq!(read_customers(&p, Some("B")).unwrap()[0].text, "2");
+        std::fs::write(&p, "").unwrap();
+        assert!(read_customers(&p, None).unwrap_err().to_string().contains("empty file"));
+        std::fs::write(&p, "only\nX\n").unwrap();
+        assert_eq!(read_customers(&p, None).unwrap()[0].text, "X");
+        assert!(read_customers(&dir.path().join("missing.csv"), None).is_err());
+    }
+
+    #[test]
+    fn finds_by_id_then_by_name() {
+        let aliases = ["DENKAR DIS TICARET LTD STI".to_string()];
+        let none: Vec<String> = Vec::new();
+        let ents = [(1, "b", "TR1", "Denkar Dış Ticaret Ltd. Şti.", &aliases[..]), (2, "b", "RU1", "ООО «Вектор»", &none[..])];
+        let idx = NameIndex::new(ents.iter().map(|e| (e.0, e.1, e.2, e.3, e.4)));
+        assert_eq!(idx.find("TR1"), vec![1]);
+        assert_eq!(idx.find("b:RU1"), vec![2]);
+        assert_eq!(idx.find("denkar dis ticaret"), vec![1]);
+        assert_eq!(idx.find("OOO Vektor"), vec![2]);
+        assert!(idx.find("Nobody Ltd").is_empty());
+        // Close spellings match through the resolver's similarity.
+        assert_eq!(idx.find("Denkar Dis Tikaret"), vec![1]);
+        assert!(idx.find("Ltd").is_empty());
+    }
+}

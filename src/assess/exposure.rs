@@ -1,0 +1,128 @@
+//! Route exposure: which parties carry US-origin goods on to a Russian or
+//! Belarusian party, found with one search of the routes module (from
+//! every US shipper and every shipment declaring US origin, to every
+//! RU/BY party), not one search per entity.
+//!
+//! A party counts when it forwards the goods on a route: every node of a
+//! route but the last, except a first node in the US (the exporter whose
+//! goods are diverted is not the conduit). Routes whose declarations
+//! contradict one another (the ranking's `BRAND_DIFFERS`,
+//! `VALUE_INCONSISTENT`, `QUANTITY_EXCEEDS` or `UNIT_PRICE_INCONSISTENT`: a
+//! different manufacturer, a tenth or ten times the value, more goods out
+//! than in, a third or three times the unit price) are not counted:
+//! they are not evidence that the same goods moved on.
+
+use std::collections::HashMap;
+
+use crate::graph::{country_code, CaseGraph, Node, Ship};
+use crate::model::Day;
+use crate::routes::rank::Ranker;
+use crate::routes::{resolve_query, route_nodes, search::search, Directory, QuerySpec, Selector};
+
+use super::{Ev, Factor, Weights, MAX_EVIDENCE};
+
+/// A party's place on routes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Exposure {
+    pub routes: u64,
+    /// Fewest hops from this party to the Russian/Belarusian end of a route.
+    pub min_hops_to_end: u32,
+    /// Distinct shipments this party sent on along routes.
+    pub forwarded: Vec<Ship>,
+}
+
+/// Every forwarding party's exposure.
+#[derive(Clone, Debug, Default)]
+pub struct RouteExposure {
+    pub by_node: HashMap<Node, Exposure>,
+    pub total_routes: u64,
+}
+
+/// Country selectors never consult a directory; this one answers nothing.
+struct NoDirectory;
+impl Directory for NoDirectory {
+    fn scopes(&self) -> crate::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+    fn entities_by_input_id(&self, _: Option<&str>, _: &str) -> crate::Result<Vec<(i64, String)>> {
+        Ok(Vec::new())
+    }
+    fn entity_names(&self) -> crate::Result<Vec<(i64, Vec<String>)>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The route query behind the factor.
+pub fn exposure_query(w: &Weights) -> QuerySpec {
+    QuerySpec {
+        from: vec![Selector::Origin("US".into()), Selector::Country("US".into())],
+        to: vec![Selector::Country("RU".into()), Selector::Country("BY".into())],
+        max_hops: w.route.max_hops,
+        max_dwell_days: w.route.max_dwell_days,
+        chpl_max_tier: w.route.chpl_only.then_some(4),
+        since: Day::parse_iso(&w.route.since),
+        limit: None,
+        ..QuerySpec::default()
+    }
+}
+
+/// Runs the search and folds every consistent route into per-party exposure.
+///
+/// Complexity: the route search's, plus O(k) per route of k hops.
+pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
+    let spec = exposure_query(w);
+    let q = resolve_query(g, &NoDirectory, &spec).expect("the exposure query is well-formed");
+    let us = country_code("US");
+    let mut ranker = Ranker::new(g);
+    let mut reasons = Vec::new();
+    let mut out = RouteExposure::default();
+    search(g, &q, |route| {
+        reasons.clear();
+        ranker.score(route, Some(&mut reasons));
+        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS" | "UNIT_PRICE_INCONSISTENT")) {
+            return;
+        }
+        out.total_routes += 1;
+        let nodes = route_nodes(g, route);
+        let k = route.len();
+        for i in 0..k {
+            let v = nodes[i];
+            if i == 0 && g.node_country[v as usize] == us {
+                continue;
+            }
+            let e = out.by_node.entry(v).or_insert_with(|| Exposure { min_hops_to_end: u32::MAX, ..Exposure::default() });
+            e.routes += 1;
+            e.min_hops_to_end = e.min_hops_to_end.min((k - i) as u32);
+            e.forwarded.push(route[i]);
+        }
+    });
+    for e in out.by_node.values_mut() {
+        e.forwarded.sort_unstable();
+        e.forwarded.dedup();
+    }
+    out
+}
+
+impl RouteExposure {
+    /// The route factor of node `v`, if it forwards goods on a route.
+    pub fn factor(&self, g: &CaseGraph, w: &Weights, v: Node) -> Option<Factor> {
+        let e = self.by_node.get(&v)?;
+        let value: f64 = e.forwarded.iter().map(|&s| f64::from(g.value[s as usize])).filter(|x| !x.is_nan()).sum();
+        let mut ships = e.forwarded.clone();
+        ships.sort_by(|&a, &b| g.value[b as usize].total_cmp(&g.value[a as usize]).then(a.cmp(&b)));
+        ships.truncate(MAX_EVIDENCE);
+        Some(Factor {
+            code: "ROUTE_US_TO_RU_BY",
+            weight: w.route.weight,
+            detail: format!(
+                "forwards US-origin{} goods on {} route(s) to a Russian/Belarusian party, {} hop(s) from the end at the closest; {} shipment(s) worth {:.0} USD sent on",
+                if w.route.chpl_only { " CHPL" } else { "" },
+                e.routes,
+                e.min_hops_to_end,
+                e.forwarded.len(),
+                value
+            ),
+            evidence: ships.into_iter().map(Ev::Shipment).collect(),
+        })
+    }
+}

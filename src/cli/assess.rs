@@ -1,0 +1,139 @@
+//! `divtrace assess`: rate counterparties (a score, a band and the factors
+//! behind it) for given entities, a customer list, or every entity.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use divtrace::assess::customers::read_customers;
+use divtrace::assess::report::{assess_report, AssessReport, Selection};
+use divtrace::assess::Weights;
+use divtrace::store::{graph::load_graph, Case};
+use divtrace::{Error, Result};
+
+use super::{io, CaseArg, Format};
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    pub case: CaseArg,
+    /// Entities to assess, by bundle id (ID or SCOPE:ID) or name
+    #[arg(value_name = "ENTITY")]
+    pub entities: Vec<String>,
+    /// Assess every entity of the case
+    #[arg(long, conflicts_with_all = ["entities", "input"])]
+    pub all: bool,
+    /// A customer list: CSV with a column of names or ids (id, entity, name, customer, company or counterparty)
+    #[arg(long, value_name = "CSV", conflicts_with = "entities")]
+    pub input: Option<PathBuf>,
+    /// The column of --input holding the names or ids
+    #[arg(long, value_name = "NAME", requires = "input")]
+    pub column: Option<String>,
+    /// Weights and bands (TOML); keys left out keep the bundled defaults (docs/assessment.md)
+    #[arg(long, value_name = "FILE")]
+    pub weights: Option<PathBuf>,
+    /// Only list assessments with at least this score
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_score: u32,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
+    if !a.all && a.input.is_none() && a.entities.is_empty() {
+        return Err(Error::usage("ENTITY", "give entity ids or names, --input CUSTOMERS.csv, or --all"));
+    }
+    let weights = match &a.weights {
+        Some(p) => Weights::from_file(p)?,
+        None => Weights::defaults(),
+    };
+    let customers = a.input.as_deref().map(|p| read_customers(p, a.column.as_deref())).transpose()?;
+    let case = Case::open(&a.case.case)?;
+    let (g, _) = load_graph(&case)?;
+    let sel = match &customers {
+        Some(rows) => Selection::Customers(rows),
+        None if a.all => Selection::All,
+        None => Selection::Entities(&a.entities),
+    };
+    let mut rep = assess_report(&case, &g, &weights, &sel)?;
+    rep.assessments.retain(|x| x.score >= a.min_score);
+    match a.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rep).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
+            io(writeln!(out))
+        }
+        Format::Table => io(write_table(out, &rep)),
+        Format::Csv => io(write_csv(out, &rep)),
+    }
+}
+
+fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
+    writeln!(out, "{} assessed", rep.assessments.len())?;
+    for a in &rep.assessments {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}  {} ({})  score {}  {}",
+            a.entity,
+            a.name,
+            a.country.as_deref().unwrap_or("??"),
+            a.score,
+            a.band.as_str()
+        )?;
+        if !a.members.is_empty() {
+            writeln!(out, "  cluster members: {}", a.members.join(", "))?;
+        }
+        for i in &a.inputs {
+            writeln!(out, "  customer list line {}: {}", i.line, i.input)?;
+        }
+        for f in &a.factors {
+            writeln!(out, "  {:>3} {}  {}", f.weight, f.code, f.detail)?;
+            if !f.evidence.is_empty() {
+                writeln!(out, "      evidence: {}", f.evidence.join(", "))?;
+            }
+        }
+    }
+    for n in &rep.not_found {
+        writeln!(out)?;
+        writeln!(out, "line {}: '{}': {}", n.line, n.input, n.reason)?;
+    }
+    Ok(())
+}
+
+fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let err = |e: csv::Error| std::io::Error::other(e.to_string());
+    w.write_record(["line", "input", "status", "entity", "name", "country", "score", "band", "factors", "members"]).map_err(err)?;
+    let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
+    for a in &rep.assessments {
+        let factors: Vec<String> = a.factors.iter().map(|f| format!("{}={}", f.code, f.weight)).collect();
+        let base = |line: String, input: String| {
+            vec![
+                line,
+                input,
+                "assessed".to_string(),
+                a.entity.clone(),
+                a.name.clone(),
+                a.country.clone().unwrap_or_default(),
+                a.score.to_string(),
+                a.band.as_str().to_string(),
+                factors.join(";"),
+                a.members.join(";"),
+            ]
+        };
+        if a.inputs.is_empty() {
+            rows.push((0, base(String::new(), String::new())));
+        }
+        for i in &a.inputs {
+            rows.push((0, base(i.line.to_string(), i.input.clone())));
+        }
+    }
+    for n in &rep.not_found {
+        rows.push((1, vec![n.line.to_string(), n.input.clone(), "not_found".into(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new()]));
+    }
+    // Assessed rows keep the report's order (score, then id); not-found rows follow in file order.
+    rows.sort_by_key(|r| r.0);
+    for (_, r) in rows {
+        w.write_record(&r).map_err(err)?;
+    }
+    w.flush()
+}
