@@ -35,9 +35,9 @@ pub const REVIEW: f64 = 0.80;
 /// Added for a shared address and for a shared officer or owner.
 pub const SUPPORT: f64 = 0.03;
 /// Blocks larger than this are searched by sorted neighbourhood.
-pub const MAX_BLOCK: usize = 200;
+pub const MAX_BLOCK: usize = 64;
 /// Neighbours compared on each side in an oversized block.
-pub const WINDOW: usize = 12;
+pub const WINDOW: usize = 8;
 
 /// One record to resolve.
 #[derive(Clone, Debug, Default)]
@@ -126,15 +126,18 @@ pub struct Resolution {
 
 struct Prepared {
     names: Vec<NormalisedName>,
+    /// For each of `names`, its index in the record's names as written.
+    written: Vec<usize>,
     ids: Vec<(String, String)>,
     address: Option<NormalisedName>,
 }
 
 fn prepare(r: &Record) -> Prepared {
-    let names = r.names.iter().map(|n| normalise_name(n)).filter(|n| !n.is_empty()).collect();
+    let (written, names): (Vec<usize>, Vec<NormalisedName>) =
+        r.names.iter().map(|n| normalise_name(n)).enumerate().filter(|(_, n)| !n.is_empty()).unzip();
     let ids = r.identifiers.iter().map(|(s, v)| normalise_identifier(s, v)).filter(|(_, v)| is_decisive(v)).collect();
     let address = r.address.as_deref().map(normalise_name).filter(|a| a.tokens.len() >= 2);
-    Prepared { names, ids, address }
+    Prepared { names, written, ids, address }
 }
 
 /// Clusters records that are the same real entity.
@@ -309,9 +312,7 @@ fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: u
     if name_score + 2.0 * SUPPORT < REVIEW {
         return None;
     }
-    let names_a: Vec<&String> = ra.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
-    let names_b: Vec<&String> = rb.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
-    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", names_a[x], names_b[y])];
+    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", ra.names[pa.written[x]], rb.names[pb.written[y]])];
     let mut score = name_score;
     if let (Some(a), Some(b)) = (&pa.address, &pb.address) {
         if similarity(a, b) >= 0.9 {
