@@ -86,13 +86,13 @@ fn table(i: &CaseInfo, path: &str) -> String {
     if i.resolved_clusters > 0 {
         let _ = writeln!(s, "  resolved   {} clusters of several ids", i.resolved_clusters);
     }
-    let _ = writeln!(s, "\nCountries (by shipments)\n  {:<4} {:<24} {:>9} {:>10} {:>10} {}", "code", "name", "entities", "out", "in", "");
+    let _ = writeln!(s, "\nCountries (by shipments)\n  {:<4} {:<24} {:>9} {:>10} {:>10}", "code", "name", "entities", "out", "in");
     for c in &i.countries {
         let flag = if refdata::transshipment_source(&c.country).is_some() { "FinCEN/BIS transshipment point" } else { "" };
         let _ = writeln!(s, "  {:<4} {:<24} {:>9} {:>10} {:>10} {}", c.country, trunc(&c.name, 24), c.entities, c.shipments_out, c.shipments_in, flag);
     }
     let _ = writeln!(s, "\nHS headings (by shipments); {:.1}% of all shipments are on the BIS CHPL", i.chpl_share * 100.0);
-    let _ = writeln!(s, "  {:<8} {:>10} {:>16} {:>7}  {}", "heading", "shipments", "value US$", "CHPL", "tiers");
+    let _ = writeln!(s, "  {:<8} {:>10} {:>16} {:>7}  tiers", "heading", "shipments", "value US$", "CHPL");
     for h in &i.hs_headings {
         let _ = writeln!(
             s,

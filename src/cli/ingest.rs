@@ -11,8 +11,9 @@ use super::{io, CaseArg, Format};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The case bundle: a folder with entities.csv, shipments.csv and optionally relations.csv, lists.csv
-    #[arg(value_name = "BUNDLE_DIR")]
+    /// The case bundle: a folder with entities.csv, shipments.csv and optionally relations.csv, lists.csv;
+    /// or a FollowTheMoney JSON-lines file
+    #[arg(value_name = "BUNDLE_DIR|FILE.jsonl")]
     pub bundle: PathBuf,
     #[command(flatten)]
     pub case: CaseArg,
@@ -31,8 +32,19 @@ pub struct Args {
     /// No progress bars
     #[arg(long, short)]
     pub quiet: bool,
+    /// Output format of the summary; `ftm` instead reads BUNDLE as FollowTheMoney JSON lines
+    /// (a file path is read as FtM anyway) and prints the summary as a table
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: IngestFormat,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum IngestFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Ftm,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
@@ -47,15 +59,30 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         mapping,
         progress: !args.quiet,
     };
-    let summary = ingest_into(&args.case.case, &args.bundle, &opts)?;
-    print_summary(&summary, &args.case.case, args.format, out)
+    let ftm = args.format == IngestFormat::Ftm || args.bundle.is_file();
+    if ftm && args.map.is_some() {
+        return Err(Error::usage("--map", "column mappings apply to CSV bundles, not to FollowTheMoney files"));
+    }
+    let summary = ingest_into(&args.case.case, &args.bundle, &opts, ftm)?;
+    let format = match args.format {
+        IngestFormat::Json => Format::Json,
+        IngestFormat::Csv => Format::Csv,
+        IngestFormat::Table | IngestFormat::Ftm => Format::Table,
+    };
+    print_summary(&summary, &args.case.case, format, out)
 }
 
 /// Ingests into a case file; a case file that this call created is removed
 /// again when the import fails, so a failed import leaves nothing behind.
-pub fn ingest_into(case_path: &std::path::Path, bundle: &std::path::Path, opts: &ingest::Options) -> Result<Summary> {
+pub fn ingest_into(case_path: &std::path::Path, bundle: &std::path::Path, opts: &ingest::Options, ftm: bool) -> Result<Summary> {
     let existed = case_path.exists();
-    let result = Case::open_or_create(case_path).and_then(|mut case| ingest::ingest_bundle(&mut case, bundle, opts));
+    let result = Case::open_or_create(case_path).and_then(|mut case| {
+        if ftm {
+            ingest::ingest_ftm(&mut case, bundle, opts)
+        } else {
+            ingest::ingest_bundle(&mut case, bundle, opts)
+        }
+    });
     if result.is_err() && !existed {
         let _ = std::fs::remove_file(case_path);
     }
@@ -106,6 +133,10 @@ pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &
             }
             for f in s.files.iter().filter(|f| !f.extra_columns.is_empty()) {
                 t += &format!("\n  {}: columns outside the contract kept as attributes: {}", f.path, f.extra_columns.join(", "));
+            }
+            for f in s.files.iter().filter(|f| !f.skipped.is_empty()) {
+                let list: Vec<String> = f.skipped.iter().map(|(k, n)| format!("{k} ({n})")).collect();
+                t += &format!("\n  {}: FtM schemas not imported: {}", f.path, list.join(", "));
             }
             let refused: u64 = s.files.iter().map(|f| f.refused).sum();
             if let Some(r) = &s.rejects {

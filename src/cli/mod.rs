@@ -9,9 +9,13 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use divtrace::Result;
 
+mod export;
 mod info;
 mod ingest;
 mod investigate;
+mod report;
+mod routes;
+mod synth;
 mod resolve;
 mod screen;
 
@@ -30,6 +34,14 @@ enum Command {
     Info(info::Args),
     /// The main job: ingest a bundle, search routes, write the diagram and report
     Investigate(investigate::Args),
+    /// Search a case for time-consistent transshipment routes
+    Routes(routes::Args),
+    /// Write the routes of a query (or one company's trade) as a diagram, GraphML or FollowTheMoney
+    Export(export::Args),
+    /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
+    Report(report::Args),
+    /// Write a fictional case bundle with planted diversion schemes and a truth file
+    Synth(synth::Args),
     /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
     Resolve(resolve::Args),
     /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
@@ -41,6 +53,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
+        Command::Routes(a) => routes::run(a, out),
+        Command::Synth(a) => synth::run(a, out),
+        Command::Export(a) => export::run(a, out),
+        Command::Report(a) => report::run(a, out),
         Command::Resolve(a) => resolve::run(a, out),
         Command::Screen(a) => screen::run(a, out),
     }

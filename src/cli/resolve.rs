@@ -14,18 +14,18 @@ use divtrace::Result;
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
-    case: CaseArg,
+    pub case: CaseArg,
     /// Record that entities A and B (bundle ids) are the same, then re-resolve
     #[arg(long, num_args = 2, value_names = ["A", "B"], conflicts_with = "split")]
-    merge: Option<Vec<String>>,
+    pub merge: Option<Vec<String>>,
     /// Record that entities A and B (bundle ids) are different, then re-resolve
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
-    split: Option<Vec<String>>,
+    pub split: Option<Vec<String>>,
     /// List the borderline pairs (not merged, worth an analyst's look) instead of the clusters
     #[arg(long)]
-    review: bool,
+    pub review: bool,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    pub format: Format,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {

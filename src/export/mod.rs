@@ -1,1 +1,13 @@
-//! (being written)
+//! Evidence out: diagrams (DOT, rendered with Graphviz when present),
+//! reports and interchange formats.
+//!
+//! Architecture invariant: only this module knows DOT.
+
+pub mod diagram;
+pub mod dot;
+pub mod fold;
+pub mod ftm;
+pub mod graphml;
+pub mod render;
+pub mod report;
+pub mod view;

@@ -59,7 +59,7 @@ pub struct TableMap {
 #[serde(untagged)]
 pub enum ColumnSpec {
     Name(String),
-    Full(Transform),
+    Full(Box<Transform>),
 }
 
 /// Where a contract field's value comes from and how it is rewritten.
@@ -152,7 +152,7 @@ impl ColumnSpec {
     pub fn transform(&self) -> Transform {
         match self {
             ColumnSpec::Name(c) => Transform { column: Some(c.clone()), ..Transform::default() },
-            ColumnSpec::Full(t) => t.clone(),
+            ColumnSpec::Full(t) => (**t).clone(),
         }
     }
 }

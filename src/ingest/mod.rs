@@ -5,6 +5,7 @@
 //! hash per shipment id, never the rows themselves. Every record keeps the
 //! file and line it came from; every file its SHA-256.
 
+pub mod ftm;
 pub mod mapping;
 mod plan;
 mod source;
@@ -52,6 +53,9 @@ pub struct FileSummary {
     pub refused: u64,
     /// Columns outside the contract, kept as extra attributes.
     pub extra_columns: Vec<String>,
+    /// FtM schemas that divtrace does not import, with how many lines had each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<(String, u64)>,
 }
 
 /// The outcome of one ingest.
@@ -122,22 +126,10 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
             });
         }
     }
-    let scope = match &opts.scope {
-        Some(s) if scope_taken(&tx, s)? => {
-            return Err(Error::usage("--scope", format!("scope {s:?} is already used by another batch in this case; choose another")));
-        }
-        Some(s) => s.clone(),
-        None => {
-            let base = dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "bundle".into());
-            let mut s = base.clone();
-            let mut n = 2;
-            while scope_taken(&tx, &s)? {
-                s = format!("{base}-{n}");
-                n += 1;
-            }
-            s
-        }
-    };
+    let base = opts.scope.clone().unwrap_or_else(|| {
+        dir.canonicalize().ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_else(|| "bundle".into())
+    });
+    let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
     let mut w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
     let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
     let mut seen = SeenIds::default();
@@ -201,7 +193,16 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         let extra_columns = plan.extras.iter().map(|(_, h)| h.clone()).collect();
         w.file_done(file_id, &sha, rows, refused)?;
         hashes.push((spec.name, sha.clone()));
-        files.push(FileSummary { role: spec.name, path: display, sha256: sha, rows, stored: rows - refused, refused, extra_columns });
+        files.push(FileSummary {
+            role: spec.name,
+            path: display,
+            sha256: sha,
+            rows,
+            stored: rows - refused,
+            refused,
+            extra_columns,
+            skipped: Vec::new(),
+        });
     }
     if !errors.is_empty() {
         return Err(if errors.len() == 1 { Error::Input(errors.remove(0)) } else { Error::Inputs(errors) });
@@ -235,6 +236,101 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         rejects: rejects_path,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Imports a FollowTheMoney JSON-lines file (see [`ftm`]) as one batch.
+///
+/// # Errors
+/// As for bundles: without `skip_invalid`, any bad line fails the import and changes nothing.
+pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summary> {
+    let started = Instant::now();
+    if !path.is_file() {
+        return Err(Error::Input(InputError::new(path, 0, None, "not a file: expected FollowTheMoney JSON lines (one entity per line)")));
+    }
+    let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf()).display().to_string();
+    let sha = sha256_file(path).map_err(|e| Error::io(path, e))?;
+    let content = content_hash(&[("ftm", sha.clone())], None);
+    let imported_at = now_rfc3339();
+    let tx = case.transaction()?;
+    if let Some(b) = find_batch_by_content(&tx, &content)? {
+        return Ok(Summary {
+            bundle: full,
+            batch: b.id,
+            scope: b.scope,
+            already_imported: true,
+            imported_at: b.imported_at,
+            files: Vec::new(),
+            rejects: None,
+            seconds: started.elapsed().as_secs_f64(),
+        });
+    }
+    let base = opts.scope.clone().unwrap_or_else(|| {
+        path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".jsonl").trim_end_matches(".json").to_string()).unwrap_or_else(|| "ftm".into())
+    });
+    let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
+    let mut w = BatchWriter::begin(&tx, &scope, "ftm", &full, &imported_at, None)?;
+    let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
+    let read = ftm::read(path, &mut reg)?;
+    let refused = read.refused.len() as u64;
+    if refused > 0 && !opts.skip_invalid {
+        let mut errs = read.refused;
+        errs.truncate(MAX_ERRORS);
+        return Err(if errs.len() == 1 { Error::Input(errs.remove(0)) } else { Error::Inputs(errs) });
+    }
+    let mut rejects = Rejects::new(opts, case_path_hint(&tx));
+    for e in &read.refused {
+        rejects.write(e, "")?;
+    }
+    let file_id = w.add_file("ftm", &path.display().to_string())?;
+    let no_extras = Plan::empty();
+    let mut stored = 0u64;
+    for (r, _) in read.records {
+        store_record(&mut w, r, &no_extras, file_id)?;
+        stored += 1;
+    }
+    w.file_done(file_id, &sha, read.lines, refused)?;
+    let batch = w.finish(&content)?;
+    let rejects_path = rejects.finish()?;
+    tx.commit()?;
+    let display = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut skipped: std::collections::BTreeMap<String, u64> = Default::default();
+    for (schema, _) in &read.skipped {
+        *skipped.entry(schema.clone()).or_default() += 1;
+    }
+    Ok(Summary {
+        bundle: full,
+        batch,
+        scope,
+        already_imported: false,
+        imported_at,
+        files: vec![FileSummary {
+            role: "ftm",
+            path: display,
+            sha256: sha,
+            rows: read.lines,
+            stored,
+            refused,
+            extra_columns: Vec::new(),
+            skipped: skipped.into_iter().collect(),
+        }],
+        rejects: rejects_path,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// A scope name not used by another batch: `base`, else `base-2`, `base-3`...
+/// An explicitly chosen scope that is taken is an error instead.
+fn unique_scope(tx: &rusqlite::Transaction<'_>, base: &str, explicit: bool) -> Result<String> {
+    if explicit && scope_taken(tx, base)? {
+        return Err(Error::usage("--scope", format!("scope {base:?} is already used by another batch in this case; choose another")));
+    }
+    let mut s = base.to_string();
+    let mut n = 2;
+    while scope_taken(tx, &s)? {
+        s = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(s)
 }
 
 const MAX_ERRORS: usize = 50;

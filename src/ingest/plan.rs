@@ -100,6 +100,11 @@ pub struct Cell<'r> {
 }
 
 impl Plan {
+    /// A plan with no columns, for records that come from elsewhere (FtM).
+    pub fn empty() -> Plan {
+        Plan { getters: Vec::new(), extras: Vec::new() }
+    }
+
     /// Builds the plan and checks that every required field has a source.
     ///
     /// `inline_parties` relaxes `shipper`/`consignee` when `*_name` columns are mapped.

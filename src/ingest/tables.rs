@@ -48,7 +48,7 @@ impl Registry {
         Registry { known: FastMap::default(), refused: FastMap::default(), next_row: max_row + 1 }
     }
 
-    fn next_row(&mut self) -> i64 {
+    pub(super) fn next_row(&mut self) -> i64 {
         self.next_row += 1;
         self.next_row - 1
     }
@@ -175,7 +175,7 @@ pub enum Record {
     Listing(Rec<ListData>),
 }
 
-fn rec<T>(data: T, line: u64) -> Rec<T> {
+pub(super) fn rec<T>(data: T, line: u64) -> Rec<T> {
     Rec { data, line, raws: Vec::new(), extras: Vec::new() }
 }
 
@@ -334,6 +334,9 @@ impl SeenIds {
     }
 }
 
+/// An inline party seen for the first time: its registry key and record.
+type NewParty = (String, Rec<EntityData>);
+
 /// Finds the party of a shipment: by id, or (mapped customs dumps) inline
 /// by name, in which case a new entity record may be returned to store first.
 fn party(
@@ -343,7 +346,7 @@ fn party(
     id_field: usize,
     name_field: usize,
     line: u64,
-) -> RowResult<(EntityRef, Option<(String, Rec<EntityData>)>)> {
+) -> RowResult<(EntityRef, Option<NewParty>)> {
     let s = &SHIPMENTS;
     let id = field(plan, id_field, row)?;
     if !plan.inline_party(name_field) {

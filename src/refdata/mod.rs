@@ -47,7 +47,9 @@ fn countries() -> &'static Countries {
             for alt in r[4].split('|').filter(|s| !s.is_empty()) {
                 by_name.entry(alt.to_lowercase()).or_insert(iso2);
             }
-            names.insert(iso2, leak(&r[3]));
+            // CLDR's display name for US is "US"; a diagram reader wants the name.
+            let name = if &r[3] == "US" { "United States" } else { &r[3] };
+            names.insert(iso2, leak(name));
         }
         for r in rows(COUNTRY_NAMES_EXTRA_CSV) {
             if let Some((iso2, _)) = names.get_key_value(&r[0]) {

@@ -3,6 +3,8 @@
 //! Architecture invariant: this module is the only one that knows SQL.
 //! Others get plain records from it (see `model`) and hand records to it.
 
+pub mod evidence;
+pub mod graph;
 pub mod info;
 pub mod resolution;
 pub mod schema;

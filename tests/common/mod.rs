@@ -65,3 +65,40 @@ pub fn sha256(path: &Path) -> Vec<u8> {
     // A byte comparison is enough here; no need for a real digest.
     v
 }
+
+/// Ingests a bundle into a fresh case file under `dir` and returns its path.
+pub fn ingest_case(dir: &Path, bundle: &str) -> PathBuf {
+    let case = dir.join("case.db");
+    divtrace(["ingest".as_ref(), fixture(bundle).as_os_str(), "--case".as_ref(), case.as_os_str(), "-q".as_ref()]).ok();
+    case
+}
+
+/// Lays out a DOT file with Graphviz (`dot -Tjson`), failing on any error
+/// or warning, and returns the layout as JSON.
+pub fn check_dot(path: &Path) -> serde_json::Value {
+    let out = Command::new("dot").arg("-Tjson").arg(path).output().unwrap_or_else(|e| {
+        panic!("Graphviz's `dot` is needed by this test ({e}); `bash .ci/setup` installs it (Debian package graphviz)")
+    });
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success() && stderr.trim().is_empty(), "dot rejected {}:\n{stderr}", path.display());
+    serde_json::from_slice(&out.stdout).expect("dot -Tjson output is JSON")
+}
+
+/// The text lines Graphviz drew in each node's label, by node name (n0, n1, ...).
+pub fn drawn_labels(layout: &serde_json::Value) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut m = std::collections::BTreeMap::new();
+    for o in layout["objects"].as_array().into_iter().flatten() {
+        let name = o["name"].as_str().unwrap_or_default().to_string();
+        let texts: Vec<String> = o["_ldraw_"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|op| op["op"] == "T")
+            .filter_map(|op| op["text"].as_str().map(String::from))
+            .collect();
+        if !texts.is_empty() {
+            m.insert(name, texts);
+        }
+    }
+    m
+}

@@ -1,0 +1,61 @@
+//! Rendering a DOT file with Graphviz's `dot`, when it is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::error::{Error, Result};
+
+/// Output formats `dot` renders to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RenderFormat {
+    Svg,
+    Png,
+    Pdf,
+}
+
+impl RenderFormat {
+    pub fn ext(self) -> &'static str {
+        match self {
+            RenderFormat::Svg => "svg",
+            RenderFormat::Png => "png",
+            RenderFormat::Pdf => "pdf",
+        }
+    }
+}
+
+/// How to get Graphviz, said when `dot` is missing.
+pub const INSTALL_HINT: &str =
+    "Graphviz's `dot` is not installed; install it (Debian/Ubuntu: `apt-get install graphviz`, macOS: `brew install graphviz`, Windows: `winget install graphviz`) and render the DOT file with `dot -Tsvg FILE.dot -o FILE.svg`";
+
+/// Whether `dot` can be run.
+pub fn dot_available() -> bool {
+    Command::new("dot").arg("-V").output().is_ok()
+}
+
+/// Renders `dot_file` to `format` beside it (same stem); returns the output path.
+/// `layout` is `dot` normally, or `sfdp` for graphs too large for `dot`.
+///
+/// # Errors
+/// When Graphviz is missing (with how to install it) or `dot` reports a problem.
+pub fn render(dot_file: &Path, format: RenderFormat, layout: &str) -> Result<PathBuf> {
+    let out = dot_file.with_extension(format.ext());
+    let result = Command::new("dot")
+        .arg(format!("-K{layout}"))
+        .arg(format!("-T{}", format.ext()))
+        .arg(dot_file)
+        .arg("-o")
+        .arg(&out)
+        .output();
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Error::Other(format!("{INSTALL_HINT}. The DOT file was written to {}", dot_file.display())))
+        }
+        Err(e) => Err(Error::io("dot", e)),
+        Ok(o) if !o.status.success() || !o.stderr.is_empty() => Err(Error::Other(format!(
+            "Graphviz could not render {}: {}",
+            dot_file.display(),
+            String::from_utf8_lossy(&o.stderr).trim()
+        ))),
+        Ok(_) => Ok(out),
+    }
+}

@@ -1,0 +1,99 @@
+//! Channels: routes folded by their chain of entities and HS key.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::graph::{hs_key, CaseGraph, Node, Ship};
+
+use super::collect::{rank_order, RouteHit};
+use super::rank::Ranker;
+use super::search::search;
+use super::{route_nodes, Query};
+
+/// Routes that share the same chain of entities and the same HS key (at the query's level).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Channel {
+    pub nodes: Vec<Node>,
+    /// The first `hs_level` digits the channel's goods share.
+    pub hs_prefix: String,
+    pub routes: u64,
+    /// Distinct shipments seen at each hop, ascending index.
+    pub hop_shipments: Vec<Vec<Ship>>,
+    /// Sum of declared values of the distinct shipments of the last hop (what reached the destination); unknown values count 0.
+    pub value_delivered: f64,
+    /// Sum of declared values of the distinct shipments of the first hop.
+    pub value_shipped: f64,
+    pub first_date: i32,
+    pub last_date: i32,
+    /// The channel's best route (it ranks the channel).
+    pub best: RouteHit,
+}
+
+/// The outcome of a grouped search.
+#[derive(Clone, Debug, Default)]
+pub struct Grouped {
+    pub total_routes: u64,
+    pub total_channels: u64,
+    /// Best first, at most `q.limit`.
+    pub channels: Vec<Channel>,
+}
+
+struct Acc {
+    routes: u64,
+    hops: Vec<BTreeSet<Ship>>,
+    best: RouteHit,
+}
+
+/// Runs the search and folds routes into channels.
+///
+/// Description: each route is keyed by (entity chain, HS key); per key the
+/// distinct shipments of each hop and the best route are kept. Channels
+/// rank by their best route ([`rank_order`]), then by route count, then by
+/// chain.
+///
+/// Complexity: search cost plus O(R k log S) for R routes of k hops.
+pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
+    let mut ranker = Ranker::new(g);
+    let mut acc: BTreeMap<(Vec<Node>, u64), Acc> = BTreeMap::new();
+    let total_routes = search(g, q, |route| {
+        let score = ranker.score(route, None);
+        let key = (route_nodes(g, route), hs_key(g.hs[route[0] as usize], q.hs_level));
+        let hit = || RouteHit { score, ships: route.to_vec(), rows: route.iter().map(|&s| g.ship_row[s as usize]).collect() };
+        let a = acc.entry(key).or_insert_with(|| Acc { routes: 0, hops: vec![BTreeSet::new(); route.len()], best: hit() });
+        a.routes += 1;
+        for (h, &s) in route.iter().enumerate() {
+            a.hops[h].insert(s);
+        }
+        let candidate = hit();
+        if rank_order(&candidate, &a.best).is_lt() {
+            a.best = candidate;
+        }
+    });
+    let value = |set: &BTreeSet<Ship>| set.iter().map(|&s| f64::from(g.value[s as usize])).filter(|v| !v.is_nan()).sum();
+    let mut channels: Vec<Channel> = acc
+        .into_iter()
+        .map(|((nodes, _), a)| {
+            let digits = crate::graph::hs_decode(g.hs[a.best.ships[0] as usize]);
+            let hs_prefix = digits.chars().take(q.hs_level as usize).collect();
+            let dates = a.hops.iter().flatten().map(|&s| g.date[s as usize]);
+            Channel {
+                nodes,
+                hs_prefix,
+                routes: a.routes,
+                value_delivered: value(a.hops.last().expect("routes have a hop")),
+                value_shipped: value(&a.hops[0]),
+                first_date: dates.clone().min().expect("routes have a hop"),
+                last_date: dates.max().expect("routes have a hop"),
+                hop_shipments: a.hops.into_iter().map(|h| h.into_iter().collect()).collect(),
+                best: a.best,
+            }
+        })
+        .collect();
+    channels.sort_by(|a, b| {
+        rank_order(&a.best, &b.best).then(b.routes.cmp(&a.routes)).then_with(|| a.nodes.cmp(&b.nodes)).then_with(|| a.hs_prefix.cmp(&b.hs_prefix))
+    });
+    let total_channels = channels.len() as u64;
+    if let Some(k) = q.limit {
+        channels.truncate(k);
+    }
+    Grouped { total_routes, total_channels, channels }
+}

@@ -1,0 +1,286 @@
+//! Route scores with reasons, and brand matching.
+//!
+//! A score is the sum of integer points of its reasons, so it is exact and
+//! reproducible. The point table (docs/routes.md, "Ranking") rewards what
+//! investigators read as signs of one consignment moving on: the same
+//! manufacturer declared at each hop, values and quantities that carry
+//! over, short dwell, sensitive (CHPL) goods, intermediaries in FinCEN/BIS
+//! transshipment countries, recently incorporated intermediaries, listed
+//! parties, and few hops. Nothing here filters: a route with contradicting
+//! evidence is kept and ranked lower, with the contradiction as a reason.
+
+use std::collections::HashMap;
+
+use crate::graph::{country_str, hs_decode, hs_key, CaseGraph, Node, Ship, NO_DATE};
+use crate::model::Day;
+use crate::refdata;
+
+use super::route_nodes;
+
+/// A name or brand as comparable tokens: the shared name normaliser of
+/// [`crate::resolve::normalise`] (transliterated, ASCII-folded, lower-case,
+/// legal forms set apart, spelling variants folded), so routes compare
+/// manufacturers the way resolution compares companies.
+///
+/// This is the one place routes normalise names.
+pub fn brand_tokens(s: &str) -> Vec<String> {
+    crate::resolve::normalise::normalise_name(s).tokens
+}
+
+/// Tokens agree when equal, or when one abbreviates the other (a prefix of at least 3 letters: `INSTR` ~ `INSTRUMENTS`).
+fn tok_eq(a: &str, b: &str) -> bool {
+    a == b || (a.len().min(b.len()) >= 3 && (a.starts_with(b) || b.starts_with(a)))
+}
+
+/// Whether `needle` occurs as a contiguous run of agreeing tokens in `hay` (selectors: `brand:texas`).
+pub fn tokens_contain(hay: &[String], needle: &[String]) -> bool {
+    !needle.is_empty()
+        && needle.len() <= hay.len()
+        && (0..=hay.len() - needle.len()).any(|i| needle.iter().zip(&hay[i..]).all(|(n, h)| tok_eq(h, n)))
+}
+
+/// Whether two declared manufacturers name the same company: the shorter
+/// token list agrees with the start of the longer (`TEXAS INSTR.` ~ `Texas Instruments Inc`).
+pub fn brands_agree(a: &[String], b: &[String]) -> bool {
+    let (s, l) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    !s.is_empty() && s.iter().zip(l).all(|(x, y)| tok_eq(x, y))
+}
+
+fn invasion_day() -> i32 {
+    Day::parse_iso(refdata::INVASION_DATE).expect("bundled date is valid").0
+}
+
+/// What a reason points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Evidence {
+    Shipment(Ship),
+    Entity(Node),
+}
+
+/// One contribution to a route's score.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reason {
+    /// Stable machine code, e.g. `BRAND_AGREES`.
+    pub code: &'static str,
+    pub points: i64,
+    pub detail: String,
+    pub evidence: Vec<Evidence>,
+}
+
+// The point table. Documented in docs/routes.md; change both together.
+pub const P_BRAND_AGREES: i64 = 10;
+pub const P_BRAND_DIFFERS: i64 = -10;
+pub const P_VALUE_CONSISTENT: i64 = 4;
+pub const P_VALUE_INCONSISTENT: i64 = -4;
+pub const P_QUANTITY_CONSISTENT: i64 = 4;
+pub const P_QUANTITY_EXCEEDS: i64 = -4;
+pub const P_QUANTITY_FAR_EXCEEDS: i64 = -12;
+pub const P_UNIT_PRICE_CONSISTENT: i64 = 4;
+pub const P_UNIT_PRICE_INCONSISTENT: i64 = -8;
+pub const P_NOT_CHPL: i64 = -8;
+pub const P_AFTER_INVASION: i64 = 6;
+pub const P_DWELL_14: i64 = 6;
+pub const P_DWELL_45: i64 = 3;
+pub const P_CHPL_TIER: [i64; 5] = [0, 15, 10, 6, 3];
+pub const P_TRANSSHIPMENT_COUNTRY: i64 = 8;
+pub const P_RECENTLY_INCORPORATED: i64 = 8;
+pub const RECENT_DAYS: i32 = 730;
+pub const P_LISTED_PARTY: i64 = 12;
+pub const P_PER_EXTRA_HOP: i64 = -4;
+
+/// A multiply-rotate hasher for the memo tables: their keys are small
+/// integers from this process, so SipHash's flooding defence buys nothing
+/// and costs a third of the scoring time.
+#[derive(Default, Clone, Copy)]
+pub struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+pub type IntMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
+
+/// Scores routes of one graph, memoising brand comparisons and CHPL look-ups.
+pub struct Ranker<'g> {
+    g: &'g CaseGraph,
+    brand_toks: Vec<Vec<String>>,
+    agree: IntMap<(u32, u32), bool>,
+    chpl: IntMap<u64, Option<&'static refdata::ChplItem>>,
+}
+
+impl<'g> Ranker<'g> {
+    pub fn new(g: &'g CaseGraph) -> Self {
+        Ranker { g, brand_toks: g.brands.iter().map(|b| brand_tokens(b)).collect(), agree: IntMap::default(), chpl: IntMap::default() }
+    }
+
+    fn brands_agree(&mut self, a: u32, b: u32) -> bool {
+        let key = (a.min(b), a.max(b));
+        if let Some(&v) = self.agree.get(&key) {
+            return v;
+        }
+        let v = brands_agree(&self.brand_toks[a as usize], &self.brand_toks[b as usize]);
+        self.agree.insert(key, v);
+        v
+    }
+
+    fn chpl(&mut self, code: u64) -> Option<&'static refdata::ChplItem> {
+        *self.chpl.entry(hs_key(code, 6)).or_insert_with(|| refdata::chpl_item(&hs_decode(code)))
+    }
+
+    /// The score of `route` (shipments in hop order); when `reasons` is
+    /// given, fills it with the reasons whose points sum to the score.
+    ///
+    /// Complexity: O(k) for k hops, plus one memoised brand comparison per hop pair.
+    pub fn score(&mut self, route: &[Ship], mut reasons: Option<&mut Vec<Reason>>) -> i64 {
+        let g = self.g;
+        let mut total = 0i64;
+        let mut add = |code: &'static str, points: i64, detail: &dyn Fn() -> String, ev: &[Evidence]| {
+            total += points;
+            if let Some(r) = reasons.as_deref_mut() {
+                r.push(Reason { code, points, detail: detail(), evidence: ev.to_vec() });
+            }
+        };
+        for w in route.windows(2) {
+            let (a, b) = (w[0] as usize, w[1] as usize);
+            let ev = [Evidence::Shipment(w[0]), Evidence::Shipment(w[1])];
+            let (ba, bb) = (g.brand[a], g.brand[b]);
+            if ba != 0 && bb != 0 {
+                let (na, nb) = (&g.brands[ba as usize], &g.brands[bb as usize]);
+                if self.brands_agree(ba, bb) {
+                    add("BRAND_AGREES", P_BRAND_AGREES, &|| format!("manufacturer '{na}' ~ '{nb}'"), &ev);
+                } else {
+                    add("BRAND_DIFFERS", P_BRAND_DIFFERS, &|| format!("manufacturer '{na}' then '{nb}'"), &ev);
+                }
+            }
+            let (va, vb) = (g.value[a], g.value[b]);
+            if va > 0.0 && vb >= 0.0 {
+                let r = vb / va;
+                if (0.5..=3.0).contains(&r) {
+                    add("VALUE_CONSISTENT", P_VALUE_CONSISTENT, &|| format!("value {va:.0} then {vb:.0} USD (x{r:.2})"), &ev);
+                } else if !(0.1..=10.0).contains(&r) {
+                    add("VALUE_INCONSISTENT", P_VALUE_INCONSISTENT, &|| format!("value {va:.0} then {vb:.0} USD (x{r:.2})"), &ev);
+                }
+            }
+            let (qa, qb) = (g.quantity[a], g.quantity[b]);
+            if qa > 0.0 && qb >= 0.0 {
+                let r = qb / qa;
+                if (0.1..=1.05).contains(&r) {
+                    add("QUANTITY_CONSISTENT", P_QUANTITY_CONSISTENT, &|| format!("quantity {qa} then {qb}"), &ev);
+                } else if r > 3.0 {
+                    add("QUANTITY_EXCEEDS", P_QUANTITY_FAR_EXCEEDS, &|| format!("quantity {qa} then {qb}: far more left than arrived"), &ev);
+                } else if r > 1.5 {
+                    add("QUANTITY_EXCEEDS", P_QUANTITY_EXCEEDS, &|| format!("quantity {qa} then {qb}: more left than arrived"), &ev);
+                }
+            }
+            // Price per unit: a reseller marks up, it does not sell the same goods at a fraction of the price.
+            if va > 0.0 && vb > 0.0 && qa > 0.0 && qb > 0.0 {
+                let (ua, ub) = (va / qa, vb / qb);
+                let r = ub / ua;
+                if (0.8..=2.0).contains(&r) {
+                    add("UNIT_PRICE_CONSISTENT", P_UNIT_PRICE_CONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
+                } else if !(1.0 / 3.0..=3.0).contains(&r) {
+                    add("UNIT_PRICE_INCONSISTENT", P_UNIT_PRICE_INCONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
+                }
+            }
+            let dwell = g.date[b] - g.date[a];
+            if dwell <= 14 {
+                add("SHORT_DWELL", P_DWELL_14, &|| format!("moved on after {dwell} days (<= 14)"), &ev);
+            } else if dwell <= 45 {
+                add("SHORT_DWELL", P_DWELL_45, &|| format!("moved on after {dwell} days (<= 45)"), &ev);
+            }
+        }
+        // The most sensitive CHPL tier among the route's goods.
+        let mut best: Option<(&'static refdata::ChplItem, Ship)> = None;
+        for &s in route {
+            if let Some(item) = self.chpl(g.hs[s as usize]) {
+                if best.is_none_or(|(b, _)| item.tier_number() < b.tier_number()) {
+                    best = Some((item, s));
+                }
+            }
+        }
+        if let Some((item, s)) = best {
+            let t = item.tier_number().min(4) as usize;
+            add("CHPL_TIER", P_CHPL_TIER[t], &|| format!("HS {} is on the CHPL, tier {}", item.hs6, item.tier), &[Evidence::Shipment(s)]);
+        } else if let Some(&s) = route.first() {
+            add("NOT_CHPL", P_NOT_CHPL, &|| format!("HS {} is not on the CHPL", hs_decode(g.hs[s as usize])), &[Evidence::Shipment(s)]);
+        }
+        if let Some(&last) = route.last() {
+            let d = g.date[last as usize];
+            if d >= invasion_day() {
+                add("AFTER_INVASION", P_AFTER_INVASION, &|| format!("delivered on {}, after {}", Day(d), refdata::INVASION_DATE), &[Evidence::Shipment(last)]);
+            }
+        }
+        let nodes = route_nodes(g, route);
+        for (i, &v) in nodes.iter().enumerate() {
+            let inner = i > 0 && i + 1 < nodes.len();
+            let vi = v as usize;
+            if inner {
+                if let Some(c) = country_str(g.node_country[vi]).filter(|c| refdata::transshipment_source(c).is_some()) {
+                    add("TRANSSHIPMENT_COUNTRY", P_TRANSSHIPMENT_COUNTRY, &|| format!("intermediary in {c}, a FinCEN/BIS transshipment point"), &[Evidence::Entity(v)]);
+                }
+                let inc = g.node_incorporated[vi];
+                let arrived = g.date[route[i - 1] as usize];
+                if inc != NO_DATE && arrived - inc <= RECENT_DAYS {
+                    add(
+                        "RECENTLY_INCORPORATED",
+                        P_RECENTLY_INCORPORATED,
+                        &|| format!("incorporated {}; received the goods {} days later, on {}", Day(inc), arrived - inc, Day(arrived)),
+                        &[Evidence::Entity(v)],
+                    );
+                }
+            }
+            let lists = g.node_lists(v);
+            if !lists.is_empty() {
+                add(
+                    "LISTED_PARTY",
+                    P_LISTED_PARTY,
+                    &|| {
+                        let names: Vec<&str> = lists.iter().map(|&l| g.list_names[l as usize].as_str()).collect();
+                        format!("on {}", names.join(", "))
+                    },
+                    &[Evidence::Entity(v)],
+                );
+            }
+        }
+        if route.len() > 1 {
+            let k = route.len();
+            add("HOPS", P_PER_EXTRA_HOP * (k as i64 - 1), &|| format!("{k} hops"), &[]);
+        }
+        total
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brand_normalisation_matches_abbreviations_and_legal_forms() {
+        let a = brand_tokens("TEXAS INSTR.");
+        let b = brand_tokens("Texas Instruments Inc");
+        assert_eq!(b.len(), 2, "legal form set apart: {b:?}");
+        assert!(brands_agree(&a, &b));
+        assert!(brands_agree(&brand_tokens("Analog Devices, Inc."), &brand_tokens("ANALOG DEVICES")));
+        assert!(!brands_agree(&brand_tokens("Analog Devices"), &brand_tokens("Texas Instruments")));
+        assert!(!brands_agree(&brand_tokens("Inc."), &brand_tokens("Texas Instruments")));
+        assert_eq!(brand_tokens("ООО Ромашка"), brand_tokens("Romashka LLC"));
+        assert_eq!(brand_tokens("Müller GmbH"), brand_tokens("MULLER"));
+        assert!(tokens_contain(&b, &brand_tokens("instruments")));
+        assert!(tokens_contain(&b, &brand_tokens("texas")));
+        assert!(!tokens_contain(&b, &brand_tokens("tx")));
+        assert!(!tokens_contain(&b, &brand_tokens("instruments texas")));
+    }
+}

@@ -1,0 +1,333 @@
+//! Selectors (`country:US`, `entity:ID`, `origin:US`, ...) and their
+//! resolution against a graph into the masks a [`Query`] holds.
+
+use crate::error::{Error, Result};
+use crate::graph::{country_code, hs_encode, hs_key, hs_prefix_of, CaseGraph, Node};
+use crate::model::{Country, Role};
+use crate::refdata;
+
+use super::rank::{brand_tokens, tokens_contain};
+use super::{Query, QuerySpec, MAX_HOPS_LIMIT};
+
+/// One `KIND:VALUE` selector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// Entities registered in this country (any member of a resolved cluster).
+    Country(String),
+    /// An entity by bundle id, optionally `SCOPE:ID`; the raw text after `entity:`.
+    Entity(String),
+    Role(Role),
+    /// Entities on this list (`lists.csv` list name, case-insensitive).
+    List(String),
+    /// Entities whose name or an alias contains this text (normalised, token-prefix).
+    Name(String),
+    /// Goods whose declared country of origin is this (first hop only).
+    Origin(String),
+    /// Goods whose declared manufacturer matches this text (first hop only).
+    Brand(String),
+}
+
+const KINDS: &str = "country, entity, role, list, name, origin, brand";
+
+impl Selector {
+    /// Parses `KIND:VALUE`; errors name `flag`.
+    pub fn parse(flag: &str, text: &str) -> Result<Selector> {
+        let Some((kind, value)) = text.split_once(':') else {
+            return Err(Error::usage(flag, format!("'{text}' is not a selector; expected KIND:VALUE with KIND one of {KINDS}")));
+        };
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(Error::usage(flag, format!("'{text}': the value after '{kind}:' is empty")));
+        }
+        let country = |v: &str| {
+            Country::parse(v).map(|c| c.as_str().to_string()).ok_or_else(|| {
+                Error::usage(flag, format!("'{text}': unknown country '{v}' (expected an ISO 3166-1 alpha-2 code such as US, TR, RU)"))
+            })
+        };
+        Ok(match kind.trim().to_ascii_lowercase().as_str() {
+            "country" => Selector::Country(country(value)?),
+            "origin" => Selector::Origin(country(value)?),
+            "entity" => Selector::Entity(value.to_string()),
+            "role" => Selector::Role(Role::parse(value).ok_or_else(|| {
+                let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+                Error::usage(flag, format!("'{text}': unknown role '{value}' (expected one of {})", roles.join(", ")))
+            })?),
+            "list" => Selector::List(value.to_string()),
+            "name" => Selector::Name(value.to_string()),
+            "brand" => Selector::Brand(value.to_string()),
+            other => return Err(Error::usage(flag, format!("'{text}': unknown selector kind '{other}' (expected one of {KINDS})"))),
+        })
+    }
+
+    fn is_goods(&self) -> bool {
+        matches!(self, Selector::Origin(_) | Selector::Brand(_))
+    }
+}
+
+impl std::fmt::Display for Selector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Selector::Country(c) => write!(f, "country:{c}"),
+            Selector::Entity(e) => write!(f, "entity:{e}"),
+            Selector::Role(r) => write!(f, "role:{}", r.as_str()),
+            Selector::List(l) => write!(f, "list:{l}"),
+            Selector::Name(n) => write!(f, "name:{n}"),
+            Selector::Origin(c) => write!(f, "origin:{c}"),
+            Selector::Brand(b) => write!(f, "brand:{b}"),
+        }
+    }
+}
+
+/// What resolution needs from the case beyond the graph (implemented by
+/// the store for a case file, and by fakes in tests).
+pub trait Directory {
+    /// The batch scopes of the case.
+    fn scopes(&self) -> Result<Vec<String>>;
+    /// `(entity.id, scope)` of entities with this bundle id, in this scope or any.
+    fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>>;
+    /// Every entity's id with its name and aliases.
+    fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>>;
+}
+
+/// The node ids of the graph that hold entity `entity_id`, built once per resolution.
+struct EntityIndex(Vec<(i64, Node)>);
+
+impl EntityIndex {
+    fn new(g: &CaseGraph) -> Self {
+        let mut v = Vec::with_capacity(g.members.len());
+        for n in 0..g.node_count() as Node {
+            v.extend(g.node_members(n).iter().map(|&e| (e, n)));
+        }
+        v.sort_unstable();
+        EntityIndex(v)
+    }
+    fn node(&self, e: i64) -> Option<Node> {
+        self.0.binary_search_by_key(&e, |p| p.0).ok().map(|i| self.0[i].1)
+    }
+}
+
+/// Every entity's name and aliases as tokens, loaded on the first `name:` selector.
+type NameTokens = Vec<(i64, Vec<Vec<String>>)>;
+
+fn entity_nodes(
+    g: &CaseGraph,
+    dir: &dyn Directory,
+    idx: &EntityIndex,
+    flag: &str,
+    sels: &[Selector],
+    names: &mut Option<NameTokens>,
+) -> Result<Vec<bool>> {
+    let n = g.node_count();
+    let mut mask = vec![false; n];
+    for sel in sels {
+        match sel {
+            Selector::Country(c) => {
+                let code = country_code(c);
+                for v in 0..n as Node {
+                    if g.node_member_countries(v).contains(&code) {
+                        mask[v as usize] = true;
+                    }
+                }
+            }
+            Selector::Role(r) => {
+                let bit = {
+                    let mut rs = crate::model::Roles::default();
+                    rs.insert(*r);
+                    rs.0
+                };
+                for (m, &roles) in mask.iter_mut().zip(&g.node_roles) {
+                    if roles & bit != 0 {
+                        *m = true;
+                    }
+                }
+            }
+            Selector::List(l) => {
+                for (li, name) in g.list_names.iter().enumerate() {
+                    if name.eq_ignore_ascii_case(l) {
+                        for v in 0..n as Node {
+                            if g.node_lists(v).contains(&(li as u16)) {
+                                mask[v as usize] = true;
+                            }
+                        }
+                    }
+                }
+            }
+            Selector::Entity(text) => {
+                for e in resolve_entity_id(dir, flag, text)? {
+                    if let Some(v) = idx.node(e) {
+                        mask[v as usize] = true;
+                    }
+                }
+            }
+            Selector::Name(text) => {
+                let q = brand_tokens(text);
+                if q.is_empty() {
+                    return Err(Error::usage(flag, format!("'name:{text}' has no letters or digits to match")));
+                }
+                let names = match names {
+                    Some(v) => v,
+                    None => {
+                        let all = dir.entity_names()?;
+                        names.insert(all.into_iter().map(|(id, ns)| (id, ns.iter().map(|s| brand_tokens(s)).collect())).collect())
+                    }
+                };
+                for (id, toks) in names.iter() {
+                    if toks.iter().any(|t| tokens_contain(t, &q)) {
+                        if let Some(v) = idx.node(*id) {
+                            mask[v as usize] = true;
+                        }
+                    }
+                }
+            }
+            Selector::Origin(_) | Selector::Brand(_) => {
+                return Err(Error::usage(flag, format!("'{sel}' describes goods and is only allowed in --from")));
+            }
+        }
+    }
+    Ok(mask)
+}
+
+/// `entity:ID` or `entity:SCOPE:ID` to entity row ids; an unknown or ambiguous id is a usage error.
+fn resolve_entity_id(dir: &dyn Directory, flag: &str, text: &str) -> Result<Vec<i64>> {
+    if let Some((scope, id)) = text.split_once(':') {
+        if dir.scopes()?.iter().any(|s| s == scope) {
+            let hits = dir.entities_by_input_id(Some(scope), id)?;
+            if !hits.is_empty() {
+                return Ok(hits.into_iter().map(|h| h.0).collect());
+            }
+        }
+    }
+    let hits = dir.entities_by_input_id(None, text)?;
+    match hits.len() {
+        0 => Err(Error::usage(flag, format!("'entity:{text}': no entity with this id in the case"))),
+        1 => Ok(vec![hits[0].0]),
+        _ => {
+            let c: Vec<String> = hits.iter().map(|(_, s)| format!("entity:{s}:{text}")).collect();
+            Err(Error::usage(flag, format!("'entity:{text}' is ambiguous: it is an id in several batches; use one of {}", c.join(", "))))
+        }
+    }
+}
+
+/// Resolves a query against a graph.
+///
+/// # Errors
+/// Usage errors (naming the flag) for unknown or ambiguous entity ids, goods
+/// selectors outside `--from`, a missing `--from`/`--to`, and out-of-range options.
+pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Query> {
+    if spec.from.is_empty() {
+        return Err(Error::usage("--from", "give at least one selector, e.g. --from country:US"));
+    }
+    if spec.to.is_empty() {
+        return Err(Error::usage("--to", "give at least one selector, e.g. --to country:RU"));
+    }
+    if !(1..=MAX_HOPS_LIMIT).contains(&spec.max_hops) {
+        return Err(Error::usage("--max-hops", format!("must be 1 to {MAX_HOPS_LIMIT}, got {}", spec.max_hops)));
+    }
+    if spec.max_dwell_days < 0 {
+        return Err(Error::usage("--max-dwell-days", "must be 0 or more"));
+    }
+    if spec.hs_level != 4 && spec.hs_level != 6 {
+        return Err(Error::usage("--hs-level", format!("must be 4 or 6, got {}", spec.hs_level)));
+    }
+    if let (Some(a), Some(b)) = (spec.since, spec.until) {
+        if a > b {
+            return Err(Error::usage("--since", format!("{a} is after --until {b}")));
+        }
+    }
+    if let Some(t) = spec.chpl_max_tier {
+        if !(1..=4).contains(&t) {
+            return Err(Error::usage("--chpl-tier", format!("must be 1 to 4, got {t}")));
+        }
+    }
+    let mut prefixes = Vec::new();
+    for p in &spec.hs {
+        let digits: String = p.chars().filter(|c| !matches!(c, '.' | ' ' | '-')).collect();
+        let code = hs_encode(&digits)
+            .ok_or_else(|| Error::usage("--hs", format!("'{p}' is not an HS prefix (expected 1 to 10 digits, e.g. 8542 or 8542.31)")))?;
+        prefixes.push((code, digits.len() as u32));
+    }
+
+    let idx = EntityIndex::new(g);
+    let mut names = None;
+    let (goods, ents): (Vec<Selector>, Vec<Selector>) = spec.from.iter().cloned().partition(Selector::is_goods);
+    let from_nodes = entity_nodes(g, dir, &idx, "--from", &ents, &mut names)?;
+    let to_nodes = entity_nodes(g, dir, &idx, "--to", &spec.to, &mut names)?;
+    let via_nodes =
+        if spec.via.is_empty() { None } else { Some(entity_nodes(g, dir, &idx, "--via", &spec.via, &mut names)?) };
+    let avoid_nodes = entity_nodes(g, dir, &idx, "--avoid", &spec.avoid, &mut names)?;
+
+    let mut from_origins = Vec::new();
+    let mut from_brands = vec![false; g.brands.len()];
+    let brand_toks: Vec<Vec<String>> = g.brands.iter().map(|b| brand_tokens(b)).collect();
+    for s in &goods {
+        match s {
+            Selector::Origin(c) => from_origins.push(country_code(c)),
+            Selector::Brand(text) => {
+                let q = brand_tokens(text);
+                if q.is_empty() {
+                    return Err(Error::usage("--from", format!("'brand:{text}' has no letters or digits to match")));
+                }
+                for (b, t) in brand_toks.iter().enumerate().skip(1) {
+                    if tokens_contain(t, &q) {
+                        from_brands[b] = true;
+                    }
+                }
+            }
+            _ => unreachable!("partitioned on is_goods"),
+        }
+    }
+    from_origins.sort_unstable();
+    from_origins.dedup();
+
+    let m = g.shipment_count();
+    let mut ship_ok = vec![true; m];
+    let mut chpl_memo: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
+    for (i, ok) in ship_ok.iter_mut().enumerate() {
+        let d = crate::model::Day(g.date[i]);
+        let code = g.hs[i];
+        *ok = spec.since.is_none_or(|s| d >= s)
+            && spec.until.is_none_or(|u| d <= u)
+            && spec.min_value.is_none_or(|mv| !g.value[i].is_nan() && f64::from(g.value[i]) >= mv)
+            && (prefixes.is_empty() || prefixes.iter().any(|&(p, len)| hs_prefix_of(p, len, code)))
+            && spec.chpl_max_tier.is_none_or(|t| {
+                *chpl_memo.entry(hs_key(code, 6)).or_insert_with(|| {
+                    refdata::chpl_item(&crate::graph::hs_decode(code)).is_some_and(|c| c.tier_number() <= t)
+                })
+            });
+    }
+
+    Ok(Query {
+        from_nodes,
+        has_goods_selectors: !goods.is_empty(),
+        from_origins,
+        from_brands,
+        to_nodes,
+        via_nodes,
+        avoid_nodes,
+        ship_ok,
+        max_hops: spec.max_hops,
+        max_dwell_days: spec.max_dwell_days,
+        hs_level: spec.hs_level,
+        limit: spec.limit,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_errors_name_the_flag() {
+        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country("US".into()));
+        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin("US".into()));
+        assert_eq!(Selector::parse("--to", "role:end_user").unwrap(), Selector::Role(Role::EndUser));
+        assert_eq!(Selector::parse("--to", "entity:b1:E7").unwrap(), Selector::Entity("b1:E7".into()));
+        let e = Selector::parse("--to", "country:XX").unwrap_err().to_string();
+        assert!(e.starts_with("--to:") && e.contains("unknown country 'XX'"), "{e}");
+        let e = Selector::parse("--via", "planet:mars").unwrap_err().to_string();
+        assert!(e.starts_with("--via:") && e.contains("unknown selector kind"), "{e}");
+        assert!(Selector::parse("--from", "US").is_err());
+        assert!(Selector::parse("--from", "name:").is_err());
+        assert!(Selector::parse("--from", "role:pirate").is_err());
+    }
+}

@@ -1,0 +1,312 @@
+//! What the route search reads from a case file: the rows the graph is
+//! built from, the persisted graph (`graph_cache`), and the entity and
+//! shipment attributes that selectors and reports need.
+//!
+//! Keeping the cache in step: every change to the records a graph is built
+//! from (entity, entity_cluster, list_membership, shipment) happens in a
+//! transaction that calls [`Case::bump_generation`]. The cache row stores
+//! the generation it was built from and the [`cache::FORMAT_VERSION`];
+//! [`load_graph`] uses it only when both match, otherwise it rebuilds from
+//! rows and writes the new blob back (replacing the old row). Writing the
+//! cache does not bump the generation: it is derived data.
+
+use rusqlite::{params, OptionalExtension};
+
+use crate::error::Result;
+use crate::graph::{cache, country_code, CaseGraph, EntityRow, ShipmentRow, NO_DATE};
+use crate::model::{Day, Roles};
+
+use super::Case;
+
+/// How [`load_graph`] obtained the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GraphLoad {
+    /// True when the graph came from a current `graph_cache` row.
+    pub from_cache: bool,
+    /// True when a rebuilt graph was written back to `graph_cache`.
+    pub saved: bool,
+    /// Shipment row ids that could not be placed (unknown endpoint or bad HS code).
+    pub skipped: Vec<i64>,
+}
+
+/// Loads the case's graph, from the cache when it is current, else from
+/// rows (then saving the cache; a read-only case file is not an error).
+pub fn load_graph(case: &Case) -> Result<(CaseGraph, GraphLoad)> {
+    let generation = case.generation()?;
+    if let Some(g) = read_cache(case, generation)? {
+        return Ok((g, GraphLoad { from_cache: true, saved: false, skipped: Vec::new() }));
+    }
+    let (g, skipped) = build_from_rows(case)?;
+    let saved = write_cache(case, generation, &g).is_ok();
+    Ok((g, GraphLoad { from_cache: false, saved, skipped }))
+}
+
+/// The graph built from the case's rows, ignoring any cache.
+pub fn build_from_rows(case: &Case) -> Result<(CaseGraph, Vec<i64>)> {
+    let conn = case.conn();
+    let mut lists: std::collections::HashMap<i64, Vec<String>> = std::collections::HashMap::new();
+    {
+        let mut st = conn.prepare("SELECT entity, list FROM list_membership")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            lists.entry(r.get(0)?).or_default().push(r.get(1)?);
+        }
+    }
+    let mut entities = Vec::new();
+    {
+        let mut st = conn.prepare(
+            "SELECT e.id, COALESCE(c.cluster, e.id), e.country, e.roles, e.incorporated
+             FROM entity e LEFT JOIN entity_cluster c ON c.entity = e.id",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let country: Option<String> = r.get(2)?;
+            let roles: String = r.get(3)?;
+            let inc: Option<String> = r.get(4)?;
+            entities.push(EntityRow {
+                id,
+                cluster: r.get(1)?,
+                country: country.as_deref().map_or(0, country_code),
+                roles: Roles::from_list(&roles).0,
+                incorporated: inc.as_deref().and_then(Day::parse_iso).map_or(NO_DATE, |d| d.0),
+                lists: lists.remove(&id).unwrap_or_default(),
+            });
+        }
+    }
+    let mut shipments = Vec::new();
+    // Dates are validated by ingest; a row that still does not parse cannot be placed in time.
+    let mut bad_dates = Vec::new();
+    let mut st = conn.prepare(
+        "SELECT id, date, shipper, consignee, hs, manufacturer, origin_country, quantity, value_usd FROM shipment",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        let Some(date) = r.get_ref(1)?.as_str().ok().and_then(Day::parse_iso) else {
+            bad_dates.push(id);
+            continue;
+        };
+        let origin: Option<String> = r.get(6)?;
+        shipments.push(ShipmentRow {
+            id,
+            date: date.0,
+            shipper: r.get(2)?,
+            consignee: r.get(3)?,
+            hs: r.get(4)?,
+            manufacturer: r.get(5)?,
+            origin: origin.as_deref().map_or(0, country_code),
+            quantity: r.get(7)?,
+            value_usd: r.get(8)?,
+        });
+    }
+    let (g, mut skipped) = CaseGraph::build(entities, shipments);
+    skipped.extend(bad_dates);
+    skipped.sort_unstable();
+    Ok((g, skipped))
+}
+
+/// The cached graph when its generation and format are current.
+pub fn read_cache(case: &Case, generation: i64) -> Result<Option<CaseGraph>> {
+    let row: Option<Vec<u8>> = case
+        .conn()
+        .query_row(
+            "SELECT data FROM graph_cache WHERE id = 1 AND generation = ?1 AND format_version = ?2",
+            params![generation, cache::FORMAT_VERSION],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(row.and_then(|b| cache::from_bytes(&b)))
+}
+
+/// Stores `g` as the cache for `generation`, replacing any older one.
+pub fn write_cache(case: &Case, generation: i64, g: &CaseGraph) -> Result<()> {
+    case.conn().execute(
+        "INSERT OR REPLACE INTO graph_cache (id, generation, format_version, data) VALUES (1, ?1, ?2, ?3)",
+        params![generation, cache::FORMAT_VERSION, cache::to_bytes(g)],
+    )?;
+    Ok(())
+}
+
+/// An entity's identity and descriptive attributes, for selectors and reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntityInfo {
+    /// `entity.id`.
+    pub id: i64,
+    /// The id as written in the bundle.
+    pub input_id: String,
+    /// The batch's scope (namespace of `input_id`).
+    pub scope: String,
+    pub name: String,
+    pub country: Option<String>,
+    pub incorporated: Option<String>,
+    /// Bundle file path and 1-based line of the entity's row.
+    pub src_path: String,
+    pub src_line: i64,
+}
+
+const ENTITY_COLS: &str = "e.id, e.input_id, b.scope, e.name, e.country, e.incorporated, f.path, e.src_line
+     FROM entity e JOIN batch b ON b.id = e.batch JOIN batch_file f ON f.id = e.src_file";
+
+fn entity_from_row(r: &rusqlite::Row) -> Result<EntityInfo> {
+    Ok(EntityInfo {
+        id: r.get(0)?,
+        input_id: r.get(1)?,
+        scope: r.get(2)?,
+        name: r.get(3)?,
+        country: r.get(4)?,
+        incorporated: r.get(5)?,
+        src_path: r.get(6)?,
+        src_line: r.get(7)?,
+    })
+}
+
+/// Entities whose bundle id is `input_id`, in any batch or in the batch `scope`.
+pub fn entities_by_input_id(case: &Case, scope: Option<&str>, input_id: &str) -> Result<Vec<EntityInfo>> {
+    let sql = format!("SELECT {ENTITY_COLS} WHERE e.input_id = ?1 AND (?2 IS NULL OR b.scope = ?2) ORDER BY e.id");
+    let mut st = case.conn().prepare(&sql)?;
+    let mut rows = st.query(params![input_id, scope])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(entity_from_row(r)?);
+    }
+    Ok(out)
+}
+
+/// The entities with the given row ids (missing ids are left out), in id order.
+pub fn entities_by_id(case: &Case, ids: &[i64]) -> Result<Vec<EntityInfo>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let tx = case.conn().unchecked_transaction()?;
+    let sql = format!("SELECT {ENTITY_COLS} WHERE e.id = ?1");
+    let mut st = case.conn().prepare(&sql)?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let mut rows = st.query([id])?;
+        if let Some(r) = rows.next()? {
+            out.push(entity_from_row(r)?);
+        }
+    }
+    drop(st);
+    tx.commit()?;
+    Ok(out)
+}
+
+/// The aliases of an entity, sorted.
+pub fn entity_aliases(case: &Case, id: i64) -> Result<Vec<String>> {
+    let mut st = case.conn().prepare_cached("SELECT alias FROM entity_alias WHERE entity = ?1 ORDER BY alias")?;
+    let v = st.query_map([id], |a| a.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}
+
+/// Every entity's id with its name and aliases (for name selectors), in id order.
+pub fn entity_names(case: &Case) -> Result<Vec<(i64, Vec<String>)>> {
+    let conn = case.conn();
+    let mut out: Vec<(i64, Vec<String>)> = Vec::new();
+    let mut st = conn.prepare("SELECT id, name FROM entity ORDER BY id")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        out.push((r.get(0)?, vec![r.get(1)?]));
+    }
+    let mut st = conn.prepare("SELECT entity, alias FROM entity_alias ORDER BY entity, alias")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: i64 = r.get(0)?;
+        if let Ok(i) = out.binary_search_by_key(&id, |e| e.0) {
+            out[i].1.push(r.get(1)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The distinct batch scopes of the case, sorted.
+pub fn scopes(case: &Case) -> Result<Vec<String>> {
+    let mut st = case.conn().prepare("SELECT scope FROM batch ORDER BY scope")?;
+    let v = st.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(v)
+}
+
+/// A shipment's declared attributes, for reports.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShipmentInfo {
+    pub id: i64,
+    pub input_id: String,
+    pub scope: String,
+    pub date: String,
+    pub hs: String,
+    pub description: Option<String>,
+    pub manufacturer: Option<String>,
+    pub origin_country: Option<String>,
+    pub quantity: Option<f64>,
+    pub unit: Option<String>,
+    pub value_usd: Option<f64>,
+    /// The `source` column (declaration / document reference).
+    pub source: Option<String>,
+    pub src_path: String,
+    pub src_line: i64,
+}
+
+/// The shipments with the given row ids (missing ids are left out), in id order.
+pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let conn = case.conn();
+    // One read transaction for all the point reads: otherwise each takes and drops the file lock.
+    let tx = conn.unchecked_transaction()?;
+    // Scopes and file paths are few: look them up in memory, not by a join per row.
+    let small = |sql: &str| -> Result<std::collections::HashMap<i64, String>> {
+        let mut st = conn.prepare(sql)?;
+        let m = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+        Ok(m)
+    };
+    let scopes = small("SELECT id, scope FROM batch")?;
+    let paths = small("SELECT id, path FROM batch_file")?;
+    let mut st = conn.prepare(
+        "SELECT id, batch, input_id, date, hs, description, manufacturer, origin_country,
+                quantity, unit, value_usd, source, src_file, src_line
+         FROM shipment WHERE id = ?1",
+    )?;
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        let row = st
+            .query_row([id], |r| {
+                let batch: i64 = r.get(1)?;
+                let file: i64 = r.get(12)?;
+                Ok(ShipmentInfo {
+                    id: r.get(0)?,
+                    input_id: r.get(2)?,
+                    scope: scopes.get(&batch).cloned().unwrap_or_default(),
+                    date: r.get(3)?,
+                    hs: r.get(4)?,
+                    description: r.get(5)?,
+                    manufacturer: r.get(6)?,
+                    origin_country: r.get(7)?,
+                    quantity: r.get(8)?,
+                    unit: r.get(9)?,
+                    value_usd: r.get(10)?,
+                    source: r.get(11)?,
+                    src_path: paths.get(&file).cloned().unwrap_or_default(),
+                    src_line: r.get(13)?,
+                })
+            })
+            .optional()?;
+        out.extend(row);
+    }
+    drop(st);
+    tx.commit()?;
+    Ok(out)
+}
+
+impl crate::routes::Directory for Case {
+    fn scopes(&self) -> Result<Vec<String>> {
+        scopes(self)
+    }
+    fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>> {
+        Ok(entities_by_input_id(self, scope, input_id)?.into_iter().map(|e| (e.id, e.scope)).collect())
+    }
+    fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
+        entity_names(self)
+    }
+}

@@ -1,0 +1,103 @@
+//! The evidence report: self-contained, escaped, checkable, and it renders
+//! in a browser without touching the network.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+
+fn report(case: &std::path::Path, dir: &std::path::Path) -> Output {
+    divtrace([
+        "report".as_ref(),
+        "--case".as_ref(),
+        case.as_os_str(),
+        "--from".as_ref(),
+        "country:US".as_ref(),
+        "--to".as_ref(),
+        "country:RU".as_ref(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+    ])
+}
+
+#[test]
+fn report_is_escaped_self_contained_and_has_a_manifest() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = ingest_case(tmp.path(), "bundles/hostile");
+    let dir = tmp.path().join("report");
+    report(&case, &dir).ok();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let lower = html.to_lowercase();
+    assert!(!lower.contains("<script"), "a script tag reached the page");
+    for external in ["src=\"http", "href=\"http", "url(http", "@import", "<link", "<iframe"] {
+        assert!(!lower.contains(external), "external reference {external} in the page");
+    }
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Dış Ticaret Ltd. Şti."));
+    assert!(html.contains("}; digraph { evil -&gt; node [label=&quot;pwned&quot;] } //"));
+    assert!(html.contains("شركة الصقر للتجارة العامة ش.ذ.م.م"));
+    assert!(html.contains("<svg"), "the diagram is embedded");
+    // Every hop with its source file and line.
+    assert!(html.contains("shipments.csv</td>") || html.contains("shipments.csv:"), "source lines");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(json["routes"]["stats"]["total_routes"], 3);
+    assert_eq!(json["inputs"].as_array().unwrap().len(), 2);
+    // The manifest's sums are the files' sums.
+    let manifest = std::fs::read_to_string(dir.join("MANIFEST.sha256")).unwrap();
+    assert_eq!(manifest.lines().count(), 4);
+    for line in manifest.lines() {
+        let (sum, name) = line.split_once("  ").unwrap();
+        let out = Command::new("sha256sum").arg(dir.join(name)).output().unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(sum), "{name}");
+    }
+    check_dot(&dir.join("routes.dot"));
+}
+
+/// Hosts Chromium itself calls on start (updates, clock, accounts); not the page's doing.
+fn browser_own(url: &str) -> bool {
+    ["google.com", "googleapis.com", "gstatic.com", "chromium.org"].iter().any(|h| url.contains(h))
+}
+
+#[test]
+fn report_renders_in_headless_chromium_without_network_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("case.db");
+    divtrace(["ingest".as_ref(), root().join("graphs/turkish-chips").as_os_str(), "--case".as_ref(), case.as_os_str(), "-q".as_ref()]).ok();
+    let dir = tmp.path().join("report");
+    report(&case, &dir).ok();
+    let shot = tmp.path().join("shot.png");
+    let netlog = tmp.path().join("net.json");
+    let out = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--window-size=1400,2000",
+        ])
+        .arg(format!("--user-data-dir={}", tmp.path().join("profile").display()))
+        .arg(format!("--log-net-log={}", netlog.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(dir.join("report.html"))
+        .output()
+        .unwrap_or_else(|e| panic!("headless Chromium is needed by this test ({e}); `bash .ci/setup` installs it (Debian package chromium)"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Page load failed"), "{stderr}");
+    let png = std::fs::read(&shot).unwrap_or_else(|_| panic!("no screenshot:\n{stderr}"));
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 50_000, "screenshot too small to hold the report: {} bytes", png.len());
+    let log: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&netlog).unwrap()).unwrap();
+    let page_requests: Vec<String> = log["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["params"]["url"].as_str())
+        .filter(|u| !u.starts_with("file://") && !u.starts_with("data:") && !browser_own(u))
+        .map(String::from)
+        .collect();
+    assert!(page_requests.is_empty(), "the report made network requests: {page_requests:?}");
+}

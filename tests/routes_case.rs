@@ -1,0 +1,95 @@
+//! Routes over resolved entities, several batches, and the graph cache's life cycle.
+
+mod routes_common;
+
+use routes_common::{divtrace, route_set, routes_json, CaseFile};
+
+const ENTS: &str = "
+id,name,country,roles
+M,Maker Corp,US,manufacturer
+T1,Anatolia Trade,TR,trader
+T2,ANATOLIA TRADING LTD,TR,trader
+R,Volga OOO,RU,end_user
+";
+
+const SHIPS: &str = "
+id,date,shipper,consignee,hs_code,manufacturer,value_usd
+A,2023-01-01,M,T1,854231,MAKER,100
+B,2023-01-05,T2,R,854231,MAKER CORP,100
+";
+
+#[test]
+fn a_cluster_is_one_node_and_lists_its_members() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut c = CaseFile::create(&path);
+    c.entities("b", ENTS).shipments("b", SHIPS);
+    // Unresolved, T1 and T2 are different companies: no route.
+    assert_eq!(routes_json(&path, &["--from", "country:US", "--to", "country:RU"])["stats"]["total_routes"], 0);
+    c.cluster("b", "T1", &["T2"]);
+    let v = routes_json(&path, &["--from", "country:US", "--to", "country:RU"]);
+    assert_eq!(route_set(&v), vec![vec!["A".to_string(), "B".into()]]);
+    assert_eq!(v["routes"][0]["entities"], serde_json::json!(["M", "T1", "R"]));
+    let hop = &v["routes"][0]["hops"][1];
+    assert_eq!(hop["shipper"], "T1");
+    assert_eq!(hop["shipper_name"], "Anatolia Trade");
+    assert_eq!(hop["shipper_members"], serde_json::json!(["T1", "T2"]));
+    // Either member's id selects the cluster.
+    let v = routes_json(&path, &["--from", "entity:M", "--to", "country:RU", "--via", "entity:T2"]);
+    assert_eq!(v["stats"]["total_routes"], 1);
+}
+
+#[test]
+fn several_batches_scope_ids_and_reject_ambiguous_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut c = CaseFile::create(&path);
+    c.entities("us", "id,name,country\nM,Maker Corp,US\nX,Same Id Co,US\n");
+    c.entities("tr", "id,name,country\nX,Istanbul Chips,TR\nR,Volga OOO,RU\n");
+    c.shipments("tr", "id,date,shipper,consignee,hs_code\nS1,2023-01-01,X,R,854231\n");
+    let r = divtrace(&["routes", "--case", path.to_str().unwrap(), "--from", "entity:X", "--to", "country:RU"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--from: 'entity:X' is ambiguous"), "{}", r.stderr);
+    assert!(r.stderr.contains("entity:tr:X") && r.stderr.contains("entity:us:X"), "{}", r.stderr);
+    let v = routes_json(&path, &["--from", "entity:tr:X", "--to", "country:RU"]);
+    assert_eq!(v["routes"][0]["shipments"], serde_json::json!(["tr:S1"]));
+    assert_eq!(v["routes"][0]["entities"], serde_json::json!(["tr:X", "tr:R"]));
+    assert_eq!(routes_json(&path, &["--from", "entity:us:X", "--to", "country:RU"])["stats"]["total_routes"], 0);
+}
+
+#[test]
+fn the_graph_cache_is_saved_used_and_rebuilt_when_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut c = CaseFile::create(&path);
+    c.entities("b", ENTS).shipments("b", SHIPS).cluster("b", "T1", &["T2"]);
+    assert_eq!(c.query_i64("SELECT count(*) FROM graph_cache"), 0);
+    let args = ["--from", "country:US", "--to", "country:RU"];
+    assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 1);
+    let generation = c.query_i64("SELECT CAST(value AS INTEGER) FROM case_meta WHERE key = 'generation'");
+    assert_eq!(c.query_i64("SELECT generation FROM graph_cache WHERE id = 1"), generation);
+
+    // The cache is what is read: while the generation is unchanged, rows are not consulted
+    // (here a row deleted behind the store's back, without a bump, is still "seen")...
+    let case = divtrace::store::Case::open(&path).unwrap();
+    let (g, load) = divtrace::store::graph::load_graph(&case).unwrap();
+    assert!(load.from_cache);
+    assert_eq!(g.shipment_count(), 2);
+    drop(case);
+    c.sql("DELETE FROM shipment WHERE input_id = 'B'");
+    assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 1);
+
+    // ...and a change that bumps the generation makes it stale: rebuilt and saved back.
+    c.bump();
+    assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 0);
+    c.shipments("b", "id,date,shipper,consignee,hs_code\nC,2023-01-02,M,R,854231\n");
+    assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 1);
+    let now = c.query_i64("SELECT CAST(value AS INTEGER) FROM case_meta WHERE key = 'generation'");
+    assert!(now > generation);
+    assert_eq!(c.query_i64("SELECT generation FROM graph_cache WHERE id = 1"), now);
+
+    // A damaged blob is not trusted: rebuilt from rows.
+    c.sql("UPDATE graph_cache SET data = x'00'");
+    assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 1);
+    assert!(c.query_i64("SELECT length(data) FROM graph_cache") > 1);
+}
