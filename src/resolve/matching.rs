@@ -42,13 +42,26 @@ pub fn name_similarity(a: &str, b: &str) -> f64 {
 /// # Complexity
 /// O(|a|·|b|) token comparisons, each O(token length²) at worst.
 pub fn similarity(a: &NormalisedName, b: &NormalisedName) -> f64 {
+    score(a, b, false)
+}
+
+/// Like [`similarity`], but the soft-token part is the weaker direction
+/// rather than the mean: a word on one side only (`X Plus GmbH` / `X GmbH`)
+/// costs its full weight. Used for clustering, where a false merge joins two
+/// companies' trade.
+pub fn strict_similarity(a: &NormalisedName, b: &NormalisedName) -> f64 {
+    score(a, b, true)
+}
+
+fn score(a: &NormalisedName, b: &NormalisedName, strict: bool) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
     let mut s = if a.key == b.key {
         1.0
     } else {
-        let soft = soft_tokens(&a.tokens, &b.tokens);
+        let (x, y) = soft_tokens(&a.tokens, &b.tokens);
+        let soft = if strict { x.min(y) } else { (x + y) / 2.0 };
         soft.max(compact(a, b, soft))
     };
     if let (Some(fa), Some(fb)) = (a.legal_form, b.legal_form) {
@@ -87,8 +100,8 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
     }
 }
 
-/// Soft-token score: each token against its best partner, both directions, length-weighted.
-fn soft_tokens(a: &[String], b: &[String]) -> f64 {
+/// Soft-token scores of both directions (a's tokens covered by b, b's by a), length-weighted.
+fn soft_tokens(a: &[String], b: &[String]) -> (f64, f64) {
     // Names rarely have more than 16 tokens: keep the scratch row on the stack.
     let mut stack = [0.0f64; 16];
     let mut heap = Vec::new();
@@ -118,9 +131,9 @@ fn soft_tokens(a: &[String], b: &[String]) -> f64 {
         den_b += w;
     }
     if den_a == 0.0 || den_b == 0.0 {
-        return 0.0;
+        return (0.0, 0.0);
     }
-    (num_a / den_a + num_b / den_b) / 2.0
+    (num_a / den_a, num_b / den_b)
 }
 
 fn has_digit(t: &str) -> bool {
