@@ -135,7 +135,7 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
     let mut out = FtmRecords { records: Vec::new(), skipped: Vec::new(), refused: Vec::new(), lines: lines.len() as u64 };
     // Pass 1: entities.
     for l in lines.iter().filter(|l| ENTITY_SCHEMAS.contains(&l.schema.as_str())) {
-        if let Some(first) = reg.known.get(&l.id) {
+        if let Some(first) = reg.get(&l.id) {
             out.refused.push(err(path, l.no, Some("id"), format!("duplicate id {:?}: already used at line {}", l.id, first.line)));
             continue;
         }
@@ -203,13 +203,13 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                 r.raws.push(("country", c.to_string()));
             }
         }
-        reg.known.insert(l.id.clone(), EntityRef { row, country, line: l.no });
+        reg.insert(&l.id, EntityRef { row, country, line: l.no });
         out.records.push((Record::Entity(r), l.id.clone()));
     }
     // Pass 2: links, listings, shipments.
     let lookup = |reg: &Registry, l: &Line, prop: &str| -> Result<EntityRef, InputError> {
         let id = first(&l.props, prop).ok_or_else(|| err(path, l.no, Some(&format!("properties.{prop}")), "missing"))?;
-        reg.known.get(id).copied().ok_or_else(|| {
+        reg.get(id).ok_or_else(|| {
             err(path, l.no, Some(&format!("properties.{prop}")), format!("unknown entity id {id:?}: no Company, Organization, LegalEntity or Person with that id in the file"))
         })
     };

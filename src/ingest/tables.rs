@@ -36,8 +36,13 @@ pub struct EntityRef {
 /// nothing here and cost a tenth of a bulk load.
 pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
+///
+/// Known ids are keyed by their 128-bit xxh3 hash: a lookup is then one
+/// probe with no string comparison (two shipments' worth of lookups per row
+/// made string keys a tenth of a bulk load); a collision between two of a
+/// batch's ids has a probability of about 1 in 10^28.
 pub struct Registry {
-    pub known: FastMap<String, EntityRef>,
+    known: HashMap<u128, EntityRef, BuildHasherDefault<IdentityU128>>,
     refused: FastMap<String, (String, u64)>,
     next_row: i64,
 }
@@ -45,7 +50,15 @@ pub struct Registry {
 impl Registry {
     /// A registry that hands out entity row ids after `max_row` (the case's largest).
     pub fn new(max_row: i64) -> Registry {
-        Registry { known: FastMap::default(), refused: FastMap::default(), next_row: max_row + 1 }
+        Registry { known: HashMap::default(), refused: FastMap::default(), next_row: max_row + 1 }
+    }
+
+    pub fn get(&self, id: &str) -> Option<EntityRef> {
+        self.known.get(&xxh3_128(id.as_bytes())).copied()
+    }
+
+    pub fn insert(&mut self, id: &str, e: EntityRef) {
+        self.known.insert(xxh3_128(id.as_bytes()), e);
     }
 
     pub(super) fn next_row(&mut self) -> i64 {
@@ -58,8 +71,8 @@ impl Registry {
     }
 
     fn lookup(&self, column: &str, id: &str) -> RowResult<EntityRef> {
-        if let Some(e) = self.known.get(id) {
-            return Ok(*e);
+        if let Some(e) = self.get(id) {
+            return Ok(e);
         }
         Err(match self.refused.get(id) {
             Some((file, line)) => bad(column, format!("entity id {id:?} was refused at {file} line {line}")),
@@ -261,7 +274,7 @@ pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u6
     let roles_cell = field(plan, 8, row)?;
     let rl = roles(&roles_cell)?;
     let source = field(plan, 9, row)?;
-    if let Some(first) = reg.known.get(id.value.as_ref()) {
+    if let Some(first) = reg.get(&id.value) {
         return Err(bad(
             id.column,
             format!("duplicate id {:?}: already used at line {}; ids must be unique within entities.csv", id.value, first.line),
@@ -291,7 +304,7 @@ pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u6
     r.raw("incorporated", &inc_cell, &inc.map(|d| d.to_string()).unwrap_or_default());
     r.raw("roles", &roles_cell, &rl.to_list());
     r.raw("kind", &kind_cell, kind.as_str());
-    reg.known.insert(id.value.into_owned(), EntityRef { row: row_id, country: ctry, line });
+    reg.insert(&id.value, EntityRef { row: row_id, country: ctry, line });
     Ok(r.extras_from(plan, row))
 }
 
@@ -366,8 +379,8 @@ fn party(
         (None, Some((scheme, value))) => format!("{scheme}:{value}"),
         (None, None) => name.value.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase(),
     };
-    if let Some(e) = reg.known.get(&key) {
-        return Ok((*e, None));
+    if let Some(e) = reg.get(&key) {
+        return Ok((e, None));
     }
     // Registered by the caller once the whole row is valid.
     let row_id = reg.next_row();
@@ -439,7 +452,7 @@ pub fn shipment(
     }
     let mut new_parties = Vec::new();
     for (key, r) in new_shipper.into_iter().chain(new_consignee) {
-        reg.known.insert(key, EntityRef { row: r.data.row, country: r.data.country, line });
+        reg.insert(&key, EntityRef { row: r.data.row, country: r.data.country, line });
         new_parties.push(r);
     }
     // The contract's defaults: dispatch from the shipper's country, to the consignee's.
