@@ -125,9 +125,15 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         };
     }
     let multi: Vec<&cluster::Cluster> = res.clusters.iter().filter(|c| c.members.len() > 1).collect();
-    let evidence_of = |c: &cluster::Cluster| -> Vec<&cluster::Pair> {
-        res.pairs.iter().filter(|p| p.decision == cluster::Decision::Merged && c.members.binary_search(&p.a).is_ok()).collect()
-    };
+    // Merged pairs by cluster, in decision order (one pass: clusters can be many).
+    let cluster_of: HashMap<i64, i64> = multi.iter().flat_map(|c| c.members.iter().map(move |&m| (m, c.representative))).collect();
+    let mut merged_by: HashMap<i64, Vec<&cluster::Pair>> = HashMap::new();
+    for p in res.pairs.iter().filter(|p| p.decision == cluster::Decision::Merged) {
+        if let Some(&c) = cluster_of.get(&p.a) {
+            merged_by.entry(c).or_default().push(p);
+        }
+    }
+    let evidence_of = |c: &cluster::Cluster| -> Vec<&cluster::Pair> { merged_by.get(&c.representative).cloned().unwrap_or_default() };
     match args.format {
         Format::Json => {
             let cs: Vec<serde_json::Value> = multi

@@ -23,7 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
-use super::matching::similarity;
+use super::matching::{similarity, strict_similarity};
 use super::normalise::{normalise_name, NormalisedName};
 use super::screen::block_keys;
 use crate::model::EntityKind;
@@ -34,10 +34,15 @@ pub const ACCEPT: f64 = 0.92;
 pub const REVIEW: f64 = 0.80;
 /// Added for a shared address and for a shared officer or owner.
 pub const SUPPORT: f64 = 0.03;
+/// Taken off when both addresses are known and plainly different.
+pub const ADDRESS_CONFLICT: f64 = 0.10;
+/// Legal forms of one generic kind that are still different companies in one
+/// jurisdiction (a Free Zone Establishment has one shareholder, an FZCO several).
+const DISTINCT_FORMS: &[(&str, &str)] = &[("FZE", "FZCO")];
 /// Blocks larger than this are searched by sorted neighbourhood.
-pub const MAX_BLOCK: usize = 200;
+pub const MAX_BLOCK: usize = 64;
 /// Neighbours compared on each side in an oversized block.
-pub const WINDOW: usize = 12;
+pub const WINDOW: usize = 8;
 
 /// One record to resolve.
 #[derive(Clone, Debug, Default)]
@@ -126,15 +131,18 @@ pub struct Resolution {
 
 struct Prepared {
     names: Vec<NormalisedName>,
+    /// For each of `names`, its index in the record's names as written.
+    written: Vec<usize>,
     ids: Vec<(String, String)>,
     address: Option<NormalisedName>,
 }
 
 fn prepare(r: &Record) -> Prepared {
-    let names = r.names.iter().map(|n| normalise_name(n)).filter(|n| !n.is_empty()).collect();
+    let (written, names): (Vec<usize>, Vec<NormalisedName>) =
+        r.names.iter().map(|n| normalise_name(n)).enumerate().filter(|(_, n)| !n.is_empty()).unzip();
     let ids = r.identifiers.iter().map(|(s, v)| normalise_identifier(s, v)).filter(|(_, v)| is_decisive(v)).collect();
     let address = r.address.as_deref().map(normalise_name).filter(|a| a.tokens.len() >= 2);
-    Prepared { names, ids, address }
+    Prepared { names, written, ids, address }
 }
 
 /// Clusters records that are the same real entity.
@@ -240,22 +248,29 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
             forbidden[j].push(i);
         }
     }
+    let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
     let mut pairs = Vec::new();
-    for (i, j, basis, score, detail) in edges {
+    for (i, j, basis, score, mut detail) in edges {
         let (ri, rj) = (uf.find(i), uf.find(j));
         let decision = if ri == rj || basis == Basis::Analyst {
             Decision::Merged
         } else if forbidden[ri].iter().any(|&p| uf.find(p) == rj) || forbidden[rj].iter().any(|&p| uf.find(p) == ri) {
+            detail.push_str("; refused: analyst not_same between the two clusters");
+            Decision::Refused
+        } else if let Some((x, y, why)) = (basis == Basis::Name).then(|| cross_conflict(records, &prep, &members[ri], &members[rj])).flatten() {
+            // A record with little detail must not bridge two records that contradict each other.
+            detail.push_str(&format!("; refused: would join {} and {} ({why})", records[x].names[0], records[y].names[0]));
             Decision::Refused
         } else {
             Decision::Merged
         };
-        let detail = if decision == Decision::Refused { format!("{detail}; refused: analyst not_same between the two clusters") } else { detail };
         if decision == Decision::Merged && ri != rj {
             let root = uf.union(ri, rj);
             let other = if root == ri { rj } else { ri };
             let moved = std::mem::take(&mut forbidden[other]);
             forbidden[root].extend(moved);
+            let moved = std::mem::take(&mut members[other]);
+            members[root].extend(moved);
         }
         pairs.push(Pair { a: records[i].id.min(records[j].id), b: records[i].id.max(records[j].id), basis, decision, score, detail });
     }
@@ -290,6 +305,54 @@ fn kinds_agree(a: &Record, b: &Record) -> bool {
     }
 }
 
+/// Clusters larger than this are not checked member by member before a name merge.
+const CROSS_CHECK_LIMIT: usize = 10_000;
+
+/// A pair of records, one from each cluster, whose legal forms or addresses contradict.
+fn cross_conflict(records: &[Record], prep: &[Prepared], a: &[usize], b: &[usize]) -> Option<(usize, usize, &'static str)> {
+    if a.len() * b.len() > CROSS_CHECK_LIMIT {
+        return None;
+    }
+    for &x in a {
+        for &y in b {
+            if let (Some(nx), Some(ny)) = (prep[x].names.first(), prep[y].names.first()) {
+                if forms_differ(nx, ny) {
+                    return Some((x, y, "legal forms of different kinds"));
+                }
+            }
+            if let (Some(p), Some(q)) = (&prep[x].address, &prep[y].address) {
+                if addresses_conflict(p, q) {
+                    return Some((x, y, "addresses differ"));
+                }
+            }
+            let _ = records;
+        }
+    }
+    None
+}
+
+fn forms_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
+    match (a.legal_form, b.legal_form) {
+        (Some(f), Some(g)) => {
+            !f.same_as(&g) || DISTINCT_FORMS.iter().any(|&(p, q)| (f.display, g.display) == (p, q) || (f.display, g.display) == (q, p))
+        }
+        _ => false,
+    }
+}
+
+fn addresses_conflict(a: &NormalisedName, b: &NormalisedName) -> bool {
+    similarity(a, b) < 0.6 || house_numbers_differ(a, b)
+}
+
+/// True when both addresses carry numbers and share none (`30 Park St` / `193 Park St`).
+fn house_numbers_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
+    fn nums(n: &NormalisedName) -> Vec<&String> {
+        n.tokens.iter().filter(|t| t.bytes().any(|c| c.is_ascii_digit())).collect()
+    }
+    let (x, y) = (nums(a), nums(b));
+    !x.is_empty() && !y.is_empty() && !x.iter().any(|t| y.contains(t))
+}
+
 /// Scores one candidate pair; `None` when it is not worth recording.
 fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: usize, j: usize) -> Option<(usize, usize, Decision, f64, String)> {
     let (ra, rb, pa, pb) = (&records[i], &records[j], &prep[i], &prep[j]);
@@ -299,7 +362,7 @@ fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: u
     let mut best = (0.0, 0, 0);
     for (x, na) in pa.names.iter().enumerate() {
         for (y, nb) in pb.names.iter().enumerate() {
-            let s = similarity(na, nb);
+            let s = strict_similarity(na, nb);
             if s > best.0 {
                 best = (s, x, y);
             }
@@ -309,14 +372,16 @@ fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: u
     if name_score + 2.0 * SUPPORT < REVIEW {
         return None;
     }
-    let names_a: Vec<&String> = ra.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
-    let names_b: Vec<&String> = rb.names.iter().filter(|n| !normalise_name(n).is_empty()).collect();
-    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", names_a[x], names_b[y])];
+    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", ra.names[pa.written[x]], rb.names[pb.written[y]])];
     let mut score = name_score;
     if let (Some(a), Some(b)) = (&pa.address, &pb.address) {
-        if similarity(a, b) >= 0.9 {
+        let s = similarity(a, b);
+        if s >= 0.9 {
             score += SUPPORT;
             why.push("shared address".into());
+        } else if addresses_conflict(a, b) {
+            score -= ADDRESS_CONFLICT;
+            why.push("addresses differ".into());
         }
     }
     if officers[i].iter().any(|o| officers[j].binary_search(o).is_ok()) {
@@ -331,9 +396,14 @@ fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: u
         pb.ids.iter().find(|(t, w)| s == t && v != w && !matches!(s.as_str(), "tax" | "registration" | "id" | "vat")).map(|(_, w)| format!("{s} {v} vs {w}"))
     });
     let countries_agree = matches!((&ra.country, &rb.country), (Some(a), Some(b)) if a == b);
+    // `ООО X` and `АО X` are two companies more often than one spelled twice.
+    let forms_differ = forms_differ(&pa.names[x], &pb.names[y]);
     let decision = if let Some(c) = conflict {
         why.push(format!("conflicting identifiers: {c}"));
         Decision::Refused
+    } else if forms_differ {
+        why.push("legal forms of different kinds: name alone cannot merge".into());
+        Decision::Review
     } else if score >= ACCEPT && countries_agree {
         why.push(format!("country {} agrees", ra.country.as_deref().unwrap_or("")));
         Decision::Merged

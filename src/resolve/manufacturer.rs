@@ -76,7 +76,9 @@ pub fn link(makers: &[Maker], texts: &[MakerText]) -> Vec<Link> {
         relations: vec![],
     };
     let idx = ScreenIndex::new(&list);
-    let mut memo: BTreeMap<(&str, Option<&str>), Option<(i64, f64, String)>> = BTreeMap::new();
+    // (text, origin country) -> best (entity, score, matched name), computed once.
+    type Best = Option<(i64, f64, String)>;
+    let mut memo: BTreeMap<(&str, Option<&str>), Best> = BTreeMap::new();
     let mut out = Vec::new();
     for t in texts {
         let key = (t.text.as_str(), t.origin_country.as_deref());

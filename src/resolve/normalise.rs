@@ -40,6 +40,21 @@ impl NormalisedName {
     }
 }
 
+/// Abbreviations customs clerks use for common words, expanded before comparison.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("intl", "international"),
+    ("trdg", "trading"),
+    ("mfg", "manufacturing"),
+    ("svcs", "services"),
+    ("tech", "technologies"),
+    ("technology", "technologies"),
+    ("tic", "ticaret"),
+    ("tica", "ticaret"),
+    ("san", "sanayi"),
+    ("ith", "ithalat"),
+    ("ihr", "ihracat"),
+];
+
 /// Words that carry no identity and are often dropped or translated.
 const FILLER: &[&str] = &["the", "and", "ve", "und", "et", "of"];
 
@@ -115,7 +130,10 @@ pub fn folded_tokens(s: &str) -> Vec<String> {
 /// # Complexity
 /// O(n·k) for a name of n characters, k the longest legal-form alias in tokens (≤ 8).
 pub fn normalise_name(name: &str) -> NormalisedName {
-    let mut raw = folded_tokens(name);
+    let mut raw: Vec<String> = ascii_tokens(name)
+        .iter()
+        .map(|t| fold_variants(ABBREVIATIONS.iter().find(|(a, _)| a == t).map_or(t.as_str(), |(_, full)| full)))
+        .collect();
     let legal_form = legal_forms::strip(&mut raw);
     let n = raw.len();
     let tokens: Vec<String> = raw.into_iter().filter(|t| n == 1 || !FILLER.contains(&t.as_str())).collect();
@@ -139,7 +157,7 @@ mod tests {
         assert_eq!(a.key, b.key);
         let (fa, fb) = (a.legal_form.unwrap(), b.legal_form.unwrap());
         assert!(fa.same_as(&fb), "{fa:?} {fb:?}");
-        assert_eq!(key("DENKAR DIŞ TİC. LTD. ŞTİ."), "denkar dis tic");
+        assert_eq!(key("DENKAR DIŞ TİC. LTD. ŞTİ."), "denkar dis ticaret");
         assert_eq!(key("ÖZGÜR ÇELİK SAN. VE TİC. A.Ş."), "ozgur celik");
         assert_eq!(key("Özgür Çelik Sanayi ve Ticaret Anonim Şirketi"), "ozgur celik");
         assert_eq!(key("IĞDIR İÇ"), "igdir ic");
@@ -199,6 +217,9 @@ mod tests {
         assert_eq!(key("TEXAS-INSTRUMENTS"), key("texas instruments"));
         assert_eq!(key("texas instruments"), "teksas instrumenc");
         assert_eq!(key("O'Neil & Sons"), "oneil sons");
+        assert_eq!(key("SIROCCO INTL TRDG S.A."), key("Sirocco International Trading SA"));
+        assert_eq!(key("DOĞU UFUK DIŞ TİC. Ltd. Şti."), key("Doğu Ufuk Dış Ticaret Ltd. Şti."));
+        assert_eq!(key("TRIMURTI PHARMACEUTICALS PRIVATE LIMITED"), key("Trimurti Pharmaceuticals Pvt. Ltd."));
         assert_eq!(key("ＡＢＣ Trading"), "abc trading");
     }
 

@@ -13,7 +13,7 @@
 //! 50 % (OFAC's 50 % rule) or to an unstated share by a listed entry is
 //! reported through that owner.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
 use super::lists::{ListEntry, ScreeningList};
@@ -31,8 +31,9 @@ pub const COUNTRY_BONUS: f64 = 0.02;
 pub const COUNTRY_PENALTY: f64 = 0.08;
 /// Taken off when one is a person and the other is not.
 pub const KIND_PENALTY: f64 = 0.15;
-/// Blocking keys held by more entries than this are not used alone (`trading`, `company`).
-const MAX_POSTINGS: usize = 5000;
+/// Blocking keys held by more names than this (`trad`, `inte`) are skipped
+/// when the query has a rarer key; a true match shares its rare words too.
+const MAX_POSTINGS: usize = 300;
 
 /// A party to screen.
 #[derive(Clone, Debug, Default)]
@@ -140,15 +141,23 @@ impl<'a> ScreenIndex<'a> {
         let mut best: HashMap<u32, (f64, usize, u32)> = HashMap::new();
         for (qi, (qn, _)) in qnames.iter().enumerate() {
             let keys = block_keys(qn);
-            let mut seen: HashSet<u32> = HashSet::new();
             let usable: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.blocks.get(k)).collect();
-            let small: Vec<&&Vec<u32>> = usable.iter().filter(|p| p.len() <= MAX_POSTINGS).collect();
-            let postings: Vec<&Vec<u32>> = if small.is_empty() { usable.clone() } else { small.into_iter().copied().collect() };
-            for p in postings {
-                for &ni in p {
-                    if !seen.insert(ni) {
-                        continue;
-                    }
+            let mut postings: Vec<&Vec<u32>> = usable.iter().copied().filter(|p| p.len() <= MAX_POSTINGS).collect();
+            if postings.is_empty() {
+                postings.extend(usable.iter().copied().min_by_key(|p| p.len()));
+            }
+            // With three or more selective keys, a real match shares at least two.
+            let need = if postings.len() >= 3 { 2 } else { 1 };
+            let mut shared: HashMap<u32, u8> = HashMap::new();
+            for p in &postings {
+                for &ni in p.iter() {
+                    *shared.entry(ni).or_default() += 1;
+                }
+            }
+            let mut cands: Vec<u32> = shared.into_iter().filter(|&(_, c)| c >= need).map(|(ni, _)| ni).collect();
+            cands.sort_unstable();
+            {
+                for ni in cands {
                     let (ei, ln, _) = &self.names[ni as usize];
                     let s = similarity(qn, ln);
                     let b = best.entry(*ei).or_insert((-1.0, qi, ni));

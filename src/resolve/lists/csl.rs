@@ -52,7 +52,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
             return Err(InputError::new(path, line, Some("name"), "the entry has no name").into());
         }
         let entry_id = match get(idx("entity_number")) {
-            "" => id_col.map(|i| get(i)).unwrap_or("").to_string(),
+            "" => id_col.map(get).unwrap_or("").to_string(),
             n => n.to_string(),
         };
         if entry_id.is_empty() {
