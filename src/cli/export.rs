@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use divtrace::export::diagram::Diagram;
+use divtrace::assess::report::{assess_report, AssessmentOut, Selection as AssessSelection};
+use divtrace::assess::Weights;
+use divtrace::export::diagram::{Band, Diagram};
 use divtrace::export::render::{render, RenderFormat};
 use divtrace::export::view::{self, Caption};
 use divtrace::export::{dot, fold, ftm, graphml};
@@ -69,6 +71,8 @@ pub struct Selection {
     pub routes: Vec<Vec<i64>>,
     /// The routes as `divtrace routes` reports them (route selections only).
     pub report: Option<divtrace::routes::report::RoutesReport>,
+    /// Assessments of the parties drawn (when asked for).
+    pub assessments: Vec<AssessmentOut>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -83,7 +87,8 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         Some(id) => neighbourhood(&case, id, a.depth, a.max_nodes)?,
         None => {
             let spec = spec(&a.query)?;
-            routes_selection(&case, &spec, a.max_nodes)?
+            let (g, _) = load_graph(&case)?;
+            routes_selection(&case, &g, &spec, a.max_nodes, a.format == ExportFormat::Dot)?
         }
     };
     let text = match a.format {
@@ -166,15 +171,14 @@ pub fn query_title(spec: &QuerySpec) -> String {
 }
 
 /// The best routes of a query that fit in `max_nodes`, with their evidence.
-pub fn routes_selection(case: &Case, spec: &QuerySpec, max_nodes: usize) -> Result<Selection> {
-    let (g, _) = load_graph(case)?;
-    let q = resolve_query(&g, case, spec)?;
-    let found = collect_routes(&g, &q);
+pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes: usize, assess: bool) -> Result<Selection> {
+    let q = resolve_query(g, case, spec)?;
+    let found = collect_routes(g, &q);
     let mut nodes: BTreeSet<Node> = BTreeSet::new();
     let mut routes: Vec<Vec<i64>> = Vec::new();
     let mut left_out = 0usize;
     for hit in &found.routes {
-        let rn = route_nodes(&g, &hit.ships);
+        let rn = route_nodes(g, &hit.ships);
         let new = rn.iter().filter(|v| !nodes.contains(v)).count();
         if nodes.len() + new > max_nodes {
             left_out += 1;
@@ -194,9 +198,38 @@ pub fn routes_selection(case: &Case, spec: &QuerySpec, max_nodes: usize) -> Resu
         notes.push(format!("{left_out} further routes left out to stay within --max-nodes {max_nodes}"));
     }
     let caption = Caption { title: query_title(spec), subtitle: caption_lines(case)?, notes };
-    let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &BTreeMap::new(), caption);
-    let report = divtrace::routes::report::routes_report(case, &g, spec, &q, &found)?;
-    Ok(Selection { evidence, diagram, routes, report: Some(report) })
+    // The parties' risk, assessed over the whole case, colours the diagram.
+    let assessments = if assess { assess_parties(case, g, &evidence)? } else { Vec::new() };
+    let bands = bands_by_cluster(&evidence, &assessments);
+    let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &bands, caption);
+    let report = divtrace::routes::report::routes_report(case, g, spec, &q, &found)?;
+    Ok(Selection { evidence, diagram, routes, report: Some(report), assessments })
+}
+
+/// Assesses the resolved parties in `ev` (by their representatives' `SCOPE:ID`).
+fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence) -> Result<Vec<AssessmentOut>> {
+    let ids: Vec<String> = ev.entities.values().filter(|e| e.row == e.cluster).map(|e| format!("{}:{}", e.scope, e.id)).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rep = assess_report(case, g, &Weights::defaults(), &AssessSelection::Entities(&ids))?;
+    Ok(rep.assessments)
+}
+
+/// Risk bands keyed by cluster row id, for the diagram.
+fn bands_by_cluster(ev: &Evidence, assessments: &[AssessmentOut]) -> BTreeMap<i64, Band> {
+    let mut by_id: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
+    for e in ev.entities.values().filter(|e| e.row == e.cluster) {
+        by_id.entry(e.id.as_str()).or_default().push(e.row);
+    }
+    let mut bands = BTreeMap::new();
+    for a in assessments {
+        // Assessment ids are bundle ids; where two scopes share one, both get the band only if unambiguous.
+        if let Some(rows) = by_id.get(a.entity.as_str()).filter(|r| r.len() == 1) {
+            bands.insert(rows[0], a.band);
+        }
+    }
+    bands
 }
 
 /// The trade around one entity, `depth` shipment hops out in both directions.
@@ -230,7 +263,7 @@ fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Result<
         .map(|(i, _)| i)
         .collect();
     let diagram = fold::fold(diagram, max_nodes, &keep);
-    Ok(Selection { evidence, diagram, routes: Vec::new(), report: None })
+    Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
 }
 
 /// Shipments within `depth` hops of `centre` (either direction), and their parties.

@@ -103,7 +103,23 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
 
     io(writeln!(out, "\n== Evidence\n"))?;
     let report_spec = QuerySpec { limit: Some(20), ..default_query(20)? };
-    for line in super::report::write_report(&case, &report_spec, &args.out, 60)? {
+    let (said, assessments) = super::report::write_report(&case, &report_spec, &args.out, 60)?;
+    io(writeln!(out, "== Parties on these routes by risk (divtrace assess; every factor is in the report)\n"))?;
+    for a in assessments.iter().take(args.limit) {
+        let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.as_str()).collect();
+        io(writeln!(
+            out,
+            "  {:>3} {:<7} {} [{}] ({})  {}",
+            a.score,
+            a.band.as_str(),
+            a.name,
+            a.entity,
+            a.country.as_deref().unwrap_or("??"),
+            codes.join(", ")
+        ))?;
+    }
+    io(writeln!(out))?;
+    for line in said {
         io(writeln!(out, "{line}"))?;
     }
     io(writeln!(

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use divtrace::export::render::{dot_available, render, RenderFormat};
 use divtrace::export::report::{html, ReportData};
+use divtrace::assess::report::AssessmentOut;
 use divtrace::export::dot;
 use divtrace::routes::QuerySpec;
 use divtrace::store::Case;
@@ -33,17 +34,19 @@ pub struct Args {
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let spec = spec(&a.query)?;
     let case = Case::open(&a.case.case)?;
-    let written = write_report(&case, &spec, &a.out, a.max_nodes)?;
+    let (written, _) = write_report(&case, &spec, &a.out, a.max_nodes)?;
     for line in written {
         io(writeln!(out, "{line}"))?;
     }
     Ok(())
 }
 
-/// Writes the evidence bundle for `spec` into `dir`; returns lines saying what was written.
-pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize) -> Result<Vec<String>> {
+/// Writes the evidence bundle for `spec` into `dir`; returns lines saying
+/// what was written, and the assessments of the parties drawn.
+pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize) -> Result<(Vec<String>, Vec<AssessmentOut>)> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let sel = routes_selection(case, spec, max_nodes)?;
+    let (g, _) = divtrace::store::graph::load_graph(case)?;
+    let sel = routes_selection(case, &g, spec, max_nodes, true)?;
     let report = sel.report.expect("a route selection carries its report");
     let mut said = Vec::new();
     let dot_path = dir.join("routes.dot");
@@ -71,6 +74,7 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
         inputs: case.input_files()?,
         routes: report,
         parties,
+        assessments: sel.assessments.clone(),
         notes: sel.diagram.notes.clone(),
     };
     let page = html(&data, svg.as_deref());
@@ -99,5 +103,5 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
             data.routes.routes.len()
         ),
     );
-    Ok(said)
+    Ok((said, data.assessments))
 }

@@ -35,25 +35,7 @@ impl Part {
 }
 
 /// Risk band from an assessment, when one was made.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Band {
-    Low,
-    Medium,
-    High,
-    Severe,
-}
-
-impl Band {
-    pub fn label(self) -> &'static str {
-        match self {
-            Band::Low => "low",
-            Band::Medium => "medium",
-            Band::High => "high",
-            Band::Severe => "severe",
-        }
-    }
-}
+pub use crate::assess::Band;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Node {

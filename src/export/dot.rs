@@ -173,7 +173,7 @@ fn node(d: &Diagram, i: usize) -> DotNode {
         label += &format!("<BR/><FONT POINT-SIZE=\"8\" COLOR=\"{LISTED_BORDER}\"><B>listed: {}</B></FONT>", html(&n.lists.join(", ")));
     }
     if let Some(b) = n.band {
-        label += &format!("<BR/><FONT POINT-SIZE=\"8\">risk: {}</FONT>", b.label());
+        label += &format!("<BR/><FONT POINT-SIZE=\"8\">risk: {}</FONT>", b.as_str());
     }
     let mut attrs = vec![attr("label", html_id(label)), attr("shape", id(shape)), attr("fillcolor", q(fill))];
     if !n.lists.is_empty() {
@@ -218,7 +218,7 @@ fn legend(d: &Diagram) -> Subgraph {
     bands.sort();
     bands.dedup();
     for b in bands {
-        rows += &format!("<TR><TD BGCOLOR=\"{}\"> </TD><TD ALIGN=\"LEFT\">risk {}</TD></TR>", band_colour(b), b.label());
+        rows += &format!("<TR><TD BGCOLOR=\"{}\"> </TD><TD ALIGN=\"LEFT\">risk {}</TD></TR>", band_colour(b), b.as_str());
     }
     rows += "<TR><TD BGCOLOR=\"#fffaf0\"> </TD><TD ALIGN=\"LEFT\">country named by FinCEN/BIS as a transshipment point</TD></TR>";
     rows += "<TR><TD><FONT COLOR=\"#b00000\">&#8594;</FONT></TD><TD ALIGN=\"LEFT\">top-ranked route; edge width grows with shipments</TD></TR>";

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use crate::assess::report::AssessmentOut;
 use crate::routes::report::{RouteOut, RoutesReport};
 use crate::store::evidence::{EntityRecord, InputFile};
 
@@ -23,6 +24,8 @@ pub struct ReportData {
     pub routes: RoutesReport,
     /// The parties on the reported routes, with their lists and source lines.
     pub parties: Vec<EntityRecord>,
+    /// Their risk assessments (`divtrace assess`), highest score first.
+    pub assessments: Vec<AssessmentOut>,
     pub notes: Vec<String>,
 }
 
@@ -45,6 +48,8 @@ th { background: #f2f2f2; } td.num { text-align: right; }
 .listed { color: #b00000; font-weight: bold; }
 .pos { color: #1a6b1a; } .neg { color: #a33; }
 .note { color: #555; font-size: 12px; }
+.band-severe { background: #f4cccc; padding: 0 4px; } .band-high { background: #fce5cd; padding: 0 4px; }
+.band-medium { background: #fff2cc; padding: 0 4px; } .band-low { background: #d9ead3; padding: 0 4px; }
 "#;
 
 fn money(v: Option<f64>) -> String {
@@ -127,6 +132,40 @@ pub fn html(d: &ReportData, svg: Option<&str>) -> String {
         );
     }
     let _ = writeln!(h, "</table>");
+
+    let _ = writeln!(h, "<h2>Assessments of the parties</h2>");
+    if d.assessments.is_empty() {
+        let _ = writeln!(h, "<p class=\"note\">No parties to assess.</p>");
+    }
+    for a in &d.assessments {
+        let members = if a.members.is_empty() { String::new() } else { format!(" — ids {}", esc(&a.members.join(", "))) };
+        let _ = writeln!(
+            h,
+            "<h3>{} <span class=\"mono\">{}</span> ({}): score {}, <span class=\"band-{}\">{}</span>{members}</h3>",
+            esc(&a.name),
+            esc(&a.entity),
+            esc(a.country.as_deref().unwrap_or("??")),
+            a.score,
+            a.band.as_str(),
+            a.band.as_str()
+        );
+        if a.factors.is_empty() {
+            let _ = writeln!(h, "<p class=\"note\">No risk factor found.</p>");
+            continue;
+        }
+        let _ = writeln!(h, "<table>\n<tr><th>weight</th><th>factor</th><th>detail</th><th>evidence</th></tr>");
+        for f in &a.factors {
+            let _ = writeln!(
+                h,
+                "<tr><td class=\"num\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
+                f.weight,
+                esc(&f.code),
+                esc(&f.detail),
+                esc(&f.evidence.join(", "))
+            );
+        }
+        let _ = writeln!(h, "</table>");
+    }
 
     let _ = writeln!(h, "<h2>Inputs</h2>\n<table>\n<tr><th>scope</th><th>file</th><th>SHA-256</th></tr>");
     for f in &d.inputs {
