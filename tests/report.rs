@@ -65,6 +65,13 @@ fn report_renders_in_headless_chromium_without_network_requests() {
     divtrace(["ingest".as_ref(), root().join("graphs/turkish-chips").as_os_str(), "--case".as_ref(), case.as_os_str(), "-q".as_ref()]).ok();
     let dir = tmp.path().join("report");
     report(&case, &dir).ok();
+    // The parties' assessments are in the page and the JSON, with factors and evidence ids.
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let listed = json["assessments"].as_array().unwrap().iter().find(|a| a["entity"] == "E0000908").expect("the end user is assessed");
+    assert_eq!(listed["band"], "severe");
+    assert!(listed["factors"].as_array().unwrap().iter().any(|f| f["code"] == "LISTED" && !f["evidence"].as_array().unwrap().is_empty()));
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Assessments of the parties") && html.contains("band-severe"));
     let shot = tmp.path().join("shot.png");
     let netlog = tmp.path().join("net.json");
     let out = Command::new("chromium")
