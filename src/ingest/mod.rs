@@ -26,7 +26,7 @@ pub use mapping::Mapping;
 use plan::{Plan, TableSpec, ENTITIES, LISTS, RELATIONS, SHIPMENTS};
 pub use source::sha256_file;
 use source::{CsvFile, Row};
-use tables::{Record, Registry, SeenIds};
+use tables::{Record, Registry};
 
 /// How to ingest.
 #[derive(Default)]
@@ -139,7 +139,6 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
     let mut w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
     let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
-    let mut seen = SeenIds::default();
     let mut errors: Vec<InputError> = Vec::new();
     let mut rejects = Rejects::new(opts, case_path_hint(&tx));
     let mut files = Vec::new();
@@ -162,12 +161,23 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         // Validation runs on its own thread and the store writes on this one, so
         // parsing and inserting overlap on two cores.
         let read = std::thread::scope(|scope| -> Result<Result<(u64, String), InputError>> {
-            let validator = scope.spawn(|| validate_file(file, &ctx, &mut reg, &mut seen, sender));
+            let validator = scope.spawn(|| validate_file(file, &ctx, &mut reg, sender));
             'recv: for batch in receiver.iter() {
                 for item in batch {
                     match item {
                         Item::Record(r) => {
-                            store_record(&mut w, r, &plan, file_id)?;
+                            if let Some(e) = store_record(&mut w, r, &plan, file_id, path)? {
+                                // Refused by the store: a shipment id used twice.
+                                refused += 1;
+                                if opts.skip_invalid {
+                                    rejects.write(&e, "")?;
+                                } else {
+                                    errors.push(e);
+                                    if errors.len() >= MAX_ERRORS {
+                                        break 'recv;
+                                    }
+                                }
+                            }
                         }
                         Item::Refused(e, text) => {
                             refused += 1;
@@ -273,9 +283,16 @@ pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summar
     let file_id = w.add_file("ftm", &path.display().to_string())?;
     let no_extras = Plan::empty();
     let mut stored = 0u64;
+    let mut refused = refused;
     for (r, _) in read.records {
-        store_record(&mut w, r, &no_extras, file_id)?;
-        stored += 1;
+        match store_record(&mut w, r, &no_extras, file_id, path)? {
+            None => stored += 1,
+            Some(e) if opts.skip_invalid => {
+                refused += 1;
+                rejects.write(&e, "")?;
+            }
+            Some(e) => return Err(Error::Input(e)),
+        }
     }
     w.file_done(file_id, &sha, read.lines, refused)?;
     let batch = w.finish(&content)?;
@@ -349,7 +366,6 @@ fn validate_file(
     mut file: CsvFile,
     ctx: &FileCtx<'_>,
     reg: &mut Registry,
-    seen: &mut SeenIds,
     out: mpsc::SyncSender<Vec<Item>>,
 ) -> Result<(u64, String), InputError> {
     let mut row = Row::new();
@@ -376,7 +392,7 @@ fn validate_file(
         let (plan, line) = (ctx.plan, row.line);
         let result = match ctx.spec.name {
             "entities" => tables::entity(plan, reg, &row.record, line).map(|r| vec![Record::Entity(r)]),
-            "shipments" => tables::shipment(plan, reg, seen, &row.record, ctx.name, line).map(|(s, parties)| {
+            "shipments" => tables::shipment(plan, reg, &row.record, line).map(|(s, parties)| {
                 parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()
             }),
             "relations" => tables::relation(plan, reg, &row.record, line).map(|r| vec![Record::Relation(r)]),
@@ -419,8 +435,10 @@ fn day(d: Option<crate::model::Day>) -> Option<String> {
     d.map(|d| d.to_string())
 }
 
-/// Hands one validated record to the store, with its raw values and extra attributes.
-fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -> Result<()> {
+/// Hands one validated record to the store, with its raw values and extra
+/// attributes. Returns the error for a record the store refused (a shipment
+/// id already used in this batch).
+fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64, path: &Path) -> Result<Option<InputError>> {
     use crate::store::writer::{NewEntity, NewListing, NewRelation, NewShipment, Table};
     let (table, id, raws, extras) = match r {
         Record::Entity(r) => {
@@ -448,7 +466,7 @@ fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -
         }
         Record::Shipment(r) => {
             let s = &r.data;
-            let id = w.shipment(&NewShipment {
+            let stored = w.shipment(&NewShipment {
                 input_id: &s.input_id,
                 date: &s.date.to_string(),
                 shipper: s.shipper,
@@ -467,6 +485,18 @@ fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -
                 src_file: file_id,
                 src_line: r.line,
             })?;
+            let Some(id) = stored else {
+                let first = w.shipment_line(&s.input_id)?;
+                let at = first
+                    .map(|(f, l)| format!("{} line {l}", Path::new(&f).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(f)))
+                    .unwrap_or_else(|| "an earlier row".into());
+                return Ok(Some(InputError::new(
+                    path,
+                    r.line,
+                    Some("id"),
+                    format!("duplicate id {:?}: already used at {at}; ids must be unique", s.input_id),
+                )));
+            };
             (Table::Shipment, id, r.raws, r.extras)
         }
         Record::Relation(r) => {
@@ -504,7 +534,7 @@ fn store_record(w: &mut BatchWriter<'_>, r: Record, plan: &Plan, file_id: i64) -
     for (i, value) in extras {
         w.extra(table, id, &plan.extras[i].1, &value)?;
     }
-    Ok(())
+    Ok(None)
 }
 
 fn case_path_hint(tx: &rusqlite::Transaction<'_>) -> Option<PathBuf> {

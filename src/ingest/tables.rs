@@ -1,7 +1,6 @@
 //! Row by row: read the fields of one input row through its plan, check and
 //! normalise them into an owned record. No I/O here: the caller stores it.
 
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
@@ -308,12 +307,6 @@ pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u6
     Ok(r.extras_from(plan, row))
 }
 
-/// Duplicate detection for shipment ids without keeping every id string:
-/// the 128-bit xxh3 hash of each id (a false "duplicate" would need a
-/// collision, about 1 in 10^25 for ten million ids) and the line it was first seen on.
-#[derive(Default)]
-pub struct SeenIds(HashMap<u128, u64, BuildHasherDefault<IdentityU128>>);
-
 /// The keys are already uniform hashes; hashing them again is wasted work.
 #[derive(Default)]
 pub struct IdentityU128(u64);
@@ -331,19 +324,6 @@ impl std::hash::Hasher for IdentityU128 {
     }
     fn write_u128(&mut self, v: u128) {
         self.0 = v as u64 ^ (v >> 64) as u64;
-    }
-}
-
-impl SeenIds {
-    /// Records `id` at `line`; returns the earlier line if it was seen before.
-    pub fn insert(&mut self, id: &str, line: u64) -> Option<u64> {
-        match self.0.entry(xxh3_128(id.as_bytes())) {
-            Entry::Occupied(o) => Some(*o.get()),
-            Entry::Vacant(v) => {
-                v.insert(line);
-                None
-            }
-        }
     }
 }
 
@@ -408,9 +388,7 @@ fn party(
 pub fn shipment(
     plan: &Plan,
     reg: &mut Registry,
-    seen: &mut SeenIds,
     row: &csv::StringRecord,
-    file_name: &str,
     line: u64,
 ) -> RowResult<(Rec<ShipmentData>, Vec<Rec<EntityData>>)> {
     let s = &SHIPMENTS;
@@ -437,9 +415,7 @@ pub fn shipment(
     let weight_cell = field(plan, 13, row)?;
     let weight = number(&weight_cell)?;
     let source = field(plan, 14, row)?;
-    if let Some(first) = seen.insert(&id.value, line) {
-        return Err(bad(id.column, format!("duplicate id {:?}: already used at {file_name} line {first}; ids must be unique", id.value)));
-    }
+    // Duplicate shipment ids are caught by the store's unique index (no id set in memory).
     // Parties last: an inline party is created only for a row that is otherwise valid.
     let (shipper, new_shipper) = party(plan, reg, row, 2, 15, line)?;
     let (mut consignee, mut new_consignee) = party(plan, reg, row, 3, 19, line)?;

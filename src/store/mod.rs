@@ -111,6 +111,7 @@ impl Case {
     /// (building them is a third of a bulk load's time and route search does
     /// not need them); commands that look records up by entity call this first.
     pub fn ensure_indexes(&self) -> Result<()> {
+        self.conn.execute_batch(schema::ENTITY_INDEXES)?;
         self.conn.execute_batch(schema::INDEXES)?;
         Ok(())
     }

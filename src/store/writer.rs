@@ -193,8 +193,10 @@ impl<'c> BatchWriter<'c> {
         Ok(())
     }
 
-    pub fn shipment(&mut self, s: &NewShipment<'_>) -> Result<i64> {
-        self.shipment.execute(params![
+    /// Inserts a shipment; `Ok(None)` when its id is already used in this
+    /// batch (the unique index says so: no id set is held in memory).
+    pub fn shipment(&mut self, s: &NewShipment<'_>) -> Result<Option<i64>> {
+        let r = self.shipment.execute(params![
             self.batch,
             s.input_id,
             s.date,
@@ -213,8 +215,24 @@ impl<'c> BatchWriter<'c> {
             s.source,
             s.src_file,
             s.src_line as i64
-        ])?;
-        Ok(self.tx.last_insert_rowid())
+        ]);
+        match r {
+            Ok(_) => Ok(Some(self.tx.last_insert_rowid())),
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The line (and file) where this batch first used a shipment id.
+    pub fn shipment_line(&self, input_id: &str) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT f.path, s.src_line FROM shipment s JOIN batch_file f ON f.id = s.src_file WHERE s.batch = ?1 AND s.input_id = ?2",
+                params![self.batch, input_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     pub fn relation(&self, r: &NewRelation<'_>) -> Result<i64> {
@@ -249,10 +267,12 @@ impl<'c> BatchWriter<'c> {
         Ok(())
     }
 
-    /// Seals the batch: records its content hash and bumps the case generation.
-    /// Indexes are not built here: see [`super::Case::ensure_indexes`].
+    /// Seals the batch: records its content hash, builds the entity-side
+    /// indexes and bumps the case generation. The shipment-side indexes are
+    /// left to first use: see [`super::Case::ensure_indexes`].
     pub fn finish(self, content_sha256: &str) -> Result<i64> {
         self.tx.execute("UPDATE batch SET content_sha256 = ?2 WHERE id = ?1", params![self.batch, content_sha256])?;
+        self.tx.execute_batch(super::schema::ENTITY_INDEXES)?;
         super::Case::bump_generation(self.tx)?;
         Ok(self.batch)
     }
