@@ -42,8 +42,11 @@ for f in sys.argv[1:]:
     print(f"divtrace {f.rsplit('/', 1)[1]:<12} total_routes {s['total_routes']}  routes_shown {s['routes_shown']}")
 PY
 echo "divtrace --all output: $(wc -c < "$OUT/all.json") bytes of JSON"
+TOTAL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"]["total_routes"])' "$OUT/limit1.json")
 for dir in forward backward; do
-    echo "duckdb $dir: $(duckdb -readonly -noheader -csv "$DUCK" < "$HERE/routes_duckdb_$dir.sql")"
+    n=$(duckdb -readonly -noheader -csv "$DUCK" < "$HERE/routes_duckdb_$dir.sql")
+    echo "duckdb $dir: $n"
+    [ "$n" = "$TOTAL" ] || { echo "route counts differ: divtrace $TOTAL, duckdb $dir $n" >&2; exit 1; }
 done
 
 echo "== the search itself: divtrace (graph in memory) and DuckDB (.timer, data loaded)"
@@ -73,9 +76,12 @@ if [ "$NX_RUNS" -gt 0 ]; then
         --name divtrace-lim1 "$DIVTRACE routes --case $DB $Q --limit 1 --format json" \
         --name nx-fwd "python3 $HERE/routes_nx.py $DIR forward 4 --times $OUT/nx-times.jsonl" \
         --name nx-bwd "python3 $HERE/routes_nx.py $DIR backward 4 --times $OUT/nx-times.jsonl"
-    python3 - "$OUT/nx-times.jsonl" <<'PY'
+    python3 - "$OUT/nx-times.jsonl" "$TOTAL" <<'PY'
 import json, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
+bad = {x["routes"] for x in rows} - {int(sys.argv[2])}
+if bad:
+    sys.exit(f"route counts differ: divtrace {sys.argv[2]}, networkx {sorted(bad)}")
 for d in ("forward", "backward"):
     r = [x for x in rows if x["direction"] == d]
     print(f"networkx {d}: build median {statistics.median(x['build_s'] for x in r):.2f} s, "
