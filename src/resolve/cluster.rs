@@ -198,37 +198,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     }
 
     // Names: candidate pairs from blocks, scored in parallel.
-    let mut blocks: HashMap<(Option<EntityKind>, &str, String), Vec<usize>> = HashMap::new();
-    for (i, p) in prep.iter().enumerate() {
-        let country = records[i].country.as_deref().unwrap_or("");
-        let mut keys: Vec<String> = p.names.iter().flat_map(block_keys).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            blocks.entry((records[i].kind, country, k)).or_default().push(i);
-        }
-    }
-    let mut cand: Vec<(u32, u32)> = Vec::new();
-    for members in blocks.values() {
-        if members.len() <= MAX_BLOCK {
-            for (x, &i) in members.iter().enumerate() {
-                for &j in &members[x + 1..] {
-                    cand.push((i.min(j) as u32, i.max(j) as u32));
-                }
-            }
-        } else {
-            let mut sorted: Vec<(String, usize)> = members.iter().map(|&i| (prep[i].names[0].compact(), i)).collect();
-            sorted.sort();
-            for x in 0..sorted.len() {
-                for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
-                    let (i, j) = (sorted[x].1, sorted[y].1);
-                    cand.push((i.min(j) as u32, i.max(j) as u32));
-                }
-            }
-        }
-    }
-    cand.par_sort_unstable();
-    cand.dedup();
+    let cand = candidates(records, &prep);
     let scored: Vec<(usize, usize, Decision, f64, String)> = cand
         .par_iter()
         .filter_map(|&(i, j)| score_pair(records, &prep, &officers, i as usize, j as usize))
@@ -296,6 +266,58 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     let mut clusters: Vec<Cluster> = groups.into_values().map(|m| make_cluster(records, &prep, m)).collect();
     clusters.sort_by_key(|c| c.representative);
     Resolution { clusters, pairs, conflicts }
+}
+
+/// Candidate pairs for name scoring (indices into `records`, `i < j`), sorted
+/// and without repeats: records sharing (kind, country, blocking key), all
+/// pairs in small blocks, sorted neighbourhood in large ones.
+///
+/// # Arguments
+/// * `records` - the records, as given to [`resolve`].
+///
+/// # Returns
+/// The pairs [`resolve`] scores by name.
+///
+/// # Complexity
+/// O(n·k) for n records with k keys each, plus O(p log p) to sort the p pairs.
+pub fn candidate_pairs(records: &[Record]) -> Vec<(u32, u32)> {
+    let prep: Vec<Prepared> = records.par_iter().map(prepare).collect();
+    candidates(records, &prep)
+}
+
+fn candidates(records: &[Record], prep: &[Prepared]) -> Vec<(u32, u32)> {
+    let mut blocks: HashMap<(Option<EntityKind>, &str, String), Vec<usize>> = HashMap::new();
+    for (i, p) in prep.iter().enumerate() {
+        let country = records[i].country.as_deref().unwrap_or("");
+        let mut keys: Vec<String> = p.names.iter().flat_map(block_keys).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            blocks.entry((records[i].kind, country, k)).or_default().push(i);
+        }
+    }
+    let mut cand: Vec<(u32, u32)> = Vec::new();
+    for members in blocks.values() {
+        if members.len() <= MAX_BLOCK {
+            for (x, &i) in members.iter().enumerate() {
+                for &j in &members[x + 1..] {
+                    cand.push((i.min(j) as u32, i.max(j) as u32));
+                }
+            }
+        } else {
+            let mut sorted: Vec<(String, usize)> = members.iter().map(|&i| (prep[i].names[0].compact(), i)).collect();
+            sorted.sort();
+            for x in 0..sorted.len() {
+                for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
+                    let (i, j) = (sorted[x].1, sorted[y].1);
+                    cand.push((i.min(j) as u32, i.max(j) as u32));
+                }
+            }
+        }
+    }
+    cand.par_sort_unstable();
+    cand.dedup();
+    cand
 }
 
 fn kinds_agree(a: &Record, b: &Record) -> bool {
