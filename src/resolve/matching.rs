@@ -12,6 +12,7 @@
 //! Legal forms of different kinds (an `AO` against an `OOO`) cost a little;
 //! missing legal forms cost nothing, since sources drop them freely.
 
+use rapidfuzz::distance::{levenshtein, osa};
 use super::normalise::{normalise_name, NormalisedName};
 
 /// Score of a token that is a prefix (four letters or more) of the other: an
@@ -158,13 +159,21 @@ fn compact(a: &NormalisedName, b: &NormalisedName, floor: f64) -> f64 {
     // The compact keys, concatenated on the stack: this runs for most candidate pairs.
     let (mut ba, mut bb) = ([0u8; EDIT_STACK], [0u8; EDIT_STACK]);
     match (concat_into(&a.tokens, &mut ba), concat_into(&b.tokens, &mut bb)) {
-        (Some(x), Some(y)) => 1.0 - edit_distance_ascii(x, y, false).unwrap_or_else(|| strsim::levenshtein(&a.compact(), &b.compact())) as f64 / x.len().max(y.len()) as f64,
-        _ => strsim::normalized_levenshtein(&a.compact(), &b.compact()),
+        (Some(x), Some(y)) => 1.0 - levenshtein::distance(x.iter().copied(), y.iter().copied()) as f64 / x.len().max(y.len()) as f64,
+        _ => {
+            let (ca, cb) = (a.compact(), b.compact());
+            let n = ca.chars().count().max(cb.chars().count());
+            if n == 0 {
+                1.0
+            } else {
+                1.0 - levenshtein::distance(ca.chars(), cb.chars()) as f64 / n as f64
+            }
+        }
     }
 }
 
-/// Longest compact key assembled on the stack; longer or non-ASCII ones go
-/// to `strsim`, which gives the same numbers with heap rows.
+/// Longest compact key assembled on the stack; longer or non-ASCII ones are
+/// compared as `char`s from a heap copy.
 const EDIT_STACK: usize = 128;
 
 fn concat_into<'b>(tokens: &[String], buf: &'b mut [u8; EDIT_STACK]) -> Option<&'b [u8]> {
@@ -180,56 +189,14 @@ fn concat_into<'b>(tokens: &[String], buf: &'b mut [u8; EDIT_STACK]) -> Option<&
     Some(&buf[..n])
 }
 
-/// Optimal-string-alignment distance, equal to `strsim::osa_distance` (tokens are ASCII after folding).
+/// Optimal-string-alignment distance (rapidfuzz's bit-parallel
+/// implementation; tokens are ASCII after folding, so bytes suffice).
 fn osa_distance(a: &str, b: &str) -> usize {
     if a.is_ascii() && b.is_ascii() {
-        if let Some(d) = edit_distance_ascii(a.as_bytes(), b.as_bytes(), true) {
-            return d;
-        }
+        osa::distance(a.bytes(), b.bytes())
+    } else {
+        osa::distance(a.chars(), b.chars())
     }
-    strsim::osa_distance(a, b)
-}
-
-/// Levenshtein (`transpose = false`) or optimal-string-alignment distance of
-/// two ASCII byte strings; `None` when both are longer than 64 bytes.
-///
-/// Bit-parallel: Myers (1999) as reformulated by Hyyrö, with Hyyrö's (2003)
-/// transposition term for OSA — one machine word per column instead of a row
-/// of the dynamic-programming table, the method rapidfuzz uses.
-fn edit_distance_ascii(a: &[u8], b: &[u8], transpose: bool) -> Option<usize> {
-    let (p, t) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if p.len() > 64 || !p.is_ascii() || !t.is_ascii() {
-        return None;
-    }
-    if p.is_empty() {
-        return Some(t.len());
-    }
-    let mut peq = [0u64; 128];
-    for (k, &c) in p.iter().enumerate() {
-        peq[usize::from(c)] |= 1 << k;
-    }
-    let last = 1u64 << (p.len() - 1);
-    let (mut vp, mut vn, mut d0, mut eq_old) = (!0u64, 0u64, 0u64, 0u64);
-    let mut dist = p.len();
-    for &c in t {
-        let eq = peq[usize::from(c)];
-        let tr = if transpose { ((!d0 & eq) << 1) & eq_old } else { 0 };
-        d0 = ((((eq & vp).wrapping_add(vp)) ^ vp) | eq | vn) | tr;
-        let hp = vn | !(d0 | vp);
-        let hn = d0 & vp;
-        if hp & last != 0 {
-            dist += 1;
-        }
-        if hn & last != 0 {
-            dist -= 1;
-        }
-        let hp = (hp << 1) | 1;
-        let hn = hn << 1;
-        vp = hn | !(d0 | hp);
-        vn = hp & d0;
-        eq_old = eq;
-    }
-    Some(dist)
 }
 
 #[cfg(test)]
@@ -238,15 +205,15 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn stack_edit_distances_equal_strsim(a in "[a-e]{0,70}", b in "[a-e]{0,70}") {
-            let fits = a.len().min(b.len()) <= 64;
-            proptest::prop_assert_eq!(edit_distance_ascii(a.as_bytes(), b.as_bytes(), true), fits.then(|| strsim::osa_distance(&a, &b)));
-            proptest::prop_assert_eq!(edit_distance_ascii(a.as_bytes(), b.as_bytes(), false), fits.then(|| strsim::levenshtein(&a, &b)));
+        fn rapidfuzz_distances_equal_strsim(a in "[a-e]{0,70}", b in "[a-eé]{0,70}") {
+            // The two crates must agree: scores were calibrated with strsim.
+            proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+            proptest::prop_assert_eq!(levenshtein::distance(a.chars(), b.chars()), strsim::levenshtein(&a, &b));
         }
 
         #[test]
-        fn stack_osa_equals_strsim_on_short_words(a in "[abc]{0,8}", b in "[abc]{0,8}") {
-            proptest::prop_assert_eq!(edit_distance_ascii(a.as_bytes(), b.as_bytes(), true), Some(strsim::osa_distance(&a, &b)));
+        fn rapidfuzz_osa_equals_strsim_on_short_words(a in "[abc]{0,8}", b in "[abc]{0,8}") {
+            proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
         }
     }
 
