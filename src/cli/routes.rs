@@ -126,12 +126,18 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
             Format::Csv => io(write_explain_csv(out, &rep)),
         };
     }
+    // serde and the printers make many small writes: a large buffer of a
+    // concrete type lets them inline and reaches the process's output in
+    // few large writes.
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    let out = &mut buf;
     let rep = if a.group { channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))? } else { routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))? };
     let written = match a.format {
         Format::Json => json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => io(write_csv(out, &rep)),
-    };
+    }
+    .and_then(|()| io(out.flush()));
     // The process ends here: freeing millions of small allocations one by
     // one would cost more than the search (measured on 1M shipments).
     std::mem::forget(rep);
@@ -140,7 +146,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     written
 }
 
-fn json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
+fn json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, v).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
     io(writeln!(out))
 }
@@ -157,7 +163,7 @@ fn party(id: &str, name: &str, country: &Option<String>) -> String {
     format!("{id} {name} ({})", country.as_deref().unwrap_or("??"))
 }
 
-fn write_route_block(out: &mut dyn Write, r: &RouteOut, title: &str) -> std::io::Result<()> {
+fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: &str) -> std::io::Result<()> {
     writeln!(out, "{title}  score {}  {} hop(s)", r.score, r.hops.len())?;
     for h in &r.hops {
         writeln!(
@@ -194,7 +200,7 @@ fn write_route_block(out: &mut dyn Write, r: &RouteOut, title: &str) -> std::io:
     Ok(())
 }
 
-pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
     let s = &rep.stats;
     if let Some(m) = &rep.message {
         writeln!(out, "{m}")?;
@@ -235,7 +241,7 @@ pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<(
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| std::io::Error::other(e.to_string());
     if let Some(ch) = &rep.channels {
