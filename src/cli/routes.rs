@@ -159,43 +159,64 @@ fn text(v: &Option<Text>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
-fn party(id: &str, name: &str, country: &Option<String>) -> String {
-    format!("{id} {name} ({})", country.as_deref().unwrap_or("??"))
+/// `ID NAME (CC)`, written in place: the table has a line per hop, and
+/// building each piece as a String first cost more than writing it.
+fn write_party<W: Write + ?Sized>(out: &mut W, id: &str, name: &str, country: &Option<String>) -> std::io::Result<()> {
+    write!(out, "{id} {name} ({})", country.as_deref().unwrap_or("??"))
 }
 
-fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: &str) -> std::io::Result<()> {
+fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::fmt::Arguments) -> std::io::Result<()> {
     writeln!(out, "{title}  score {}  {} hop(s)", r.score, r.hops.len())?;
     for h in &r.hops {
-        writeln!(
-            out,
-            "  {}. {}  {} -> {}",
-            h.hop,
-            h.date,
-            party(&h.shipper, &h.shipper_name, &h.shipper_country),
-            party(&h.consignee, &h.consignee_name, &h.consignee_country)
-        )?;
-        let value = h.value_usd.map_or_else(|| "value ?".into(), |v| format!("{v} USD"));
-        let dwell = h.dwell_days.map_or_else(String::new, |d| format!("  dwell {d} d"));
-        let mfr = h.manufacturer.as_deref().map_or_else(String::new, |m| format!("  mfr {m}"));
-        let origin = h.origin_country.as_deref().map_or_else(String::new, |o| format!("  origin {o}"));
-        writeln!(
-            out,
-            "     HS {}  {value}{dwell}{mfr}{origin}  shipment {}{}  ({}:{})",
-            h.hs,
-            h.shipment,
-            h.declaration.as_deref().map_or_else(String::new, |d| format!(" decl {d}")),
-            h.source_file,
-            h.source_line
-        )?;
+        write!(out, "  {}. {}  ", h.hop, h.date)?;
+        write_party(out, &h.shipper, &h.shipper_name, &h.shipper_country)?;
+        out.write_all(b" -> ")?;
+        write_party(out, &h.consignee, &h.consignee_name, &h.consignee_country)?;
+        write!(out, "\n     HS {}  ", h.hs)?;
+        match h.value_usd {
+            Some(v) => write!(out, "{v} USD")?,
+            None => out.write_all(b"value ?")?,
+        }
+        if let Some(d) = h.dwell_days {
+            write!(out, "  dwell {d} d")?;
+        }
+        if let Some(m) = h.manufacturer.as_deref() {
+            write!(out, "  mfr {m}")?;
+        }
+        if let Some(o) = h.origin_country.as_deref() {
+            write!(out, "  origin {o}")?;
+        }
+        write!(out, "  shipment {}", h.shipment)?;
+        if let Some(d) = h.declaration.as_deref() {
+            write!(out, " decl {d}")?;
+        }
+        writeln!(out, "  ({}:{})", h.source_file, h.source_line)?;
         for (side, m) in [("shipper", &h.shipper_members), ("consignee", &h.consignee_members)] {
             if !m.is_empty() {
-                writeln!(out, "     {side} cluster members: {}", m.join(", "))?;
+                write!(out, "     {side} cluster members: ")?;
+                for (i, e) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b", ")?;
+                    }
+                    out.write_all(e.as_bytes())?;
+                }
+                writeln!(out)?;
             }
         }
     }
     for reason in &r.reasons {
-        let ev = if reason.evidence.is_empty() { String::new() } else { format!(" [{}]", reason.evidence.join(", ")) };
-        writeln!(out, "  {:+4} {} {}{ev}", reason.points, reason.code, reason.detail)?;
+        write!(out, "  {:+4} {} {}", reason.points, reason.code, reason.detail)?;
+        if !reason.evidence.is_empty() {
+            out.write_all(b" [")?;
+            for (i, e) in reason.evidence.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b", ")?;
+                }
+                out.write_all(e.as_bytes())?;
+            }
+            out.write_all(b"]")?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
@@ -229,14 +250,14 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
                 c.value_shipped,
                 c.value_delivered
             )?;
-            write_route_block(out, &c.best_route, "  best route:")?;
+            write_route_block(out, &c.best_route, format_args!("  best route:"))?;
         }
         return Ok(());
     }
     writeln!(out, "{} route(s); showing {}", s.total_routes, rep.routes.len())?;
     for r in &rep.routes {
         writeln!(out)?;
-        write_route_block(out, r, &format!("Route {}", r.rank))?;
+        write_route_block(out, r, format_args!("Route {}", r.rank))?;
     }
     Ok(())
 }
