@@ -126,12 +126,18 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
             Format::Csv => io(write_explain_csv(out, &rep)),
         };
     }
+    // serde and the printers make many small writes: a large buffer of a
+    // concrete type lets them inline and reaches the process's output in
+    // few large writes.
+    let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+    let out = &mut buf;
     let rep = if a.group { channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))? } else { routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))? };
     let written = match a.format {
         Format::Json => json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => io(write_csv(out, &rep)),
-    };
+    }
+    .and_then(|()| io(out.flush()));
     // The process ends here: freeing millions of small allocations one by
     // one would cost more than the search (measured on 1M shipments).
     std::mem::forget(rep);
@@ -140,7 +146,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     written
 }
 
-fn json<T: serde::Serialize>(out: &mut dyn Write, v: &T) -> Result<()> {
+fn json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, v).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
     io(writeln!(out))
 }
@@ -153,48 +159,69 @@ fn text(v: &Option<Text>) -> &str {
     v.as_deref().unwrap_or("")
 }
 
-fn party(id: &str, name: &str, country: &Option<String>) -> String {
-    format!("{id} {name} ({})", country.as_deref().unwrap_or("??"))
+/// `ID NAME (CC)`, written in place: the table has a line per hop, and
+/// building each piece as a String first cost more than writing it.
+fn write_party<W: Write + ?Sized>(out: &mut W, id: &str, name: &str, country: &Option<String>) -> std::io::Result<()> {
+    write!(out, "{id} {name} ({})", country.as_deref().unwrap_or("??"))
 }
 
-fn write_route_block(out: &mut dyn Write, r: &RouteOut, title: &str) -> std::io::Result<()> {
+fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::fmt::Arguments) -> std::io::Result<()> {
     writeln!(out, "{title}  score {}  {} hop(s)", r.score, r.hops.len())?;
     for h in &r.hops {
-        writeln!(
-            out,
-            "  {}. {}  {} -> {}",
-            h.hop,
-            h.date,
-            party(&h.shipper, &h.shipper_name, &h.shipper_country),
-            party(&h.consignee, &h.consignee_name, &h.consignee_country)
-        )?;
-        let value = h.value_usd.map_or_else(|| "value ?".into(), |v| format!("{v} USD"));
-        let dwell = h.dwell_days.map_or_else(String::new, |d| format!("  dwell {d} d"));
-        let mfr = h.manufacturer.as_deref().map_or_else(String::new, |m| format!("  mfr {m}"));
-        let origin = h.origin_country.as_deref().map_or_else(String::new, |o| format!("  origin {o}"));
-        writeln!(
-            out,
-            "     HS {}  {value}{dwell}{mfr}{origin}  shipment {}{}  ({}:{})",
-            h.hs,
-            h.shipment,
-            h.declaration.as_deref().map_or_else(String::new, |d| format!(" decl {d}")),
-            h.source_file,
-            h.source_line
-        )?;
+        write!(out, "  {}. {}  ", h.hop, h.date)?;
+        write_party(out, &h.shipper, &h.shipper_name, &h.shipper_country)?;
+        out.write_all(b" -> ")?;
+        write_party(out, &h.consignee, &h.consignee_name, &h.consignee_country)?;
+        write!(out, "\n     HS {}  ", h.hs)?;
+        match h.value_usd {
+            Some(v) => write!(out, "{v} USD")?,
+            None => out.write_all(b"value ?")?,
+        }
+        if let Some(d) = h.dwell_days {
+            write!(out, "  dwell {d} d")?;
+        }
+        if let Some(m) = h.manufacturer.as_deref() {
+            write!(out, "  mfr {m}")?;
+        }
+        if let Some(o) = h.origin_country.as_deref() {
+            write!(out, "  origin {o}")?;
+        }
+        write!(out, "  shipment {}", h.shipment)?;
+        if let Some(d) = h.declaration.as_deref() {
+            write!(out, " decl {d}")?;
+        }
+        writeln!(out, "  ({}:{})", h.source_file, h.source_line)?;
         for (side, m) in [("shipper", &h.shipper_members), ("consignee", &h.consignee_members)] {
             if !m.is_empty() {
-                writeln!(out, "     {side} cluster members: {}", m.join(", "))?;
+                write!(out, "     {side} cluster members: ")?;
+                for (i, e) in m.iter().enumerate() {
+                    if i > 0 {
+                        out.write_all(b", ")?;
+                    }
+                    out.write_all(e.as_bytes())?;
+                }
+                writeln!(out)?;
             }
         }
     }
     for reason in &r.reasons {
-        let ev = if reason.evidence.is_empty() { String::new() } else { format!(" [{}]", reason.evidence.join(", ")) };
-        writeln!(out, "  {:+4} {} {}{ev}", reason.points, reason.code, reason.detail)?;
+        write!(out, "  {:+4} {} {}", reason.points, reason.code, reason.detail)?;
+        if !reason.evidence.is_empty() {
+            out.write_all(b" [")?;
+            for (i, e) in reason.evidence.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b", ")?;
+                }
+                out.write_all(e.as_bytes())?;
+            }
+            out.write_all(b"]")?;
+        }
+        writeln!(out)?;
     }
     Ok(())
 }
 
-pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
     let s = &rep.stats;
     if let Some(m) = &rep.message {
         writeln!(out, "{m}")?;
@@ -223,19 +250,19 @@ pub fn write_table(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<(
                 c.value_shipped,
                 c.value_delivered
             )?;
-            write_route_block(out, &c.best_route, "  best route:")?;
+            write_route_block(out, &c.best_route, format_args!("  best route:"))?;
         }
         return Ok(());
     }
     writeln!(out, "{} route(s); showing {}", s.total_routes, rep.routes.len())?;
     for r in &rep.routes {
         writeln!(out)?;
-        write_route_block(out, r, &format!("Route {}", r.rank))?;
+        write_route_block(out, r, format_args!("Route {}", r.rank))?;
     }
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> std::io::Result<()> {
+fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| std::io::Error::other(e.to_string());
     if let Some(ch) = &rep.channels {

@@ -116,14 +116,16 @@ pub type IntMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
 /// Scores routes of one graph, memoising brand comparisons and CHPL look-ups.
 pub struct Ranker<'g> {
     g: &'g CaseGraph,
-    brand_toks: Vec<Vec<String>>,
+    /// Tokens of each brand, normalised on first use: a route cites few of
+    /// a large case's brands, and normalising them all cost more than the search.
+    brand_toks: Vec<Option<Vec<String>>>,
     agree: IntMap<(u32, u32), bool>,
     chpl: IntMap<u64, Option<&'static refdata::ChplItem>>,
 }
 
 impl<'g> Ranker<'g> {
     pub fn new(g: &'g CaseGraph) -> Self {
-        Ranker { g, brand_toks: g.brands.iter().map(|b| brand_tokens(b)).collect(), agree: IntMap::default(), chpl: IntMap::default() }
+        Ranker { g, brand_toks: vec![None; g.brands.len()], agree: IntMap::default(), chpl: IntMap::default() }
     }
 
     fn brands_agree(&mut self, a: u32, b: u32) -> bool {
@@ -131,7 +133,12 @@ impl<'g> Ranker<'g> {
         if let Some(&v) = self.agree.get(&key) {
             return v;
         }
-        let v = brands_agree(&self.brand_toks[a as usize], &self.brand_toks[b as usize]);
+        let g = self.g;
+        for x in [a, b] {
+            self.brand_toks[x as usize].get_or_insert_with(|| brand_tokens(&g.brands[x as usize]));
+        }
+        let toks = |x: u32| self.brand_toks[x as usize].as_deref().unwrap_or(&[]);
+        let v = brands_agree(toks(a), toks(b));
         self.agree.insert(key, v);
         v
     }

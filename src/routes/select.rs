@@ -258,7 +258,9 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
 
     let mut from_origins = Vec::new();
     let mut from_brands = vec![false; g.brands.len()];
-    let brand_toks: Vec<Vec<String>> = g.brands.iter().map(|b| brand_tokens(b)).collect();
+    // Normalising every brand is costly on a large case: only when a brand selector asks.
+    let brand_toks: Vec<Vec<String>> =
+        if goods.iter().any(|s| matches!(s, Selector::Brand(_))) { g.brands.iter().map(|b| brand_tokens(b)).collect() } else { Vec::new() };
     for s in &goods {
         match s {
             Selector::Origin(c) => from_origins.push(country_code(c)),
