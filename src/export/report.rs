@@ -209,7 +209,7 @@ fn route_section(h: &mut String, r: &RouteOut) {
             h,
             "<tr><td class=\"num {class}\">{:+}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
             reason.points,
-            esc(reason.code.as_ref()),
+            esc(reason.code),
             esc(&reason.detail),
             esc(&reason.evidence.join(", "))
         );
