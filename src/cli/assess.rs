@@ -57,10 +57,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let mut rep = assess_report(&case, &g, &weights, &sel)?;
     rep.assessments.retain(|x| x.score >= a.min_score);
     match a.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rep).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
-            io(writeln!(out))
-        }
+        Format::Json => super::write_json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => io(write_csv(out, &rep)),
     }

@@ -5,80 +5,39 @@ use std::io::Write;
 
 use divtrace::assess::hubs::hubs;
 use divtrace::assess::report::{hubs_report, HubsReport};
-use divtrace::model::Day;
-use divtrace::routes::{resolve_query, QuerySpec, Selector};
+use divtrace::routes::{resolve_query, QuerySpec};
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
-use super::{io, CaseArg, Format};
+use super::routes::{spec, QueryArgs};
+use super::{io, write_json, CaseArg, Format};
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     pub case: CaseArg,
-    /// Where routes start (repeatable, a union), as for `routes`: country:US, origin:US, brand:TEXT, ...
-    #[arg(long, value_name = "SEL", required = true)]
-    pub from: Vec<String>,
-    /// Where routes end (repeatable, a union): country:RU, list:sdn, ...
-    #[arg(long, value_name = "SEL", required = true)]
-    pub to: Vec<String>,
-    #[arg(long, default_value_t = 5)]
-    pub max_hops: u32,
-    #[arg(long, default_value_t = 180)]
-    pub max_dwell_days: i32,
-    /// Only CHPL goods of this tier or a more sensitive one (1 = integrated circuits)
-    #[arg(long, value_name = "N")]
-    pub chpl_tier: Option<u8>,
-    /// Only goods on the CHPL
-    #[arg(long)]
-    pub chpl: bool,
-    /// Only shipments whose HS code starts with PREFIX (repeatable)
-    #[arg(long, value_name = "PREFIX")]
-    pub hs: Vec<String>,
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Show the K biggest intermediaries
-    #[arg(long, value_name = "K", default_value_t = 20)]
-    pub limit: usize,
-    /// Show every intermediary
-    #[arg(long, conflicts_with = "limit")]
-    pub all: bool,
+    /// The route query, exactly as for `divtrace routes`; `--limit K` / `--all`
+    /// choose how many intermediaries are listed (every route is counted)
+    #[command(flatten)]
+    pub query: QueryArgs,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
-fn date(flag: &str, v: &Option<String>) -> Result<Option<Day>> {
-    v.as_deref()
-        .map(|s| Day::parse_iso(s.trim()).ok_or_else(|| Error::usage(flag, format!("'{s}' is not a date (expected YYYY-MM-DD)"))))
-        .transpose()
-}
-
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
-    let sels = |flag: &str, v: &[String]| v.iter().map(|s| Selector::parse(flag, s)).collect::<Result<Vec<_>>>();
-    let spec = QuerySpec {
-        from: sels("--from", &a.from)?,
-        to: sels("--to", &a.to)?,
-        max_hops: a.max_hops,
-        max_dwell_days: a.max_dwell_days,
-        hs: a.hs.clone(),
-        chpl_max_tier: a.chpl_tier.or(a.chpl.then_some(4)),
-        since: date("--since", &a.since)?,
-        until: date("--until", &a.until)?,
-        limit: None,
-        ..QuerySpec::default()
-    };
+    if a.query.from.is_empty() || a.query.to.is_empty() {
+        return Err(Error::usage(if a.query.from.is_empty() { "--from" } else { "--to" }, "hubs needs both --from and --to selectors"));
+    }
+    // Hubs weigh every route, so the search keeps no top-K.
+    let spec = QuerySpec { limit: None, ..spec(&a.query)? };
+    let (limit, all) = (a.query.limit, a.query.all);
     let case = Case::open(&a.case.case)?;
     let (g, _) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
     let h = hubs(&g, &q);
-    let rep = hubs_report(&case, &g, &spec, &h, (!a.all).then_some(a.limit))?;
+    let rep = hubs_report(&case, &g, &spec, &h, (!all).then_some(limit))?;
     match a.format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, &rep).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
-            io(writeln!(out))
-        }
+        Format::Json => write_json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => io(write_csv(out, &rep)),
     }

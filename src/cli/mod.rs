@@ -87,6 +87,15 @@ pub struct CaseArg {
     pub case: PathBuf,
 }
 
+/// Writes a JSON document (pretty, newline-terminated): the shapes users script against.
+pub fn write_json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| match e.io_error_kind() {
+        Some(_) => divtrace::Error::io("stdout", e.into()),
+        None => divtrace::Error::Other(format!("writing JSON: {e}")),
+    })?;
+    io(writeln!(out))
+}
+
 /// Writes output, mapping I/O errors (a closed pipe among them) to the error type `main` understands.
 pub fn io(r: std::io::Result<()>) -> Result<()> {
     r.map_err(|e| divtrace::Error::io("stdout", e))

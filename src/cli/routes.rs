@@ -147,8 +147,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
 }
 
 fn json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| Error::Other(format!("writing JSON: {e}")))?;
-    io(writeln!(out))
+    super::write_json(out, v)
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
