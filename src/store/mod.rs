@@ -95,7 +95,6 @@ impl Case {
     }
 
     /// The underlying connection, for the store's own submodules.
-    #[allow(dead_code)]
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
     }
