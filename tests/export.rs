@@ -106,7 +106,7 @@ fn graphml_loads_in_networkx_with_the_right_counts() {
         "import networkx as nx\ng = nx.read_graphml({:?})\nprint(g.number_of_nodes(), g.number_of_edges())\nprint(sorted(d.get('name','') for _, d in g.nodes(data=True))[0])",
         g.to_str().unwrap()
     );
-    let out = std::process::Command::new("python3").args(["-c", &script]).output().expect("python3");
+    let out = std::process::Command::new(common::python()).args(["-c", &script]).output().expect("python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "networkx could not read the GraphML (`bash .ci/setup` installs networkx): {}", String::from_utf8_lossy(&out.stderr));
     // Routes US1 -> DE1 -> TR1 -> AE1 -> RU1 -> RU2: 6 entities plus P1 (the relations' person is not on a route),

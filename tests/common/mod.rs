@@ -43,6 +43,17 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Python interpreter of the test venv (`.ci/setup` makes `.venv` with
+/// tests/requirements.txt), falling back to `python3` on the PATH.
+pub fn python() -> PathBuf {
+    let venv = root().join(".venv/bin/python");
+    if venv.exists() {
+        venv
+    } else {
+        PathBuf::from("python3")
+    }
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
