@@ -70,6 +70,10 @@ fn main() {
     let p = pairs.len() as f64;
     println!("records {}  candidate pairs {}  blocking {blocking:.2} s (all threads)", records.len(), pairs.len());
     println!("normalise every name once: {normalising:.2} s ({:.0} names/s)", records.len() as f64 / normalising);
-    println!("strict_similarity on pre-normalised pairs: {scoring:.2} s = {:.0} pairs/s (one thread; mean score {:.3})", p / scoring, sum / p);
+    println!(
+        "strict_similarity on pre-normalised pairs: {scoring:.2} s = {:.0} pairs/s (one thread; mean score {:.3})",
+        p / scoring,
+        sum / p
+    );
     println!("normalise both + strict_similarity per pair: {both:.2} s = {:.0} pairs/s (one thread)", p / both);
 }

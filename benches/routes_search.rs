@@ -42,7 +42,11 @@ fn main() {
         }
         None => "no current cache (run `divtrace routes` once to write it)".into(),
     };
-    println!("graph from cache: {cache_line}; rebuilt from SQL rows: {:.3} s ({} shipments skipped)", rebuild_time.as_secs_f64(), skipped.len());
+    println!(
+        "graph from cache: {cache_line}; rebuilt from SQL rows: {:.3} s ({} shipments skipped)",
+        rebuild_time.as_secs_f64(),
+        skipped.len()
+    );
     let bytes = g.heap_bytes();
     println!(
         "graph: {} nodes, {} shipments, {bytes} heap bytes = {:.1} bytes/shipment",

@@ -20,7 +20,13 @@ fn auc(pos: &[u32], neg: &[u32]) -> f64 {
     let mut sum = 0.0;
     for &p in pos {
         for &n in neg {
-            sum += if p > n { 1.0 } else if p == n { 0.5 } else { 0.0 };
+            sum += if p > n {
+                1.0
+            } else if p == n {
+                0.5
+            } else {
+                0.0
+            };
         }
     }
     sum / (pos.len() * neg.len()) as f64
@@ -54,10 +60,20 @@ fn scored_case(dir: &Path, seed: &str, shipments: &str) -> f64 {
         }
     }
     let canon = |id: &str| company.get(id).cloned().unwrap_or_else(|| id.to_string());
-    let positives: HashSet<String> =
-        truth["schemes"].as_array().unwrap().iter().flat_map(|s| s["intermediaries"].as_array().unwrap().iter()).map(|x| canon(x.as_str().unwrap())).collect();
-    let decoys: HashSet<String> =
-        truth["decoys"].as_array().unwrap().iter().flat_map(|d| d["entities"].as_array().unwrap().iter()).map(|x| canon(x.as_str().unwrap())).collect();
+    let positives: HashSet<String> = truth["schemes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["intermediaries"].as_array().unwrap().iter())
+        .map(|x| canon(x.as_str().unwrap()))
+        .collect();
+    let decoys: HashSet<String> = truth["decoys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["entities"].as_array().unwrap().iter())
+        .map(|x| canon(x.as_str().unwrap()))
+        .collect();
 
     let mut rdr = csv::Reader::from_path(bundle.join("entities.csv")).unwrap();
     let head = rdr.headers().unwrap().clone();

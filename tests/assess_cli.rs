@@ -28,7 +28,8 @@ fn case_of(dir: &Path, bundle: &str) -> String {
 }
 
 fn codes(rep: &Value, entity: &str) -> Vec<String> {
-    let a = rep["assessments"].as_array().unwrap().iter().find(|a| a["entity"] == entity).unwrap_or_else(|| panic!("{entity} not assessed"));
+    let a =
+        rep["assessments"].as_array().unwrap().iter().find(|a| a["entity"] == entity).unwrap_or_else(|| panic!("{entity} not assessed"));
     a["factors"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_string()).collect()
 }
 
@@ -54,7 +55,10 @@ fn ofac_fifty_percent_rule_cases() {
 
     // 60% of a holding that owns 40%, plus 15% directly: 55%, blocked (not 0.6 x 40 + 15 = 39%).
     let d = factor(&rep, "T2", "OFAC_50_BLOCKED")["detail"].as_str().unwrap().to_string();
-    assert!(d.contains("55% = 40% by Sixty Holding Ltd (blocked: 60% = 60% by Listed Owner Three") && d.contains("+ 15% by Listed Owner Four"), "{d}");
+    assert!(
+        d.contains("55% = 40% by Sixty Holding Ltd (blocked: 60% = 60% by Listed Owner Three") && d.contains("+ 15% by Listed Owner Four"),
+        "{d}"
+    );
 
     // 49% in aggregate is not blocked, but it is a weaker factor.
     let c = codes(&rep, "T3");
@@ -100,7 +104,10 @@ fn ofac_fifty_percent_rule_cases() {
         assert!(w.windows(2).all(|p| p[0] >= p[1]), "{a}");
     }
     // Deterministic bytes.
-    assert_eq!(ok(&["assess", "--case", &case, "--all", "--format", "json"]), ok(&["assess", "--case", &case, "--all", "--format", "json"]));
+    assert_eq!(
+        ok(&["assess", "--case", &case, "--all", "--format", "json"]),
+        ok(&["assess", "--case", &case, "--all", "--format", "json"])
+    );
 }
 
 #[test]
@@ -109,7 +116,8 @@ fn weights_file_overrides_defaults() {
     let case = case_of(dir.path(), "assess/fifty");
     let w = dir.path().join("w.toml");
     std::fs::write(&w, "[ownership]\nofac_50_blocked = 42\n").unwrap();
-    let rep: Value = serde_json::from_str(&ok(&["assess", "--case", &case, "T2", "--weights", w.to_str().unwrap(), "--format", "json"])).unwrap();
+    let rep: Value =
+        serde_json::from_str(&ok(&["assess", "--case", &case, "T2", "--weights", w.to_str().unwrap(), "--format", "json"])).unwrap();
     assert_eq!(factor(&rep, "T2", "OFAC_50_BLOCKED")["weight"], 42);
     std::fs::write(&w, "[ownership]\nofac_50_blockd = 42\n").unwrap();
     let (code, _, err) = run(&["assess", "--case", &case, "T2", "--weights", w.to_str().unwrap()]);

@@ -20,11 +20,8 @@ fn hostile_names_are_laid_out_exactly_as_written() {
     export(&case, &dot, &["--from", "country:US", "--to", "country:RU"]).ok();
     let layout = check_dot(&dot);
     let labels = drawn_labels(&layout);
-    let names: Vec<String> = csv::Reader::from_path(fixture("bundles/hostile/entities.csv"))
-        .unwrap()
-        .records()
-        .map(|r| r.unwrap()[1].to_string())
-        .collect();
+    let names: Vec<String> =
+        csv::Reader::from_path(fixture("bundles/hostile/entities.csv")).unwrap().records().map(|r| r.unwrap()[1].to_string()).collect();
     for name in &names {
         let lines: Vec<String> = name.lines().map(String::from).collect();
         assert!(
@@ -33,7 +30,12 @@ fn hostile_names_are_laid_out_exactly_as_written() {
         );
     }
     // Nothing the data says became structure: exactly the parties and arrows of the routes.
-    let nodes = layout["objects"].as_array().unwrap().iter().filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with('n') && n[1..].parse::<u32>().is_ok())).count();
+    let nodes = layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with('n') && n[1..].parse::<u32>().is_ok()))
+        .count();
     assert_eq!(nodes, names.len());
     assert_eq!(layout["edges"].as_array().unwrap().len(), 8);
     // Edge labels carry the declaration references as written too.
@@ -70,7 +72,12 @@ fn the_bundled_case_diagram_is_valid_and_deterministic() {
     let n = tmp.path().join("n.dot");
     export(&case, &n, &["--entity", "E0000902", "--depth", "2", "--max-nodes", "12"]).ok();
     let layout = check_dot(&n);
-    let nodes = layout["objects"].as_array().unwrap().iter().filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with('n') && n[1..].parse::<u32>().is_ok())).count();
+    let nodes = layout["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["name"].as_str().is_some_and(|n| n.starts_with('n') && n[1..].parse::<u32>().is_ok()))
+        .count();
     assert!(nodes <= 12, "{nodes} nodes with --max-nodes 12");
 }
 
@@ -108,7 +115,11 @@ fn graphml_loads_in_networkx_with_the_right_counts() {
     );
     let out = std::process::Command::new(common::python()).args(["-c", &script]).output().expect("python3");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "networkx could not read the GraphML (`bash .ci/setup` installs networkx): {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "networkx could not read the GraphML (`bash .ci/setup` installs networkx): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Routes US1 -> DE1 -> TR1 -> AE1 -> RU1 -> RU2: 6 entities plus P1 (the relations' person is not on a route),
     // 5 shipments plus the relations among route parties.
     let first = stdout.lines().next().unwrap();
@@ -128,9 +139,23 @@ fn ftm_export_reads_back_to_the_same_routes() {
     let case2 = tmp.path().join("case2.db");
     divtrace(["ingest".as_ref(), f.as_os_str(), "--case".as_ref(), case2.as_os_str()]).ok();
     let routes = |c: &std::path::Path| -> serde_json::Value {
-        let out = divtrace(["routes".as_ref(), "--case".as_ref(), c.as_os_str(), "--from".as_ref(), "country:US".as_ref(), "--to".as_ref(), "country:RU".as_ref(), "--all".as_ref(), "--format".as_ref(), "json".as_ref()]).ok();
+        let out = divtrace([
+            "routes".as_ref(),
+            "--case".as_ref(),
+            c.as_os_str(),
+            "--from".as_ref(),
+            "country:US".as_ref(),
+            "--to".as_ref(),
+            "country:RU".as_ref(),
+            "--all".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+        ])
+        .ok();
         let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        serde_json::Value::Array(v["routes"].as_array().unwrap().iter().map(|r| serde_json::json!([r["shipments"], r["entities"], r["score"]])).collect())
+        serde_json::Value::Array(
+            v["routes"].as_array().unwrap().iter().map(|r| serde_json::json!([r["shipments"], r["entities"], r["score"]])).collect(),
+        )
     };
     let a = routes(&case);
     assert!(!a.as_array().unwrap().is_empty());

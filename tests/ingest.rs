@@ -26,7 +26,10 @@ fn small_bundle_keeps_raw_values_extras_and_provenance() {
     // Normalised on the way in, raw kept.
     assert_eq!(q::<String>(&case, "SELECT hs FROM shipment WHERE input_id = 'S2'"), "85423100");
     assert_eq!(
-        q::<String>(&case, "SELECT raw FROM raw_value r JOIN shipment s ON r.tbl='shipment' AND r.record=s.id WHERE s.input_id='S2' AND field='hs_code'"),
+        q::<String>(
+            &case,
+            "SELECT raw FROM raw_value r JOIN shipment s ON r.tbl='shipment' AND r.record=s.id WHERE s.input_id='S2' AND field='hs_code'"
+        ),
         "8542 31 00"
     );
     assert_eq!(q::<String>(&case, "SELECT country FROM entity WHERE input_id = 'DE1'"), "DE");
@@ -38,7 +41,10 @@ fn small_bundle_keeps_raw_values_extras_and_provenance() {
     assert_eq!(q::<String>(&case, "SELECT value FROM extra_attribute WHERE name = 'customs_post'"), "İstanbul Havalimanı");
     // Provenance: file and line of each record, hash of each file.
     assert_eq!(
-        q::<String>(&case, "SELECT f.role || ':' || s.src_line FROM shipment s JOIN batch_file f ON f.id = s.src_file WHERE s.input_id = 'S4'"),
+        q::<String>(
+            &case,
+            "SELECT f.role || ':' || s.src_line FROM shipment s JOIN batch_file f ON f.id = s.src_file WHERE s.input_id = 'S4'"
+        ),
         "shipments:5"
     );
     assert_eq!(q::<i64>(&case, "SELECT count(*) FROM batch_file WHERE length(sha256) = 64"), 4);
@@ -97,10 +103,16 @@ fn russian_customs_declarations_through_a_mapping() {
         q::<String>(&case, "SELECT date || ' ' || hs || ' ' || origin_country || ' ' || from_country || ' ' || value_usd FROM shipment WHERE input_id = '10702070/010722/0123456/1'"),
         "2022-07-01 8542319000 US AE 171000.0"
     );
-    assert_eq!(q::<String>(&case, "SELECT manufacturer FROM shipment WHERE input_id = '10013160/150822/0456789/1'"), "HALVORSEN MICRODEVICES INC.");
+    assert_eq!(
+        q::<String>(&case, "SELECT manufacturer FROM shipment WHERE input_id = '10013160/150822/0456789/1'"),
+        "HALVORSEN MICRODEVICES INC."
+    );
     // Inline parties: one entity per consignee INN, so two declarations to the same INN share it.
     assert_eq!(q::<i64>(&case, "SELECT count(DISTINCT consignee) FROM shipment WHERE consignee IN (SELECT entity FROM entity_identifier WHERE value = '7701234567')"), 1);
-    assert_eq!(q::<i64>(&case, "SELECT count(*) FROM shipment s JOIN entity e ON e.id = s.consignee WHERE e.name = 'ООО «ВЕКТОР-МИКРО»'"), 3);
+    assert_eq!(
+        q::<i64>(&case, "SELECT count(*) FROM shipment s JOIN entity e ON e.id = s.consignee WHERE e.name = 'ООО «ВЕКТОР-МИКРО»'"),
+        3
+    );
     assert_eq!(q::<String>(&case, "SELECT raw FROM raw_value WHERE field = 'from_country' LIMIT 1"), "ОАЭ");
     assert_eq!(q::<i64>(&case, "SELECT count(*) FROM extra_attribute WHERE name = 'Графа 45 Таможенная стоимость, руб'"), 4);
     assert!(q::<String>(&case, "SELECT mapping FROM batch").contains("Графа 33"));
@@ -117,14 +129,21 @@ fn turkish_export_declarations_through_a_mapping() {
     assert_eq!(q::<f64>(&case, "SELECT value_usd FROM shipment WHERE input_id = '22341300EX00123456-1'"), 152000.0);
     assert_eq!(q::<String>(&case, "SELECT date FROM shipment WHERE input_id = '22340100EX00201010-1'"), "2022-08-03");
     // The exporter is one entity, identified by its VKN, named as written.
-    assert_eq!(q::<String>(&case, "SELECT input_id || ' ' || name FROM entity WHERE country = 'TR'  ORDER BY id LIMIT 1"), "vkn:2930456781 DENKAR DIŞ TİCARET LTD. ŞTİ.");
+    assert_eq!(
+        q::<String>(&case, "SELECT input_id || ' ' || name FROM entity WHERE country = 'TR'  ORDER BY id LIMIT 1"),
+        "vkn:2930456781 DENKAR DIŞ TİCARET LTD. ŞTİ."
+    );
 }
 
 #[test]
 fn a_mapping_that_names_a_missing_column_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
     let map = tmp.path().join("m.toml");
-    std::fs::write(&map, "[shipments]\nfile = \"ihracat.csv\"\n[shipments.columns]\nshipper_name = \"İhracatçı Unvanı\"\nid = \"Beyanname Numarası\"\n").unwrap();
+    std::fs::write(
+        &map,
+        "[shipments]\nfile = \"ihracat.csv\"\n[shipments.columns]\nshipper_name = \"İhracatçı Unvanı\"\nid = \"Beyanname Numarası\"\n",
+    )
+    .unwrap();
     let out = ingest(&fixture("bundles/tr-exports"), &tmp.path().join("c.db"), &["--map", map.to_str().unwrap()]).failed();
     assert!(out.stderr.contains("ihracat.csv, line 1, column 'Beyanname Numarası'"), "{}", out.stderr);
     std::fs::write(&map, "[shipments]\nfile = \"ihracat.csv\"\nbogus = 1\n").unwrap();

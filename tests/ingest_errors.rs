@@ -159,7 +159,8 @@ fn many_errors_are_listed_together() {
     let tmp = tempfile::tempdir().unwrap();
     let bad = tmp.path().join("bad");
     copy_dir(&fixture("bundles/small"), &bad);
-    std::fs::write(bad.join("shipments.csv"), ships("S1,2022-13-01,US1,DE1,854231,,,,,,,,,,\nS2,2022-05-02,US1,DE1,85,,,,,,,,,,\n")).unwrap();
+    std::fs::write(bad.join("shipments.csv"), ships("S1,2022-13-01,US1,DE1,854231,,,,,,,,,,\nS2,2022-05-02,US1,DE1,85,,,,,,,,,,\n"))
+        .unwrap();
     let out = divtrace(["ingest".as_ref(), bad.as_os_str(), "--case".as_ref(), tmp.path().join("c.db").as_os_str()]).failed();
     assert!(out.stderr.contains("line 2, column 'date'") && out.stderr.contains("line 3, column 'hs_code'"), "{}", out.stderr);
 }

@@ -13,7 +13,15 @@ fn q<T: rusqlite::types::FromSql>(case: &std::path::Path, sql: &str) -> T {
 fn ftm_entities_links_listings_and_declarations() {
     let tmp = tempfile::tempdir().unwrap();
     let case = tmp.path().join("case.db");
-    let out = divtrace(["ingest".as_ref(), "--format".as_ref(), "ftm".as_ref(), fixture("ftm/small.jsonl").as_os_str(), "--case".as_ref(), case.as_os_str()]).ok();
+    let out = divtrace([
+        "ingest".as_ref(),
+        "--format".as_ref(),
+        "ftm".as_ref(),
+        fixture("ftm/small.jsonl").as_os_str(),
+        "--case".as_ref(),
+        case.as_os_str(),
+    ])
+    .ok();
     assert!(out.stdout.contains("Address (1)"), "{}", out.stdout);
     assert_eq!(q::<i64>(&case, "SELECT count(*) FROM entity"), 5);
     assert_eq!(q::<String>(&case, "SELECT kind FROM entity WHERE input_id = 'ftm-p1'"), "person");
@@ -24,7 +32,10 @@ fn ftm_entities_links_listings_and_declarations() {
     assert_eq!(q::<String>(&case, "SELECT raw FROM raw_value WHERE field = 'incorporated'"), "2022-04");
     assert_eq!(q::<f64>(&case, "SELECT share FROM relation WHERE kind = 'ownership'"), 60.0);
     assert_eq!(q::<String>(&case, "SELECT list FROM list_membership"), "entity_list");
-    assert_eq!(q::<String>(&case, "SELECT hs || ' ' || from_country || '>' || to_country FROM shipment WHERE input_id = 'ftm-ship1'"), "854231 US>TR");
+    assert_eq!(
+        q::<String>(&case, "SELECT hs || ' ' || from_country || '>' || to_country FROM shipment WHERE input_id = 'ftm-ship1'"),
+        "854231 US>TR"
+    );
     assert_eq!(q::<String>(&case, "SELECT manufacturer FROM shipment WHERE input_id = 'ftm-ship1'"), "HALVORSEN MICRODEVICES");
     assert_eq!(q::<i64>(&case, "SELECT src_line FROM shipment WHERE input_id = 'ftm-ship2'"), 10);
     assert_eq!(q::<String>(&case, "SELECT format FROM batch"), "ftm");
@@ -53,7 +64,10 @@ fn bad_ftm_lines_are_refused_with_their_line() {
     let mut lines: Vec<&str> = good.lines().collect();
     lines.insert(3, "{\"id\": \"broken\", \"schema\": \"Company\", \"properties\": {\"name\": [\"X\"]");
     bad(&lines.join("\n"), &["bad.jsonl, line 4", "not a JSON object"]);
-    bad("{\"id\": \"a\", \"schema\": \"Company\", \"properties\": {\"country\": [\"tr\"]}}\n", &["line 1, column 'properties.name'", "at least one name"]);
+    bad(
+        "{\"id\": \"a\", \"schema\": \"Company\", \"properties\": {\"country\": [\"tr\"]}}\n",
+        &["line 1, column 'properties.name'", "at least one name"],
+    );
     bad(
         "{\"id\": \"a\", \"schema\": \"Company\", \"properties\": {\"name\": [\"A\"]}}\n{\"id\": \"o\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"a\"], \"asset\": [\"ghost\"]}}\n",
         &["line 2, column 'properties.asset'", "unknown entity id \"ghost\""],

@@ -92,7 +92,9 @@ fn report_renders_in_headless_chromium_without_network_requests() {
         .arg(format!("--screenshot={}", shot.display()))
         .arg(dir.join("report.html"))
         .output()
-        .unwrap_or_else(|e| panic!("headless Chromium is needed by this test ({e}); `bash .ci/setup` installs it (Debian package chromium)"));
+        .unwrap_or_else(|e| {
+            panic!("headless Chromium is needed by this test ({e}); `bash .ci/setup` installs it (Debian package chromium)")
+        });
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("Page load failed"), "{stderr}");
     let png = std::fs::read(&shot).unwrap_or_else(|_| panic!("no screenshot:\n{stderr}"));

@@ -147,7 +147,8 @@ fn manufacturer_texts_link_to_maker_entities() {
         )
         .unwrap();
     let links: Vec<(String, String)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
-    let want: Vec<(String, String)> = [("S1", "TI"), ("S2", "TI"), ("S3", "ADI")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+    let want: Vec<(String, String)> =
+        [("S1", "TI"), ("S2", "TI"), ("S3", "ADI")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
     assert_eq!(links, want);
 }
 

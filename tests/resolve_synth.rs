@@ -50,7 +50,19 @@ fn score_seed(seed: &str) {
 
     // Every planted route split by duplicate ids is found again once resolved.
     let r = divtrace([
-        "routes", "--case", c, "--from", "country:US", "--from", "origin:US", "--to", "country:RU", "--max-hops", "5", "--all", "--format",
+        "routes",
+        "--case",
+        c,
+        "--from",
+        "country:US",
+        "--from",
+        "origin:US",
+        "--to",
+        "country:RU",
+        "--max-hops",
+        "5",
+        "--all",
+        "--format",
         "json",
     ])
     .ok();

@@ -31,9 +31,8 @@ impl Rng {
 }
 
 const HS: [&str; 24] = [
-    "854231", "854232", "854233", "854239", "852351", "847150", "847180", "850440", "853669", "854140", "852691",
-    "880730", "901380", "903289", "848210", "847330", "852910", "854110", "854129", "854150", "847141", "852580",
-    "846012", "847989",
+    "854231", "854232", "854233", "854239", "852351", "847150", "847180", "850440", "853669", "854140", "852691", "880730", "901380",
+    "903289", "848210", "847330", "852910", "854110", "854129", "854150", "847141", "852580", "846012", "847989",
 ];
 const MID: [&str; 10] = ["TR", "AE", "KZ", "AM", "KG", "HK", "CN", "GE", "UZ", "RS"];
 const OTHER: [&str; 6] = ["DE", "FR", "IT", "JP", "KR", "GB"];
@@ -69,7 +68,13 @@ fn generate(path: &std::path::Path, n_ent: usize, n_ship: usize) {
             .prepare("INSERT INTO entity (id, batch, input_id, name, kind, country, roles, src_file, src_line) VALUES (?1, 1, ?2, ?3, 'company', ?4, ?5, 1, ?6)")
             .unwrap();
         for i in 0..n_ent {
-            let roles = if i < n_us { "manufacturer" } else if country(i) == "RU" { "end_user" } else { "trader" };
+            let roles = if i < n_us {
+                "manufacturer"
+            } else if country(i) == "RU" {
+                "end_user"
+            } else {
+                "trader"
+            };
             st.execute(params![i as i64 + 1, format!("E{i}"), format!("Company {i}"), country(i), roles, i as i64 + 2]).unwrap();
         }
         let mut st = tx
@@ -147,7 +152,20 @@ fn measure_one_million_shipments() {
         }
         let t = Instant::now();
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_divtrace"))
-            .args(["routes", "--case", path.to_str().unwrap(), "--from", "country:US", "--to", "country:RU", "--max-hops", "4", "--all", "--format", "csv"])
+            .args([
+                "routes",
+                "--case",
+                path.to_str().unwrap(),
+                "--from",
+                "country:US",
+                "--to",
+                "country:RU",
+                "--max-hops",
+                "4",
+                "--all",
+                "--format",
+                "csv",
+            ])
             .output()
             .unwrap();
         let el = t.elapsed();
@@ -157,7 +175,21 @@ fn measure_one_million_shipments() {
     }
     let t = Instant::now();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_divtrace"))
-        .args(["routes", "--case", path.to_str().unwrap(), "--from", "country:US", "--to", "country:RU", "--max-hops", "4", "--limit", "20", "--format", "json"])
+        .args([
+            "routes",
+            "--case",
+            path.to_str().unwrap(),
+            "--from",
+            "country:US",
+            "--to",
+            "country:RU",
+            "--max-hops",
+            "4",
+            "--limit",
+            "20",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();

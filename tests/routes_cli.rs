@@ -71,7 +71,8 @@ fn clause_dates_ordered_and_within_dwell() {
     long[n - 1] = "324";
     assert_eq!(routes_json(&c, &long)["stats"]["total_routes"], 0);
     // S7 (2022-12-01) left GULF before S3 (2023-02-01) arrived: never a route, whatever the dwell.
-    let early = ["--from", "entity:TI", "--to", "entity:ZAV", "--avoid", "entity:STEP", "--avoid", "entity:BOS", "--max-dwell-days", "100000"];
+    let early =
+        ["--from", "entity:TI", "--to", "entity:ZAV", "--avoid", "entity:STEP", "--avoid", "entity:BOS", "--max-dwell-days", "100000"];
     assert_eq!(routes_json(&c, &early)["stats"]["total_routes"], 0);
 }
 
@@ -89,10 +90,7 @@ fn clause_hs_agreement_at_level() {
 fn clause_from_goods_selectors_qualify_the_first_hop() {
     let (_d, c) = case();
     let v = routes_json(&c, &["--from", "origin:US", "--to", "country:RU", "--all"]);
-    assert_eq!(
-        route_set(&v),
-        ids(&[&["S1", "S2"], &["S10"], &["S2"], &["S3", "S4", "S5"], &["S4", "S5"], &["S5"], &["S7"], &["S8"]])
-    );
+    assert_eq!(route_set(&v), ids(&[&["S1", "S2"], &["S10"], &["S2"], &["S3", "S4", "S5"], &["S4", "S5"], &["S5"], &["S7"], &["S8"]]));
     let v = routes_json(&c, &["--from", "brand:analog devices", "--to", "country:RU"]);
     assert_eq!(route_set(&v), ids(&[&["S10"]]));
     // A union with an entity selector.
@@ -200,7 +198,18 @@ fn explain_names_the_broken_hop_and_constraint() {
     let v = ex(&["--from", "entity:TI", "--to", "entity:ZAV"]);
     assert_eq!(v["finding"], "connected");
     // The table form says the same in words, and exits 0.
-    let r = divtrace(&["routes", "--case", c.to_str().unwrap(), "--explain", "--from", "entity:TI", "--to", "entity:RAD", "--until", "2023-01-20"]);
+    let r = divtrace(&[
+        "routes",
+        "--case",
+        c.to_str().unwrap(),
+        "--explain",
+        "--from",
+        "entity:TI",
+        "--to",
+        "entity:RAD",
+        "--until",
+        "2023-01-20",
+    ]);
     assert_eq!(r.code, 0);
     assert!(r.stdout.contains("breaks at hop 2 (hs_mismatch)"), "{}", r.stdout);
 }

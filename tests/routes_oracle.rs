@@ -42,7 +42,13 @@ impl Directory for Dir {
         Ok(vec!["b".into()])
     }
     fn entities_by_input_id(&self, _scope: Option<&str>, id: &str) -> Result<Vec<(i64, String)>> {
-        Ok(id.strip_prefix('E').and_then(|n| n.parse::<usize>().ok()).filter(|&n| n < self.0).map(|n| (n as i64, "b".into())).into_iter().collect())
+        Ok(id
+            .strip_prefix('E')
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n < self.0)
+            .map(|n| (n as i64, "b".into()))
+            .into_iter()
+            .collect())
     }
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
         Ok((0..self.0).map(|i| (i as i64, vec![format!("Company {}", i)])).collect())
@@ -50,7 +56,12 @@ impl Directory for Dir {
 }
 
 fn ent_strategy() -> impl Strategy<Value = Ent> {
-    (0usize..8, 0usize..4, 0u8..64, prop::option::weighted(0.2, 0usize..2)).prop_map(|(c, country, roles, list)| Ent { cluster: c, country, roles, list })
+    (0usize..8, 0usize..4, 0u8..64, prop::option::weighted(0.2, 0usize..2)).prop_map(|(c, country, roles, list)| Ent {
+        cluster: c,
+        country,
+        roles,
+        list,
+    })
 }
 
 fn ship_strategy(n: usize) -> impl Strategy<Value = Shp> {
@@ -77,7 +88,9 @@ fn sel_strategy(goods: bool, n: usize) -> impl Strategy<Value = Selector> {
     ];
     if goods {
         options.push((0usize..4).prop_map(|c| Selector::Origin(COUNTRIES[c].into())).boxed());
-        options.push(prop::sample::select(vec!["texas", "instruments", "analog devices", "xilinx"]).prop_map(|b| Selector::Brand(b.into())).boxed());
+        options.push(
+            prop::sample::select(vec!["texas", "instruments", "analog devices", "xilinx"]).prop_map(|b| Selector::Brand(b.into())).boxed(),
+        );
     }
     prop::strategy::Union::new(options)
 }
@@ -97,7 +110,12 @@ fn case_strategy() -> impl Strategy<Value = Case> {
                 prop::collection::vec(ship_strategy(n), 0..=20),
                 // Planted chains, so that multi-hop routes (and near misses) are common.
                 prop::collection::vec(
-                    (Just((0..n).collect::<Vec<usize>>()).prop_shuffle(), prop::sample::select(vec![3usize, 4, 4, 5, 5]), prop::collection::vec(0i32..12, 4), ship_strategy(n)),
+                    (
+                        Just((0..n).collect::<Vec<usize>>()).prop_shuffle(),
+                        prop::sample::select(vec![3usize, 4, 4, 5, 5]),
+                        prop::collection::vec(0i32..12, 4),
+                        ship_strategy(n),
+                    ),
                     0..=2,
                 ),
                 prop::bool::weighted(0.7),
@@ -119,43 +137,54 @@ fn case_strategy() -> impl Strategy<Value = Case> {
                 prop::option::weighted(0.2, prop::sample::select(vec![60.0, 500.0])),
             ),
         )
-            .prop_map(move |(mut ents, (mut ships, chains, aim), mut from, to, via, avoid, (hops, dwell, l4, hs), (chpl, since, until, min_value))| {
-                // Proper clusters: an entity joins an earlier entity's cluster
-                // only when that entity represents itself.
-                for i in 0..n {
-                    let c = ents[i].cluster.min(i);
-                    ents[i].cluster = if c < i && ents[c].cluster == c { c } else { i };
-                }
-                let mut to = to;
-                for (k, (mut nodes, len, gaps, proto)) in chains.into_iter().enumerate() {
-                    nodes.truncate(len);
-                    if aim && k == 0 {
-                        from.push(Selector::Entity(format!("E{}", nodes[0])));
-                        to.push(Selector::Entity(format!("E{}", nodes[nodes.len() - 1])));
-                    }
-                    let mut date = proto.date;
-                    for (h, w) in nodes.windows(2).enumerate() {
-                        ships.push(Shp { date, a: w[0], b: w[1], ..proto.clone() });
-                        date += gaps[h];
-                    }
-                }
-                let spec = QuerySpec {
-                    from,
+            .prop_map(
+                move |(
+                    mut ents,
+                    (mut ships, chains, aim),
+                    mut from,
                     to,
-                    via: via.into_iter().collect(),
-                    avoid: avoid.into_iter().collect(),
-                    max_hops: hops,
-                    max_dwell_days: dwell,
-                    hs_level: if l4 { 4 } else { 6 },
-                    hs: hs.unwrap_or_default().into_iter().map(str::to_string).collect(),
-                    chpl_max_tier: chpl,
-                    since: since.map(Day),
-                    until: until.map(Day),
-                    min_value,
-                    limit: None,
-                };
-                Case { ents, ships, spec }
-            })
+                    via,
+                    avoid,
+                    (hops, dwell, l4, hs),
+                    (chpl, since, until, min_value),
+                )| {
+                    // Proper clusters: an entity joins an earlier entity's cluster
+                    // only when that entity represents itself.
+                    for i in 0..n {
+                        let c = ents[i].cluster.min(i);
+                        ents[i].cluster = if c < i && ents[c].cluster == c { c } else { i };
+                    }
+                    let mut to = to;
+                    for (k, (mut nodes, len, gaps, proto)) in chains.into_iter().enumerate() {
+                        nodes.truncate(len);
+                        if aim && k == 0 {
+                            from.push(Selector::Entity(format!("E{}", nodes[0])));
+                            to.push(Selector::Entity(format!("E{}", nodes[nodes.len() - 1])));
+                        }
+                        let mut date = proto.date;
+                        for (h, w) in nodes.windows(2).enumerate() {
+                            ships.push(Shp { date, a: w[0], b: w[1], ..proto.clone() });
+                            date += gaps[h];
+                        }
+                    }
+                    let spec = QuerySpec {
+                        from,
+                        to,
+                        via: via.into_iter().collect(),
+                        avoid: avoid.into_iter().collect(),
+                        max_hops: hops,
+                        max_dwell_days: dwell,
+                        hs_level: if l4 { 4 } else { 6 },
+                        hs: hs.unwrap_or_default().into_iter().map(str::to_string).collect(),
+                        chpl_max_tier: chpl,
+                        since: since.map(Day),
+                        until: until.map(Day),
+                        min_value,
+                        limit: None,
+                    };
+                    Case { ents, ships, spec }
+                },
+            )
     })
 }
 

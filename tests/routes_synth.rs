@@ -27,7 +27,19 @@ fn score_seed(seed: &str) {
     let max_hops = 5;
     // Investigators may hold only the importing side: goods of US origin count as an origin too.
     let r = divtrace(&[
-        "routes", "--case", c, "--from", "country:US", "--from", "origin:US", "--to", "country:RU", "--max-hops", "5", "--all", "--format",
+        "routes",
+        "--case",
+        c,
+        "--from",
+        "country:US",
+        "--from",
+        "origin:US",
+        "--to",
+        "country:RU",
+        "--max-hops",
+        "5",
+        "--all",
+        "--format",
         "json",
     ]);
     let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stderr));

@@ -54,12 +54,20 @@ fn ofac_spelling_variants_find_the_right_entry_first() {
 }
 
 const ADJ: &[&str] = &[
-    "Blue", "Golden", "Northern", "Silver", "Green", "Bright", "Rapid", "Crystal", "Royal", "Amber", "Coral", "Maple", "Quiet",
-    "Happy", "Lucky",
+    "Blue", "Golden", "Northern", "Silver", "Green", "Bright", "Rapid", "Crystal", "Royal", "Amber", "Coral", "Maple", "Quiet", "Happy",
+    "Lucky",
 ];
 const NOUN: &[&str] = &[
-    "Harbor Foods", "Textile Works", "Furniture House", "Garden Supplies", "Bakery", "Dental Clinic", "Travel Agency",
-    "Paper Mills", "Shoe Factory", "Toy Store",
+    "Harbor Foods",
+    "Textile Works",
+    "Furniture House",
+    "Garden Supplies",
+    "Bakery",
+    "Dental Clinic",
+    "Travel Agency",
+    "Paper Mills",
+    "Shoe Factory",
+    "Toy Store",
 ];
 const FORM: &[(&str, &str)] = &[("LLC", "RU"), ("Ltd. Şti.", "TR"), ("FZE", "AE"), ("TOO", "KZ"), ("Co., Ltd.", "CN")];
 
@@ -169,7 +177,11 @@ fn screening_a_case_stores_memberships_with_provenance() {
         .unwrap();
     assert!(note.contains("owned 100% by listed 'ООО Вектор'"), "{note}");
     let hashes: i64 = c
-        .query_row("SELECT count(*) FROM batch_file f JOIN batch b ON b.id = f.batch WHERE b.format = 'screen' AND length(f.sha256) = 64", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM batch_file f JOIN batch b ON b.id = f.batch WHERE b.format = 'screen' AND length(f.sha256) = 64",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(hashes, 2);
     // Re-running the same screening replaces, not duplicates.

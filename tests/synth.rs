@@ -43,10 +43,29 @@ struct Bundle {
 
 fn load(dir: &Path) -> Bundle {
     Bundle {
-        entities: read_csv(&dir.join("entities.csv"), &["id", "name", "kind", "country", "aliases", "identifiers", "address", "incorporated", "roles", "source"]),
+        entities: read_csv(
+            &dir.join("entities.csv"),
+            &["id", "name", "kind", "country", "aliases", "identifiers", "address", "incorporated", "roles", "source"],
+        ),
         shipments: read_csv(
             &dir.join("shipments.csv"),
-            &["id", "date", "shipper", "consignee", "hs_code", "description", "manufacturer", "origin_country", "from_country", "to_country", "quantity", "unit", "value_usd", "weight_kg", "source"],
+            &[
+                "id",
+                "date",
+                "shipper",
+                "consignee",
+                "hs_code",
+                "description",
+                "manufacturer",
+                "origin_country",
+                "from_country",
+                "to_country",
+                "quantity",
+                "unit",
+                "value_usd",
+                "weight_kg",
+                "source",
+            ],
         ),
         relations: read_csv(&dir.join("relations.csv"), &["from", "to", "kind", "share", "start", "end", "source"]),
         lists: read_csv(&dir.join("lists.csv"), &["entity", "list", "program", "listed_on", "source"]),
@@ -237,7 +256,10 @@ fn check_truth(b: &Bundle) -> usize {
                 assert_eq!(last["to_country"], "RU");
             }
         }
-        assert_eq!(d["valid_path"].as_bool().unwrap(), !matches!(kind, "non_russian_destination" | "hs_mismatch" | "time_inconsistent" | "long_dwell"));
+        assert_eq!(
+            d["valid_path"].as_bool().unwrap(),
+            !matches!(kind, "non_russian_destination" | "hs_mismatch" | "time_inconsistent" | "long_dwell")
+        );
     }
     split
 }
@@ -289,7 +311,15 @@ fn count_paths(b: &Bundle) -> usize {
         let hs = normalize_hs(&s["hs_code"]).unwrap()[..6].to_string();
         out.entry((s["shipper"].as_str(), hs)).or_default().push((Day::parse_iso(&s["date"]).unwrap().0, s["consignee"].as_str()));
     }
-    fn walk<'a>(out: &HashMap<(&'a str, String), Vec<(i32, &'a str)>>, country: &HashMap<&str, &str>, node: &'a str, hs: &str, date: i32, hops: usize, seen: &mut Vec<&'a str>) -> usize {
+    fn walk<'a>(
+        out: &HashMap<(&'a str, String), Vec<(i32, &'a str)>>,
+        country: &HashMap<&str, &str>,
+        node: &'a str,
+        hs: &str,
+        date: i32,
+        hops: usize,
+        seen: &mut Vec<&'a str>,
+    ) -> usize {
         let mut n = 0;
         for &(d, c) in out.get(&(node, hs.to_string())).map(Vec::as_slice).unwrap_or(&[]) {
             if d < date || d > date + 180 || seen.contains(&c) {

@@ -35,9 +35,10 @@ pub fn read_customers(path: &Path, column: Option<&str>) -> Result<Vec<CustomerR
     }
     let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string()).collect();
     let pos = match column {
-        Some(c) => names.iter().position(|h| h.eq_ignore_ascii_case(c.trim())).ok_or_else(|| {
-            err(1, None, format!("no column '{c}' (the header has: {})", names.join(", ")))
-        })?,
+        Some(c) => names
+            .iter()
+            .position(|h| h.eq_ignore_ascii_case(c.trim()))
+            .ok_or_else(|| err(1, None, format!("no column '{c}' (the header has: {})", names.join(", "))))?,
         None if names.len() == 1 => 0,
         None => COLUMN_NAMES.iter().find_map(|want| names.iter().position(|h| h.eq_ignore_ascii_case(want))).ok_or_else(|| {
             err(

@@ -79,7 +79,8 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
     search(g, &q, |route| {
         reasons.clear();
         ranker.score(route, Some(&mut reasons));
-        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS" | "UNIT_PRICE_INCONSISTENT")) {
+        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS" | "UNIT_PRICE_INCONSISTENT"))
+        {
             return;
         }
         out.total_routes += 1;

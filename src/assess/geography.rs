@@ -14,7 +14,10 @@ pub fn factors(g: &CaseGraph, w: &Weights, v: Node, out: &mut Vec<Factor>) {
         out.push(Factor {
             code: "TRANSSHIPMENT_COUNTRY",
             weight: w.geography.transshipment_country,
-            detail: format!("registered in {} ({c}), named as a common transshipment point: {src}", refdata::country_name(&c).unwrap_or("?")),
+            detail: format!(
+                "registered in {} ({c}), named as a common transshipment point: {src}",
+                refdata::country_name(&c).unwrap_or("?")
+            ),
             evidence: vec![Ev::Entity(g.node_entity[v as usize])],
         });
     }

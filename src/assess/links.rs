@@ -79,7 +79,13 @@ impl LinkIndex {
             }
         }
         for r in ctx.relations_of(v).map(|i| &ctx.relations[i]).filter(|r| r.kind == "shared_address") {
-            let other = if r.from == v { r.to } else if r.to == v { r.from } else { continue };
+            let other = if r.from == v {
+                r.to
+            } else if r.to == v {
+                r.from
+            } else {
+                continue;
+            };
             let oe = if r.from == v { r.to_entity } else { r.from_entity };
             if other != v && self.flagged.contains(&other) {
                 addr_parts.insert(format!("recorded shared address with {}", ctx.name(oe)));
@@ -112,7 +118,12 @@ impl LinkIndex {
                 if o != v && self.flagged.contains(&o) {
                     let (a, b) = (&ctx.relations[mine], &ctx.relations[ri]);
                     dir_parts.insert(format!("{} also directs {}", ctx.name(a.from_entity), ctx.name(b.to_entity)));
-                    dir_ev.extend([Ev::Entity(a.from_entity), Ev::Record(a.reference.clone()), Ev::Entity(b.to_entity), Ev::Record(b.reference.clone())]);
+                    dir_ev.extend([
+                        Ev::Entity(a.from_entity),
+                        Ev::Record(a.reference.clone()),
+                        Ev::Entity(b.to_entity),
+                        Ev::Record(b.reference.clone()),
+                    ]);
                 }
             }
         }

@@ -86,12 +86,7 @@ fn control_kind(k: &str) -> bool {
 /// Complexity: O(L + R) for L listings and R relations.
 fn fixpoint(ctx: &Context, by_from: &HashMap<Node, Vec<usize>>, rule: &Rule, day: i32) -> RuleState {
     let mut st = RuleState::default();
-    let mut seeds: Vec<Node> = ctx
-        .listings
-        .iter()
-        .filter(|l| l.since <= day && rule.lists.contains(&l.list))
-        .map(|l| l.node)
-        .collect();
+    let mut seeds: Vec<Node> = ctx.listings.iter().filter(|l| l.since <= day && rule.lists.contains(&l.list)).map(|l| l.node).collect();
     seeds.sort_unstable();
     seeds.dedup();
     st.seeds = seeds.iter().copied().collect();
@@ -216,7 +211,9 @@ impl Ownership {
                     *e = (d, s);
                 }
             }
-        } else if let Some(s) = g.out_range(v).map(|s| s as u32).chain(ctx.incoming.of(v).iter().copied()).min_by_key(|&s| (g.date[s as usize], s)) {
+        } else if let Some(s) =
+            g.out_range(v).map(|s| s as u32).chain(ctx.incoming.of(v).iter().copied()).min_by_key(|&s| (g.date[s as usize], s))
+        {
             first.insert(0, (g.date[s as usize], s));
         }
         let mut v: Vec<(usize, Option<(i32, u32)>)> = first.into_iter().map(|(k, x)| (k, Some(x))).collect();
@@ -250,7 +247,12 @@ impl Ownership {
         let states = self.relevant_states(ctx, v);
         let mut blocked_any = false;
         for (code, rule, weight, what) in [
-            ("OFAC_50_BLOCKED", &self.ofac, w.ownership.ofac_50_blocked, "blocked persons own 50% or more in aggregate (OFAC 50 percent rule)"),
+            (
+                "OFAC_50_BLOCKED",
+                &self.ofac,
+                w.ownership.ofac_50_blocked,
+                "blocked persons own 50% or more in aggregate (OFAC 50 percent rule)",
+            ),
             (
                 "EU_UK_OWNED_OR_CONTROLLED",
                 &self.eu,
@@ -387,7 +389,14 @@ mod tests {
     fn ctx<'g>(g: &'g CaseGraph, sdn: &[Node], stakes: &[(Node, Node, f64)]) -> Context<'g> {
         let listings = sdn
             .iter()
-            .map(|&v| Listing { node: v, entity: i64::from(v) + 1, list: "sdn".into(), program: None, since: NO_DATE, reference: format!("l:{v}") })
+            .map(|&v| Listing {
+                node: v,
+                entity: i64::from(v) + 1,
+                list: "sdn".into(),
+                program: None,
+                since: NO_DATE,
+                reference: format!("l:{v}"),
+            })
             .collect();
         let relations = stakes
             .iter()

@@ -153,7 +153,8 @@ type Selected = (Vec<Node>, BTreeMap<Node, Vec<InputRef>>, Vec<NotFound>);
 
 /// Resolves the selection to nodes; rows that name nothing come back as [`NotFound`].
 fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Selected> {
-    let index = || NameIndex::new(labels.iter().map(|e| (e.id, e.scope.as_str(), e.input_id.as_str(), e.name.as_str(), e.aliases.as_slice())));
+    let index =
+        || NameIndex::new(labels.iter().map(|e| (e.id, e.scope.as_str(), e.input_id.as_str(), e.name.as_str(), e.aliases.as_slice())));
     let mut ent_node: HashMap<i64, Node> = HashMap::new();
     for v in 0..g.node_count() as Node {
         for &e in g.node_members(v) {
@@ -181,7 +182,11 @@ fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Sele
             for row in rows.iter() {
                 let hits: Vec<Node> = idx.find(&row.text).iter().filter_map(|e| ent_node.get(e).copied()).collect();
                 if hits.is_empty() {
-                    missing.push(NotFound { line: row.line, input: row.text.clone(), reason: "not found: no entity with this id or name".into() });
+                    missing.push(NotFound {
+                        line: row.line,
+                        input: row.text.clone(),
+                        reason: "not found: no entity with this id or name".into(),
+                    });
                 }
                 for v in hits {
                     let r = refs.entry(v).or_default();
@@ -311,7 +316,8 @@ pub fn hubs_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, h: &Hubs, limit
             let info = by_id.get(&rep);
             HubOut {
                 rank: i + 1,
-                entity: info.map_or_else(|| format!("#{rep}"), |e| if multi { format!("{}:{}", e.scope, e.input_id) } else { e.input_id.clone() }),
+                entity: info
+                    .map_or_else(|| format!("#{rep}"), |e| if multi { format!("{}:{}", e.scope, e.input_id) } else { e.input_id.clone() }),
                 name: info.map_or_else(String::new, |e| e.name.clone()),
                 country: country_str(g.node_country[x.node as usize]),
                 routes: x.routes,

@@ -166,11 +166,8 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
     // Incorporated shortly before its first trade in CHPL goods.
     let inc = g.node_incorporated[v as usize];
     if inc != NO_DATE {
-        let first = g
-            .out_range(v)
-            .chain(incoming.iter().map(|&i| i as usize))
-            .filter(|&s| tier_of(s).is_some())
-            .min_by_key(|&s| (g.date[s], s));
+        let first =
+            g.out_range(v).chain(incoming.iter().map(|&i| i as usize)).filter(|&s| tier_of(s).is_some()).min_by_key(|&s| (g.date[s], s));
         if let Some(s) = first {
             let gap = g.date[s] - inc;
             if gap <= t.recent_days {
@@ -180,7 +177,12 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
                     detail: if gap >= 0 {
                         format!("incorporated {}, {gap} day(s) before its first trade in CHPL goods on {}", Day(inc), Day(g.date[s]))
                     } else {
-                        format!("incorporated {}, {} day(s) after its first recorded trade in CHPL goods on {}", Day(inc), -gap, Day(g.date[s]))
+                        format!(
+                            "incorporated {}, {} day(s) after its first recorded trade in CHPL goods on {}",
+                            Day(inc),
+                            -gap,
+                            Day(g.date[s])
+                        )
                     },
                     evidence: vec![Ev::Entity(g.node_entity[v as usize]), Ev::Shipment(s as Ship)],
                 });
@@ -223,11 +225,6 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
         let more = if parties.len() > 5 { format!(" and {} more", parties.len() - 5) } else { String::new() };
         let mut ev: Vec<Ev> = parties.iter().take(MAX_EVIDENCE / 2).map(|&p| Ev::Entity(g.node_entity[p as usize])).collect();
         ev.extend(ships.iter().take(MAX_EVIDENCE / 2).map(|&s| Ev::Shipment(s)));
-        out.push(Factor {
-            code,
-            weight,
-            detail: format!("{} shipment(s) {what}: {}{more}", ships.len(), names.join(", ")),
-            evidence: ev,
-        });
+        out.push(Factor { code, weight, detail: format!("{} shipment(s) {what}: {}{more}", ships.len(), names.join(", ")), evidence: ev });
     }
 }

@@ -67,15 +67,7 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     writeln!(out, "{} assessed", rep.assessments.len())?;
     for a in &rep.assessments {
         writeln!(out)?;
-        writeln!(
-            out,
-            "{}  {} ({})  score {}  {}",
-            a.entity,
-            a.name,
-            a.country.as_deref().unwrap_or("??"),
-            a.score,
-            a.band.as_str()
-        )?;
+        writeln!(out, "{}  {} ({})  score {}  {}", a.entity, a.name, a.country.as_deref().unwrap_or("??"), a.score, a.band.as_str())?;
         if !a.members.is_empty() {
             writeln!(out, "  cluster members: {}", a.members.join(", "))?;
         }
@@ -125,7 +117,21 @@ fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
         }
     }
     for n in &rep.not_found {
-        rows.push((1, vec![n.line.to_string(), n.input.clone(), "not_found".into(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new()]));
+        rows.push((
+            1,
+            vec![
+                n.line.to_string(),
+                n.input.clone(),
+                "not_found".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+        ));
     }
     // Assessed rows keep the report's order (score, then id); not-found rows follow in file order.
     rows.sort_by_key(|r| r.0);

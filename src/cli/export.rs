@@ -117,7 +117,11 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         // dot's layout time explodes past a few hundred labelled nodes (docs/export.md); sfdp copes.
         let layout = if sel.diagram.nodes.len() > SFDP_ABOVE { "sfdp" } else { "dot" };
         let path = render(&a.out, format, layout)?;
-        let how = if layout == "sfdp" { format!(" with sfdp: {} nodes are too many for dot's layered layout", sel.diagram.nodes.len()) } else { String::new() };
+        let how = if layout == "sfdp" {
+            format!(" with sfdp: {} nodes are too many for dot's layered layout", sel.diagram.nodes.len())
+        } else {
+            String::new()
+        };
         io(writeln!(out, "Rendered {}{how}", path.display()))?;
     }
     Ok(())

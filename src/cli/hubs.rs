@@ -85,8 +85,21 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
 fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record(["kind", "rank", "entity", "name", "country", "intermediaries", "routes", "route_share", "shipments", "value_usd", "value_share", "betweenness"])
-        .map_err(err)?;
+    w.write_record([
+        "kind",
+        "rank",
+        "entity",
+        "name",
+        "country",
+        "intermediaries",
+        "routes",
+        "route_share",
+        "shipments",
+        "value_usd",
+        "value_share",
+        "betweenness",
+    ])
+    .map_err(err)?;
     for (i, c) in rep.countries.iter().enumerate() {
         w.write_record([
             "country".to_string(),

@@ -89,7 +89,16 @@ fn table(i: &CaseInfo, path: &str) -> String {
     let _ = writeln!(s, "\nCountries (by shipments)\n  {:<4} {:<24} {:>9} {:>10} {:>10}", "code", "name", "entities", "out", "in");
     for c in &i.countries {
         let flag = if refdata::transshipment_source(&c.country).is_some() { "FinCEN/BIS transshipment point" } else { "" };
-        let _ = writeln!(s, "  {:<4} {:<24} {:>9} {:>10} {:>10} {}", c.country, trunc(&c.name, 24), c.entities, c.shipments_out, c.shipments_in, flag);
+        let _ = writeln!(
+            s,
+            "  {:<4} {:<24} {:>9} {:>10} {:>10} {}",
+            c.country,
+            trunc(&c.name, 24),
+            c.entities,
+            c.shipments_out,
+            c.shipments_in,
+            flag
+        );
     }
     let _ = writeln!(s, "\nHS headings (by shipments); {:.1}% of all shipments are on the BIS CHPL", i.chpl_share * 100.0);
     let _ = writeln!(s, "  {:<8} {:>10} {:>16} {:>7}  tiers", "heading", "shipments", "value US$", "CHPL");
@@ -106,10 +115,15 @@ fn table(i: &CaseInfo, path: &str) -> String {
     }
     let _ = writeln!(s, "\nImport batches");
     for b in &i.batches {
-        let _ = writeln!(s, "  #{} scope {:?}, {} from {} at {} (divtrace {})", b.id, b.scope, b.format, b.bundle_path, b.imported_at, b.tool_version);
+        let _ = writeln!(
+            s,
+            "  #{} scope {:?}, {} from {} at {} (divtrace {})",
+            b.id, b.scope, b.format, b.bundle_path, b.imported_at, b.tool_version
+        );
         for f in &b.files {
             let refused = if f.refused > 0 { format!(", {} refused", f.refused) } else { String::new() };
-            let _ = writeln!(s, "     {:<16} {:>9} rows{refused}  sha256 {}", f.path.rsplit('/').next().unwrap_or(&f.path), f.rows, f.sha256);
+            let _ =
+                writeln!(s, "     {:<16} {:>9} rows{refused}  sha256 {}", f.path.rsplit('/').next().unwrap_or(&f.path), f.rows, f.sha256);
         }
     }
     s

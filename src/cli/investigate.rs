@@ -51,7 +51,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     io(writeln!(out, "\n== Entity resolution\n"))?;
     let mut said = Vec::new();
     super::resolve::run(
-        super::resolve::Args { case: super::CaseArg { case: case_path.clone() }, merge: None, split: None, review: false, format: Format::Table },
+        super::resolve::Args {
+            case: super::CaseArg { case: case_path.clone() },
+            merge: None,
+            split: None,
+            review: false,
+            format: Format::Table,
+        },
         &mut said,
     )?;
     let said = String::from_utf8_lossy(&said);
@@ -95,7 +101,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         io(writeln!(out, "     {}", chain.join(" -> ")))?;
     }
     if hidden > 0 {
-        io(writeln!(out, "\n({hidden} channel(s) that are parts of longer ones above are not listed; `divtrace routes --group` lists all)"))?;
+        io(writeln!(
+            out,
+            "\n({hidden} channel(s) that are parts of longer ones above are not listed; `divtrace routes --group` lists all)"
+        ))?;
     }
     if let Some(m) = &rep.message {
         io(writeln!(out, "{m}"))?;

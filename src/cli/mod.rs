@@ -10,16 +10,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 use divtrace::Result;
 
 mod assess;
-mod hubs;
 mod export;
+mod hubs;
 mod info;
 mod ingest;
 mod investigate;
 mod report;
-mod routes;
-mod synth;
 mod resolve;
+mod routes;
 mod screen;
+mod synth;
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]

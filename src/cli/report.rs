@@ -5,10 +5,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use divtrace::export::render::{dot_available, render, RenderFormat};
-use divtrace::export::report::{html, ReportData};
 use divtrace::assess::report::AssessmentOut;
 use divtrace::export::dot;
+use divtrace::export::render::{dot_available, render, RenderFormat};
+use divtrace::export::report::{html, ReportData};
 use divtrace::routes::QuerySpec;
 use divtrace::store::Case;
 use divtrace::{Error, Result};

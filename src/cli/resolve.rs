@@ -46,7 +46,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         .map(|e| {
             let mut names = vec![e.name.clone()];
             names.extend(e.aliases.iter().cloned());
-            Record { id: e.id, kind: e.kind, names, country: e.country.clone(), address: e.address.clone(), identifiers: e.identifiers.clone() }
+            Record {
+                id: e.id,
+                kind: e.kind,
+                names,
+                country: e.country.clone(),
+                address: e.address.clone(),
+                identifiers: e.identifiers.clone(),
+            }
         })
         .collect();
     let mut hints = Hints::default();
@@ -66,7 +73,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let pairs: Vec<PairRecord> = res
         .pairs
         .iter()
-        .map(|p| PairRecord { a: p.a, b: p.b, decision: p.decision.as_str(), basis: p.basis.as_str(), score: p.score, detail: p.detail.clone() })
+        .map(|p| PairRecord {
+            a: p.a,
+            b: p.b,
+            decision: p.decision.as_str(),
+            basis: p.basis.as_str(),
+            score: p.score,
+            detail: p.detail.clone(),
+        })
         .collect();
     resolution::write_clusters(&mut case, &clusters, &pairs)?;
 
@@ -84,7 +98,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         .map(|t| MakerText { shipment: t.shipment, text: t.manufacturer, origin_country: t.origin_country })
         .collect();
     let links = manufacturer::link(&makers, &texts);
-    resolution::write_manufacturer_links(&mut case, &links.iter().map(|l| (l.shipment, l.entity, l.score, l.matched_name.clone())).collect::<Vec<_>>())?;
+    resolution::write_manufacturer_links(
+        &mut case,
+        &links.iter().map(|l| (l.shipment, l.entity, l.score, l.matched_name.clone())).collect::<Vec<_>>(),
+    )?;
 
     let by_id: HashMap<i64, &resolution::EntityRecord> = ents.iter().map(|e| (e.id, e)).collect();
     let ext = |id: i64| by_id[&id].input_id.clone();
@@ -118,7 +135,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                     return io(writeln!(out, "no borderline pairs"));
                 }
                 for p in review {
-                    io(writeln!(out, "{:.3}  {} '{}'  ~  {} '{}'\n       {}", p.score, ext(p.a), name(p.a), ext(p.b), name(p.b), p.detail))?;
+                    io(writeln!(
+                        out,
+                        "{:.3}  {} '{}'  ~  {} '{}'\n       {}",
+                        p.score,
+                        ext(p.a),
+                        name(p.a),
+                        ext(p.b),
+                        name(p.b),
+                        p.detail
+                    ))?;
                 }
                 Ok(())
             }

@@ -131,7 +131,11 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     // few large writes.
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
     let out = &mut buf;
-    let rep = if a.group { channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))? } else { routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))? };
+    let rep = if a.group {
+        channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))?
+    } else {
+        routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))?
+    };
     let written = match a.format {
         Format::Json => json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
@@ -227,13 +231,7 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
         return Ok(());
     }
     if let Some(ch) = &rep.channels {
-        writeln!(
-            out,
-            "{} route(s) in {} channel(s); showing {}",
-            s.total_routes,
-            s.total_channels.unwrap_or(0),
-            ch.len()
-        )?;
+        writeln!(out, "{} route(s) in {} channel(s); showing {}", s.total_routes, s.total_channels.unwrap_or(0), ch.len())?;
         for c in ch {
             writeln!(out)?;
             let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
@@ -266,8 +264,20 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
     let err = |e: csv::Error| std::io::Error::other(e.to_string());
     if let Some(ch) = &rep.channels {
         w.write_record([
-            "channel", "score", "routes", "hs", "hop", "shipper", "shipper_name", "consignee", "consignee_name", "shipments",
-            "first_date", "last_date", "value_shipped", "value_delivered",
+            "channel",
+            "score",
+            "routes",
+            "hs",
+            "hop",
+            "shipper",
+            "shipper_name",
+            "consignee",
+            "consignee_name",
+            "shipments",
+            "first_date",
+            "last_date",
+            "value_shipped",
+            "value_delivered",
         ])
         .map_err(err)?;
         for c in ch {
@@ -297,9 +307,27 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
         return w.flush();
     }
     w.write_record([
-        "rank", "score", "hop", "date", "shipment", "shipper", "shipper_name", "shipper_country", "consignee",
-        "consignee_name", "consignee_country", "hs", "value_usd", "quantity", "unit", "manufacturer", "origin_country",
-        "dwell_days", "declaration", "source_file", "source_line",
+        "rank",
+        "score",
+        "hop",
+        "date",
+        "shipment",
+        "shipper",
+        "shipper_name",
+        "shipper_country",
+        "consignee",
+        "consignee_name",
+        "consignee_country",
+        "hs",
+        "value_usd",
+        "quantity",
+        "unit",
+        "manufacturer",
+        "origin_country",
+        "dwell_days",
+        "declaration",
+        "source_file",
+        "source_line",
     ])
     .map_err(err)?;
     for r in &rep.routes {

@@ -133,7 +133,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if let Some(name) = &args.name {
         let q = Query { names: vec![name.clone()], country, ..Default::default() };
         for m in idx.screen(&q, floor).into_iter().filter(keep) {
-            rows.push(Row { entity_id: 0, entity: String::new(), entity_name: name.clone(), accepted: m.score >= args.threshold, m, idx: &idx });
+            rows.push(Row {
+                entity_id: 0,
+                entity: String::new(),
+                entity_name: name.clone(),
+                accepted: m.score >= args.threshold,
+                m,
+                idx: &idx,
+            });
         }
     } else if let Some(c) = &case {
         let ents = resolution::entities(c)?;

@@ -74,7 +74,8 @@ impl Edge {
     /// The label lines: goods, dates, count and value, declarations.
     pub fn lines(&self) -> Vec<String> {
         let chpl = self.chpl_tier.as_ref().map(|t| format!(" · CHPL tier {t}")).unwrap_or_default();
-        let dates = if self.first_date == self.last_date { self.first_date.clone() } else { format!("{} – {}", self.first_date, self.last_date) };
+        let dates =
+            if self.first_date == self.last_date { self.first_date.clone() } else { format!("{} – {}", self.first_date, self.last_date) };
         let count = if self.shipments == 1 { String::new() } else { format!("{} shipments · ", self.shipments) };
         let shown: Vec<&str> = self.declarations.iter().take(3).map(String::as_str).collect();
         let more = if self.declarations.len() > 3 { format!(" +{} more", self.declarations.len() - 3) } else { String::new() };

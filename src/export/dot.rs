@@ -122,7 +122,10 @@ pub fn to_dot(d: &Diagram) -> String {
                 let mut s = vec![
                     Stmt::Attribute(attr("label", html_id(format!("<B>{}</B> ({})", html(name), html(code))))),
                     Stmt::Attribute(attr("style", q("rounded,filled"))),
-                    Stmt::Attribute(attr("fillcolor", q(if refdata::transshipment_source(code).is_some() { "#fffaf0" } else { "#fafafa" }))),
+                    Stmt::Attribute(attr(
+                        "fillcolor",
+                        q(if refdata::transshipment_source(code).is_some() { "#fffaf0" } else { "#fafafa" }),
+                    )),
                     Stmt::Attribute(attr("color", q("#bbbbbb"))),
                     Stmt::Attribute(attr("fontname", q("DejaVu Sans"))),
                 ];
@@ -212,7 +215,8 @@ fn legend(d: &Diagram) -> Subgraph {
     }
     let mut rows = String::new();
     if d.nodes.iter().any(|n| !n.lists.is_empty()) {
-        rows += &format!("<TR><TD BORDER=\"2\" COLOR=\"{LISTED_BORDER}\"> </TD><TD ALIGN=\"LEFT\">on a screening list (red border)</TD></TR>");
+        rows +=
+            &format!("<TR><TD BORDER=\"2\" COLOR=\"{LISTED_BORDER}\"> </TD><TD ALIGN=\"LEFT\">on a screening list (red border)</TD></TR>");
     }
     let mut bands: Vec<Band> = d.nodes.iter().filter_map(|n| n.band).collect();
     bands.sort();
@@ -221,7 +225,8 @@ fn legend(d: &Diagram) -> Subgraph {
         rows += &format!("<TR><TD BGCOLOR=\"{}\"> </TD><TD ALIGN=\"LEFT\">risk {}</TD></TR>", band_colour(b), b.as_str());
     }
     rows += "<TR><TD BGCOLOR=\"#fffaf0\"> </TD><TD ALIGN=\"LEFT\">country named by FinCEN/BIS as a transshipment point</TD></TR>";
-    rows += "<TR><TD><FONT COLOR=\"#b00000\">&#8594;</FONT></TD><TD ALIGN=\"LEFT\">top-ranked route; edge width grows with shipments</TD></TR>";
+    rows +=
+        "<TR><TD><FONT COLOR=\"#b00000\">&#8594;</FONT></TD><TD ALIGN=\"LEFT\">top-ranked route; edge width grows with shipments</TD></TR>";
     stmts.push(Stmt::Node(DotNode {
         id: NodeId(id("legend_key"), None),
         attributes: vec![

@@ -109,7 +109,15 @@ mod tests {
     use super::*;
 
     fn node(k: &str, c: &str) -> Node {
-        Node { key: k.into(), name: k.into(), details: vec![], country: Some(c.into()), part: Part::Intermediary, lists: vec![], band: None }
+        Node {
+            key: k.into(),
+            name: k.into(),
+            details: vec![],
+            country: Some(c.into()),
+            part: Part::Intermediary,
+            lists: vec![],
+            band: None,
+        }
     }
 
     fn edge(from: usize, to: usize, v: f64) -> Edge {

@@ -39,23 +39,16 @@ pub fn dot_available() -> bool {
 /// When Graphviz is missing (with how to install it) or `dot` reports a problem.
 pub fn render(dot_file: &Path, format: RenderFormat, layout: &str) -> Result<PathBuf> {
     let out = dot_file.with_extension(format.ext());
-    let result = Command::new("dot")
-        .arg(format!("-K{layout}"))
-        .arg(format!("-T{}", format.ext()))
-        .arg(dot_file)
-        .arg("-o")
-        .arg(&out)
-        .output();
+    let result =
+        Command::new("dot").arg(format!("-K{layout}")).arg(format!("-T{}", format.ext())).arg(dot_file).arg("-o").arg(&out).output();
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(Error::Other(format!("{INSTALL_HINT}. The DOT file was written to {}", dot_file.display())))
         }
         Err(e) => Err(Error::io("dot", e)),
-        Ok(o) if !o.status.success() || !o.stderr.is_empty() => Err(Error::Other(format!(
-            "Graphviz could not render {}: {}",
-            dot_file.display(),
-            String::from_utf8_lossy(&o.stderr).trim()
-        ))),
+        Ok(o) if !o.status.success() || !o.stderr.is_empty() => {
+            Err(Error::Other(format!("Graphviz could not render {}: {}", dot_file.display(), String::from_utf8_lossy(&o.stderr).trim())))
+        }
         Ok(_) => Ok(out),
     }
 }

@@ -112,7 +112,11 @@ pub fn html(d: &ReportData, svg: Option<&str>) -> String {
             .iter()
             .map(|l| {
                 let extra: Vec<&str> = [l.program.as_deref(), l.listed_on.as_deref()].into_iter().flatten().collect();
-                if extra.is_empty() { l.list.clone() } else { format!("{} ({})", l.list, extra.join(", ")) }
+                if extra.is_empty() {
+                    l.list.clone()
+                } else {
+                    format!("{} ({})", l.list, extra.join(", "))
+                }
             })
             .collect();
         let ids: Vec<String> = p.identifiers.iter().map(|(s, v)| format!("{s}:{v}")).collect();
@@ -169,7 +173,13 @@ pub fn html(d: &ReportData, svg: Option<&str>) -> String {
 
     let _ = writeln!(h, "<h2>Inputs</h2>\n<table>\n<tr><th>scope</th><th>file</th><th>SHA-256</th></tr>");
     for f in &d.inputs {
-        let _ = writeln!(h, "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td></tr>", esc(&f.scope), esc(&f.path), esc(&f.sha256));
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td></tr>",
+            esc(&f.scope),
+            esc(&f.path),
+            esc(&f.sha256)
+        );
     }
     let _ = writeln!(h, "</table>\n<p class=\"note\">The same facts are in <code>report.json</code>; <code>MANIFEST.sha256</code> lists the SHA-256 of every file of this report.</p>\n</body>\n</html>");
     h
@@ -182,7 +192,9 @@ fn route_section(h: &mut String, r: &RouteOut) {
         "<table>\n<tr><th>hop</th><th>date</th><th>shipper</th><th>consignee</th><th>HS</th><th>goods</th><th>manufacturer</th><th>origin</th><th>value</th><th>dwell</th><th>declaration</th><th>shipment</th><th>source</th></tr>"
     );
     for hop in &r.hops {
-        let party = |id: &str, name: &str, c: &Option<String>| format!("{} <span class=\"mono\">{}</span> ({})", esc(name), esc(id), esc(c.as_deref().unwrap_or("??")));
+        let party = |id: &str, name: &str, c: &Option<String>| {
+            format!("{} <span class=\"mono\">{}</span> ({})", esc(name), esc(id), esc(c.as_deref().unwrap_or("??")))
+        };
         let _ = writeln!(
             h,
             "<tr><td class=\"num\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}:{}</td></tr>",
@@ -219,12 +231,8 @@ fn route_section(h: &mut String, r: &RouteOut) {
 
 /// A date axis with one row per route and a mark per hop (inline SVG).
 fn timeline(routes: &[RouteOut]) -> String {
-    let days: Vec<i32> = routes
-        .iter()
-        .flat_map(|r| r.hops.iter())
-        .filter_map(|h| crate::model::Day::parse_iso(&h.date))
-        .map(|d| d.0)
-        .collect();
+    let days: Vec<i32> =
+        routes.iter().flat_map(|r| r.hops.iter()).filter_map(|h| crate::model::Day::parse_iso(&h.date)).map(|d| d.0).collect();
     let (Some(&lo), Some(&hi)) = (days.iter().min(), days.iter().max()) else {
         return "<p class=\"note\">No routes to place on a timeline.</p>\n".into();
     };
@@ -257,7 +265,11 @@ fn timeline(routes: &[RouteOut]) -> String {
         let pts: Vec<(f64, &crate::routes::report::HopOut)> =
             r.hops.iter().filter_map(|h| crate::model::Day::parse_iso(&h.date).map(|d| (x(d.0), h))).collect();
         if let (Some(a), Some(b)) = (pts.first(), pts.last()) {
-            let _ = writeln!(s, "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#b00000\" stroke-width=\"2\"/>", a.0, b.0);
+            let _ = writeln!(
+                s,
+                "<line x1=\"{:.1}\" y1=\"{y:.1}\" x2=\"{:.1}\" y2=\"{y:.1}\" stroke=\"#b00000\" stroke-width=\"2\"/>",
+                a.0, b.0
+            );
         }
         for (px, h) in pts {
             let _ = writeln!(

@@ -25,8 +25,10 @@ pub fn diagram(ev: &Evidence, routes: &[Vec<i64>], hs_level: usize, bands: &BTre
     for e in ev.entities.values() {
         members.entry(e.cluster).or_default().push(e);
     }
-    let firsts: BTreeSet<i64> = routes.iter().filter_map(|r| r.first()).filter_map(|s| ev.shipments.get(s)).map(|s| cluster(ev, s.shipper)).collect();
-    let lasts: BTreeSet<i64> = routes.iter().filter_map(|r| r.last()).filter_map(|s| ev.shipments.get(s)).map(|s| cluster(ev, s.consignee)).collect();
+    let firsts: BTreeSet<i64> =
+        routes.iter().filter_map(|r| r.first()).filter_map(|s| ev.shipments.get(s)).map(|s| cluster(ev, s.shipper)).collect();
+    let lasts: BTreeSet<i64> =
+        routes.iter().filter_map(|r| r.last()).filter_map(|s| ev.shipments.get(s)).map(|s| cluster(ev, s.consignee)).collect();
     let used: BTreeSet<i64> = ev.shipments.values().flat_map(|s| [cluster(ev, s.shipper), cluster(ev, s.consignee)]).collect();
 
     let mut nodes = Vec::new();

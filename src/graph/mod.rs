@@ -183,8 +183,7 @@ impl CaseGraph {
             x.capacity() * std::mem::size_of::<T>()
         }
         let strings = |s: &Vec<String>| v(s) + s.iter().map(String::capacity).sum::<usize>();
-        let csr = self.reverse.edge_count() * std::mem::size_of::<u32>()
-            + (self.reverse.node_count() + 1) * std::mem::size_of::<usize>();
+        let csr = self.reverse.edge_count() * std::mem::size_of::<u32>() + (self.reverse.node_count() + 1) * std::mem::size_of::<usize>();
         v(&self.node_entity)
             + v(&self.node_country)
             + v(&self.node_roles)
@@ -296,9 +295,7 @@ impl CaseGraph {
         let mut skipped = Vec::new();
         let mut brand_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
         let mut raw_brands: Vec<String> = Vec::new();
-        let ent_node = |id: i64| -> Option<Node> {
-            entities.binary_search_by_key(&id, |e| e.id).ok().map(|k| node_index(reps[k]))
-        };
+        let ent_node = |id: i64| -> Option<Node> { entities.binary_search_by_key(&id, |e| e.id).ok().map(|k| node_index(reps[k])) };
         struct Tmp {
             node: Node,
             key: u64,

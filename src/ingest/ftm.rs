@@ -72,11 +72,18 @@ fn read_lines(path: &Path) -> Result<Vec<Line>, InputError> {
         if text.trim().is_empty() {
             continue;
         }
-        let v: Value = serde_json::from_str(text)
-            .map_err(|e| err(path, no, None, format!("not a JSON object (column {}): {e}", e.column())))?;
+        let v: Value =
+            serde_json::from_str(text).map_err(|e| err(path, no, None, format!("not a JSON object (column {}): {e}", e.column())))?;
         let obj = v.as_object().ok_or_else(|| err(path, no, None, "expected a JSON object per line"))?;
-        let id = obj.get("id").and_then(Value::as_str).filter(|s| !s.is_empty()).ok_or_else(|| err(path, no, Some("id"), "missing: every FtM entity needs an \"id\""))?;
-        let schema = obj.get("schema").and_then(Value::as_str).ok_or_else(|| err(path, no, Some("schema"), "missing: every FtM entity needs a \"schema\""))?;
+        let id = obj
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| err(path, no, Some("id"), "missing: every FtM entity needs an \"id\""))?;
+        let schema = obj
+            .get("schema")
+            .and_then(Value::as_str)
+            .ok_or_else(|| err(path, no, Some("schema"), "missing: every FtM entity needs a \"schema\""))?;
         let props = match obj.get("properties") {
             None => Map::new(),
             Some(Value::Object(m)) => m.clone(),
@@ -145,7 +152,12 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
             continue;
         };
         let mut aliases: Vec<String> = Vec::new();
-        for a in names[1..].iter().chain(vals(&l.props, "alias").iter()).chain(vals(&l.props, "previousName").iter()).chain(vals(&l.props, "weakAlias").iter()) {
+        for a in names[1..]
+            .iter()
+            .chain(vals(&l.props, "alias").iter())
+            .chain(vals(&l.props, "previousName").iter())
+            .chain(vals(&l.props, "weakAlias").iter())
+        {
             if !aliases.iter().any(|x| x == a) && a != name {
                 aliases.push(a.to_string());
             }
@@ -156,7 +168,12 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
             Some(c) => match Country::parse(c) {
                 Some(c) => Some(c),
                 None => {
-                    out.refused.push(err(path, l.no, Some("properties.country"), format!("expected an ISO 3166-1 alpha-2 code, found {c:?}")));
+                    out.refused.push(err(
+                        path,
+                        l.no,
+                        Some("properties.country"),
+                        format!("expected an ISO 3166-1 alpha-2 code, found {c:?}"),
+                    ));
                     continue;
                 }
             },
@@ -210,7 +227,12 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
     let lookup = |reg: &Registry, l: &Line, prop: &str| -> Result<EntityRef, InputError> {
         let id = first(&l.props, prop).ok_or_else(|| err(path, l.no, Some(&format!("properties.{prop}")), "missing"))?;
         reg.get(id).ok_or_else(|| {
-            err(path, l.no, Some(&format!("properties.{prop}")), format!("unknown entity id {id:?}: no Company, Organization, LegalEntity or Person with that id in the file"))
+            err(
+                path,
+                l.no,
+                Some(&format!("properties.{prop}")),
+                format!("unknown entity id {id:?}: no Company, Organization, LegalEntity or Person with that id in the file"),
+            )
         })
     };
     for l in &lines {
@@ -259,13 +281,25 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                 let consignee = lookup(reg, l, "receiver")?;
                 let date = first(&l.props, "date")
                     .ok_or_else(|| err(path, l.no, Some("properties.date"), "missing: a customs declaration needs a date"))?;
-                let day = Day::parse_iso(date).ok_or_else(|| err(path, l.no, Some("properties.date"), format!("expected a date YYYY-MM-DD, found {date:?}")))?;
-                let ved = first(&l.props, "vedCode").ok_or_else(|| err(path, l.no, Some("properties.vedCode"), "missing: a customs declaration needs its commodity code"))?;
-                let hs = normalize_hs(ved).ok_or_else(|| err(path, l.no, Some("properties.vedCode"), format!("expected an HS code of 4 to 10 digits, found {ved:?}")))?;
+                let day = Day::parse_iso(date)
+                    .ok_or_else(|| err(path, l.no, Some("properties.date"), format!("expected a date YYYY-MM-DD, found {date:?}")))?;
+                let ved = first(&l.props, "vedCode").ok_or_else(|| {
+                    err(path, l.no, Some("properties.vedCode"), "missing: a customs declaration needs its commodity code")
+                })?;
+                let hs = normalize_hs(ved).ok_or_else(|| {
+                    err(path, l.no, Some("properties.vedCode"), format!("expected an HS code of 4 to 10 digits, found {ved:?}"))
+                })?;
                 let country = |prop: &str| -> Result<Option<Country>, InputError> {
                     match first(&l.props, prop) {
                         None => Ok(None),
-                        Some(c) => Country::parse(c).map(Some).ok_or_else(|| err(path, l.no, Some(&format!("properties.{prop}")), format!("expected an ISO 3166-1 alpha-2 code, found {c:?}"))),
+                        Some(c) => Country::parse(c).map(Some).ok_or_else(|| {
+                            err(
+                                path,
+                                l.no,
+                                Some(&format!("properties.{prop}")),
+                                format!("expected an ISO 3166-1 alpha-2 code, found {c:?}"),
+                            )
+                        }),
                     }
                 };
                 let notes = vals(&l.props, "notes");
@@ -315,7 +349,13 @@ fn list_name(authority: &str, program: &str) -> String {
     let a = format!("{authority} {program}").to_lowercase();
     if a.contains("bureau of industry") || a.contains("entity list") {
         "entity_list".into()
-    } else if a.contains("ofsi") || a.contains("hm treasury") || a.contains("financial sanctions implementation") || a.contains("united kingdom") || a.contains("fcdo") || a.starts_with("uk ") {
+    } else if a.contains("ofsi")
+        || a.contains("hm treasury")
+        || a.contains("financial sanctions implementation")
+        || a.contains("united kingdom")
+        || a.contains("fcdo")
+        || a.starts_with("uk ")
+    {
         "uk_sanctions".into()
     } else if a.contains("ofac") || a.contains("foreign assets control") || a.contains("treasury") || a.contains("sdn") {
         "sdn".into()

@@ -210,9 +210,8 @@ impl Compiled {
             v = Cow::Owned(digits);
         }
         if self.country_name {
-            let code = refdata::country_by_name(&v)
-                .or_else(|| refdata::country_code(&v))
-                .ok_or_else(|| format!("unknown country name {v:?}"))?;
+            let code =
+                refdata::country_by_name(&v).or_else(|| refdata::country_code(&v)).ok_or_else(|| format!("unknown country name {v:?}"))?;
             v = Cow::Borrowed(code);
         }
         if let Some(p) = &self.prefix {

@@ -98,7 +98,12 @@ impl Summary {
 pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summary> {
     let started = Instant::now();
     if !dir.is_dir() {
-        return Err(Error::Input(InputError::new(dir, 0, None, "not a folder: expected a case bundle folder holding entities.csv and shipments.csv")));
+        return Err(Error::Input(InputError::new(
+            dir,
+            0,
+            None,
+            "not a folder: expected a case bundle folder holding entities.csv and shipments.csv",
+        )));
     }
     let mapping = opts.mapping.as_ref().map(|(_, m)| m);
     let map_path = opts.mapping.as_ref().map(|(p, _)| p.display().to_string()).unwrap_or_default();
@@ -114,7 +119,12 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         if p.is_file() {
             inputs.push((spec, p));
         } else if required {
-            return Err(Error::Input(InputError::new(&p, 0, None, format!("missing: a case bundle needs {} (see the case-bundle contract)", spec.file))));
+            return Err(Error::Input(InputError::new(
+                &p,
+                0,
+                None,
+                format!("missing: a case bundle needs {} (see the case-bundle contract)", spec.file),
+            )));
         }
     }
     let bundle = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()).display().to_string();
@@ -145,11 +155,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     let mut hashes = Vec::new();
 
     for (spec, path) in &inputs {
-        let delim = mapping
-            .and_then(|m| m.table(spec.name))
-            .and_then(|t| t.delimiter.as_deref())
-            .map(|d| d.as_bytes()[0])
-            .unwrap_or(b',');
+        let delim = mapping.and_then(|m| m.table(spec.name)).and_then(|t| t.delimiter.as_deref()).map(|d| d.as_bytes()[0]).unwrap_or(b',');
         let file = CsvFile::open(path, delim)?;
         let plan = Plan::build(spec, &file, mapping.and_then(|m| m.table(spec.name)), &map_path)?;
         let file_id = w.add_file(spec.name, &path.display().to_string())?;
@@ -257,7 +263,9 @@ pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summar
         return Ok(Summary::already(&full, b, started));
     }
     let base = opts.scope.clone().unwrap_or_else(|| {
-        path.file_name().map(|n| n.to_string_lossy().trim_end_matches(".jsonl").trim_end_matches(".json").to_string()).unwrap_or_else(|| "ftm".into())
+        path.file_name()
+            .map(|n| n.to_string_lossy().trim_end_matches(".jsonl").trim_end_matches(".json").to_string())
+            .unwrap_or_else(|| "ftm".into())
     });
     let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
     let mut w = BatchWriter::begin(&tx, &scope, "ftm", &full, &imported_at, None)?;
@@ -386,9 +394,8 @@ fn validate_file(
         let (plan, line) = (ctx.plan, row.line);
         let result = match ctx.spec.name {
             "entities" => tables::entity(plan, reg, &row.record, line).map(|r| vec![Record::Entity(r)]),
-            "shipments" => tables::shipment(plan, reg, &row.record, line).map(|(s, parties)| {
-                parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()
-            }),
+            "shipments" => tables::shipment(plan, reg, &row.record, line)
+                .map(|(s, parties)| parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()),
             "relations" => tables::relation(plan, reg, &row.record, line).map(|r| vec![Record::Relation(r)]),
             _ => tables::listing(plan, reg, &row.record, line).map(|r| vec![Record::Listing(r)]),
         };
@@ -590,7 +597,8 @@ impl Rejects {
         if self.writer.is_none() {
             let f = std::fs::File::create(&path).map_err(|err| Error::io(&path, err))?;
             let mut w = csv::Writer::from_writer(f);
-            w.write_record(["file", "line", "column", "reason", "record"]).map_err(|err| Error::Other(format!("{}: {err}", path.display())))?;
+            w.write_record(["file", "line", "column", "reason", "record"])
+                .map_err(|err| Error::Other(format!("{}: {err}", path.display())))?;
             self.writer = Some(w);
         }
         let file = e.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -78,9 +78,18 @@ pub const LISTS: TableSpec = TableSpec {
 #[derive(Debug)]
 enum Getter {
     Missing,
-    Column { idx: usize, header: String, transform: Option<Compiled> },
+    Column {
+        idx: usize,
+        header: String,
+        transform: Option<Compiled>,
+    },
     /// Several columns joined by a separator, then transformed.
-    Joined { idxs: Vec<usize>, sep: String, header: String, transform: Compiled },
+    Joined {
+        idxs: Vec<usize>,
+        sep: String,
+        header: String,
+        transform: Compiled,
+    },
     Const(String),
 }
 
@@ -150,7 +159,11 @@ impl Plan {
                     }
                 }
                 None => match file.column(field) {
-                    Some(idx) if !map.is_some_and(|m| m.columns.values().any(|c| c.transform().column.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(field)))) => {
+                    Some(idx)
+                        if !map.is_some_and(|m| {
+                            m.columns.values().any(|c| c.transform().column.as_deref().is_some_and(|c| c.eq_ignore_ascii_case(field)))
+                        }) =>
+                    {
                         used[idx] = true;
                         Getter::Column { idx, header: file.headers[idx].clone(), transform: None }
                     }
@@ -159,10 +172,8 @@ impl Plan {
             };
             getters.push(g);
         }
-        let plan = Plan {
-            extras: file.headers.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(i, h)| (i, h.clone())).collect(),
-            getters,
-        };
+        let plan =
+            Plan { extras: file.headers.iter().enumerate().filter(|(i, _)| !used[*i]).map(|(i, h)| (i, h.clone())).collect(), getters };
         let inline = |party: &str| plan.has(spec, &format!("{party}_name"));
         for (i, (field, required)) in spec.fields.iter().enumerate() {
             let inline_party = matches!(*field, "shipper" | "consignee") && inline(field);

@@ -69,20 +69,12 @@ impl CsvFile {
             return Err(err(1, None, "the file is empty: expected a header row and data rows".into()));
         }
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let hashing =
-            HashingReader { inner: BufReader::with_capacity(1 << 16, file), hasher: Sha256::new(), read: bytes_read.clone() };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(true)
-            .flexible(false)
-            .buffer_capacity(1 << 16)
-            .from_reader(hashing);
+        let hashing = HashingReader { inner: BufReader::with_capacity(1 << 16, file), hasher: Sha256::new(), read: bytes_read.clone() };
+        let mut reader =
+            csv::ReaderBuilder::new().delimiter(delimiter).has_headers(true).flexible(false).buffer_capacity(1 << 16).from_reader(hashing);
         let headers = reader.headers().map_err(|e| csv_error(path, &[], e))?.clone();
-        let headers: Vec<String> = headers
-            .iter()
-            .enumerate()
-            .map(|(i, h)| if i == 0 { h.trim_start_matches('\u{feff}') } else { h }.trim().to_string())
-            .collect();
+        let headers: Vec<String> =
+            headers.iter().enumerate().map(|(i, h)| if i == 0 { h.trim_start_matches('\u{feff}') } else { h }.trim().to_string()).collect();
         if headers.iter().all(|h| h.is_empty()) {
             return Err(err(1, None, "the header row is empty: expected column names".into()));
         }

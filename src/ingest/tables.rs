@@ -92,9 +92,9 @@ fn required<'r>(spec: &TableSpec, plan: &'r Plan, i: usize, rec: &'r csv::String
 fn date(cell: &Option<Cell<'_>>) -> RowResult<Option<Day>> {
     match cell {
         None => Ok(None),
-        Some(c) => Day::parse_iso(&c.value)
-            .map(Some)
-            .ok_or_else(|| bad(c.column, format!("expected a date YYYY-MM-DD, found {:?}", c.value))),
+        Some(c) => {
+            Day::parse_iso(&c.value).map(Some).ok_or_else(|| bad(c.column, format!("expected a date YYYY-MM-DD, found {:?}", c.value)))
+        }
     }
 }
 
@@ -223,9 +223,7 @@ fn identifiers<'c>(cell: &'c Option<Cell<'_>>) -> RowResult<Vec<(String, &'c str
         for part in c.value.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             match part.split_once(':') {
                 Some((s, v)) if !s.trim().is_empty() && !v.trim().is_empty() => out.push((s.trim().to_lowercase(), v.trim())),
-                _ => {
-                    return Err(bad(c.column, format!("expected identifiers as scheme:value (e.g. inn:7701234567), found {part:?}")))
-                }
+                _ => return Err(bad(c.column, format!("expected identifiers as scheme:value (e.g. inn:7701234567), found {part:?}"))),
             }
         }
     }
@@ -259,8 +257,9 @@ pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u6
     let kind_cell = field(plan, 2, row)?;
     let kind = match &kind_cell {
         None => EntityKind::Company,
-        Some(c) => EntityKind::parse(&c.value)
-            .ok_or_else(|| bad(c.column, format!("expected company, person or vessel, found {:?}", c.value)))?,
+        Some(c) => {
+            EntityKind::parse(&c.value).ok_or_else(|| bad(c.column, format!("expected company, person or vessel, found {:?}", c.value)))?
+        }
     };
     let country_cell = field(plan, 3, row)?;
     let ctry = country(&country_cell)?;
@@ -347,8 +346,8 @@ fn party(
         return Ok((reg.lookup(id.column, &id.value)?, None));
     }
     // Inline party: name, country, address and identifiers sit in the shipment row.
-    let name = field(plan, name_field, row)?
-        .ok_or_else(|| bad(plan.column_name(s, name_field), "required value is empty (the party's name)"))?;
+    let name =
+        field(plan, name_field, row)?.ok_or_else(|| bad(plan.column_name(s, name_field), "required value is empty (the party's name)"))?;
     let ctry = country(&field(plan, name_field + 1, row)?)?;
     let addr = field(plan, name_field + 2, row)?;
     let ids = field(plan, name_field + 3, row)?;
@@ -397,7 +396,10 @@ pub fn shipment(
     let day = date(&date_cell)?.ok_or_else(|| bad(plan.column_name(s, 1), "required value is empty"))?;
     let hs_cell = required(s, plan, 4, row)?;
     let hs = normalize_hs(&hs_cell.value).ok_or_else(|| {
-        bad(hs_cell.column, format!("expected an HS code of 4 to 10 digits (dots and spaces allowed, e.g. 8542.31), found {:?}", hs_cell.value))
+        bad(
+            hs_cell.column,
+            format!("expected an HS code of 4 to 10 digits (dots and spaces allowed, e.g. 8542.31), found {:?}", hs_cell.value),
+        )
     })?;
     let description = field(plan, 5, row)?;
     let manufacturer = field(plan, 6, row)?;
@@ -530,10 +532,8 @@ pub fn listing(plan: &Plan, reg: &Registry, row: &csv::StringRecord, line: u64) 
     let listed = date(&listed_cell)?;
     let source = field(plan, 4, row)?;
     let list_s = list.value.trim().to_lowercase();
-    let mut r = rec(
-        ListData { entity: e.row, list: list_s.clone(), program: owned(&program), listed_on: listed, source: owned(&source) },
-        line,
-    );
+    let mut r =
+        rec(ListData { entity: e.row, list: list_s.clone(), program: owned(&program), listed_on: listed, source: owned(&source) }, line);
     r.raw("list", &Some(list), &list_s);
     r.raw("listed_on", &listed_cell, &listed.map(|d| d.to_string()).unwrap_or_default());
     Ok(r.extras_from(plan, row))

@@ -86,14 +86,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Manufacturer,
-        Role::Distributor,
-        Role::Trader,
-        Role::Forwarder,
-        Role::EndUser,
-        Role::MilitaryEndUser,
-    ];
+    pub const ALL: [Role; 6] = [Role::Manufacturer, Role::Distributor, Role::Trader, Role::Forwarder, Role::EndUser, Role::MilitaryEndUser];
 
     pub fn parse(s: &str) -> Option<Role> {
         let s = s.trim();

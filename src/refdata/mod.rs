@@ -20,9 +20,7 @@ pub const ORG_TYPES_CSV: &str = include_str!("org-types.csv");
 pub const INVASION_DATE: &str = "2022-02-24";
 
 fn rows(text: &'static str) -> impl Iterator<Item = csv::StringRecord> {
-    csv::Reader::from_reader(text.as_bytes())
-        .into_records()
-        .map(|r| r.expect("bundled reference CSV is well-formed"))
+    csv::Reader::from_reader(text.as_bytes()).into_records().map(|r| r.expect("bundled reference CSV is well-formed"))
 }
 
 struct Countries {

@@ -191,7 +191,13 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
         for (k, &(i, s)) in holders.iter().enumerate() {
             if let Some(&(j, t)) = holders[..k].iter().find(|(j, t)| *j != i && schemes_compatible(s, t)) {
                 if kinds_agree(&records[i], &records[j]) {
-                    edges.push((i.min(j), i.max(j), Basis::Identifier, 1.0, if s == t { format!("identifier {s}:{v} equal") } else { format!("identifier {s}:{v} equals {t}:{v}") }));
+                    edges.push((
+                        i.min(j),
+                        i.max(j),
+                        Basis::Identifier,
+                        1.0,
+                        if s == t { format!("identifier {s}:{v} equal") } else { format!("identifier {s}:{v} equals {t}:{v}") },
+                    ));
                 }
             }
         }
@@ -199,10 +205,8 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
 
     // Names: candidate pairs from blocks, scored in parallel.
     let cand = candidates(records, &prep);
-    let scored: Vec<(usize, usize, Decision, f64, String)> = cand
-        .par_iter()
-        .filter_map(|&(i, j)| score_pair(records, &prep, &officers, i as usize, j as usize))
-        .collect();
+    let scored: Vec<(usize, usize, Decision, f64, String)> =
+        cand.par_iter().filter_map(|&(i, j)| score_pair(records, &prep, &officers, i as usize, j as usize)).collect();
     let mut name_edges: Vec<_> = scored.iter().filter(|e| e.2 == Decision::Merged).collect();
     name_edges.sort_by(|x, y| y.3.total_cmp(&x.3).then((x.0, x.1).cmp(&(y.0, y.1))));
     for e in name_edges {
@@ -227,7 +231,9 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
         } else if forbidden[ri].iter().any(|&p| uf.find(p) == rj) || forbidden[rj].iter().any(|&p| uf.find(p) == ri) {
             detail.push_str("; refused: analyst not_same between the two clusters");
             Decision::Refused
-        } else if let Some((x, y, why)) = (basis == Basis::Name).then(|| cross_conflict(records, &prep, &members[ri], &members[rj])).flatten() {
+        } else if let Some((x, y, why)) =
+            (basis == Basis::Name).then(|| cross_conflict(records, &prep, &members[ri], &members[rj])).flatten()
+        {
             // A record with little detail must not bridge two records that contradict each other.
             detail.push_str(&format!("; refused: would join {} and {} ({why})", records[x].names[0], records[y].names[0]));
             Decision::Refused
@@ -376,7 +382,13 @@ fn house_numbers_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
 }
 
 /// Scores one candidate pair; `None` when it is not worth recording.
-fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: usize, j: usize) -> Option<(usize, usize, Decision, f64, String)> {
+fn score_pair(
+    records: &[Record],
+    prep: &[Prepared],
+    officers: &[Vec<i64>],
+    i: usize,
+    j: usize,
+) -> Option<(usize, usize, Decision, f64, String)> {
     let (ra, rb, pa, pb) = (&records[i], &records[j], &prep[i], &prep[j]);
     if !kinds_agree(ra, rb) {
         return None;
@@ -415,7 +427,10 @@ fn score_pair(records: &[Record], prep: &[Prepared], officers: &[Vec<i64>], i: u
         return None;
     }
     let conflict = pa.ids.iter().find_map(|(s, v)| {
-        pb.ids.iter().find(|(t, w)| s == t && v != w && !matches!(s.as_str(), "tax" | "registration" | "id" | "vat")).map(|(_, w)| format!("{s} {v} vs {w}"))
+        pb.ids
+            .iter()
+            .find(|(t, w)| s == t && v != w && !matches!(s.as_str(), "tax" | "registration" | "id" | "vat"))
+            .map(|(_, w)| format!("{s} {v} vs {w}"))
     });
     let countries_agree = matches!((&ra.country, &rb.country), (Some(a), Some(b)) if a == b);
     // `ООО X` and `АО X` are two companies more often than one spelled twice.

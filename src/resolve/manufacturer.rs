@@ -88,11 +88,7 @@ pub fn link(makers: &[Maker], texts: &[MakerText]) -> Vec<Link> {
                 let q = Query { names: vec![t.text.clone()], country: t.origin_country.clone(), identifiers: vec![], kind: None };
                 let ms = idx.screen(&q, LINK_THRESHOLD);
                 let top = ms.first()?;
-                let m = ms
-                    .iter()
-                    .filter(|m| m.score == top.score)
-                    .min_by_key(|m| makers[m.entry].id)
-                    .expect("top is among the matches");
+                let m = ms.iter().filter(|m| m.score == top.score).min_by_key(|m| makers[m.entry].id).expect("top is among the matches");
                 Some((makers[m.entry].id, m.score, m.list_name.clone()))
             })
             .clone();

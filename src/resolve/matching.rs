@@ -12,8 +12,8 @@
 //! Legal forms of different kinds (an `AO` against an `OOO`) cost a little;
 //! missing legal forms cost nothing, since sources drop them freely.
 
-use rapidfuzz::distance::{levenshtein, osa};
 use super::normalise::{normalise_name, NormalisedName};
+use rapidfuzz::distance::{levenshtein, osa};
 
 /// Score of a token that is a prefix (four letters or more) of the other: an
 /// abbreviation (`INSTR.`) or a different, longer word (`HAVE` / `HAVEKA`).

@@ -45,7 +45,9 @@ pub struct ChainBreak {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Explanation {
     /// Routes exist; nothing to explain.
-    Connected { routes: u64 },
+    Connected {
+        routes: u64,
+    },
     NoOrigin,
     NoDestination,
     /// No origin entity has a shipment that passes the filters and qualifies as a first hop.
@@ -58,7 +60,10 @@ pub enum Explanation {
         dead_ends: Vec<Node>,
     },
     /// Chains of entities exist, and each breaks at one hop.
-    Broken { chains: Vec<ChainBreak>, more: bool },
+    Broken {
+        chains: Vec<ChainBreak>,
+        more: bool,
+    },
 }
 
 /// Diagnoses why `q` finds no route.
@@ -86,9 +91,8 @@ pub fn explain(g: &CaseGraph, q: &Query) -> Explanation {
         return Explanation::NoDestination;
     }
     let usable = |s: usize| q.ship_ok[s] && !q.avoid_nodes[g.consignee[s] as usize] && g.shipper[s] != g.consignee[s];
-    let first: Vec<usize> = (0..g.shipment_count())
-        .filter(|&s| usable(s) && !q.avoid_nodes[g.shipper[s] as usize] && qualifies_first(g, q, s))
-        .collect();
+    let first: Vec<usize> =
+        (0..g.shipment_count()).filter(|&s| usable(s) && !q.avoid_nodes[g.shipper[s] as usize] && qualifies_first(g, q, s)).collect();
     if first.is_empty() {
         return Explanation::NoShipmentOut;
     }
@@ -118,10 +122,7 @@ pub fn explain(g: &CaseGraph, q: &Query) -> Explanation {
     let reaches_to = (0..n).any(|v| depth[v] != u32::MAX && depth[v] > 0 && q.to_nodes[v]);
     if !reaches_to {
         let reached = (0..n).filter(|&v| depth[v] != u32::MAX).count();
-        let dead_ends = (0..n as Node)
-            .filter(|&v| depth[v as usize] != u32::MAX && !g.out_range(v).any(usable))
-            .take(20)
-            .collect();
+        let dead_ends = (0..n as Node).filter(|&v| depth[v as usize] != u32::MAX && !g.out_range(v).any(usable)).take(20).collect();
         return Explanation::NotConnected { reached, dead_ends };
     }
     let chains = node_chains(g, q, &first, &usable);

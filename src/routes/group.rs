@@ -89,7 +89,10 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
         })
         .collect();
     channels.sort_by(|a, b| {
-        rank_order(&a.best, &b.best).then(b.routes.cmp(&a.routes)).then_with(|| a.nodes.cmp(&b.nodes)).then_with(|| a.hs_prefix.cmp(&b.hs_prefix))
+        rank_order(&a.best, &b.best)
+            .then(b.routes.cmp(&a.routes))
+            .then_with(|| a.nodes.cmp(&b.nodes))
+            .then_with(|| a.hs_prefix.cmp(&b.hs_prefix))
     });
     let total_channels = channels.len() as u64;
     if let Some(k) = q.limit {

@@ -187,7 +187,12 @@ impl<'g> Ranker<'g> {
                 if (0.1..=1.05).contains(&r) {
                     add("QUANTITY_CONSISTENT", P_QUANTITY_CONSISTENT, &|| format!("quantity {qa} then {qb}"), &ev);
                 } else if r > 3.0 {
-                    add("QUANTITY_EXCEEDS", P_QUANTITY_FAR_EXCEEDS, &|| format!("quantity {qa} then {qb}: far more left than arrived"), &ev);
+                    add(
+                        "QUANTITY_EXCEEDS",
+                        P_QUANTITY_FAR_EXCEEDS,
+                        &|| format!("quantity {qa} then {qb}: far more left than arrived"),
+                        &ev,
+                    );
                 } else if r > 1.5 {
                     add("QUANTITY_EXCEEDS", P_QUANTITY_EXCEEDS, &|| format!("quantity {qa} then {qb}: more left than arrived"), &ev);
                 }
@@ -197,9 +202,19 @@ impl<'g> Ranker<'g> {
                 let (ua, ub) = (va / qa, vb / qb);
                 let r = ub / ua;
                 if (0.8..=2.0).contains(&r) {
-                    add("UNIT_PRICE_CONSISTENT", P_UNIT_PRICE_CONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
+                    add(
+                        "UNIT_PRICE_CONSISTENT",
+                        P_UNIT_PRICE_CONSISTENT,
+                        &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"),
+                        &ev,
+                    );
                 } else if !(1.0 / 3.0..=3.0).contains(&r) {
-                    add("UNIT_PRICE_INCONSISTENT", P_UNIT_PRICE_INCONSISTENT, &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"), &ev);
+                    add(
+                        "UNIT_PRICE_INCONSISTENT",
+                        P_UNIT_PRICE_INCONSISTENT,
+                        &|| format!("unit price {ua:.2} then {ub:.2} USD (x{r:.2})"),
+                        &ev,
+                    );
                 }
             }
             let dwell = g.date[b] - g.date[a];
@@ -227,7 +242,12 @@ impl<'g> Ranker<'g> {
         if let Some(&last) = route.last() {
             let d = g.date[last as usize];
             if d >= invasion_day() {
-                add("AFTER_INVASION", P_AFTER_INVASION, &|| format!("delivered on {}, after {}", Day(d), refdata::INVASION_DATE), &[Evidence::Shipment(last)]);
+                add(
+                    "AFTER_INVASION",
+                    P_AFTER_INVASION,
+                    &|| format!("delivered on {}, after {}", Day(d), refdata::INVASION_DATE),
+                    &[Evidence::Shipment(last)],
+                );
             }
         }
         let nodes = route_nodes(g, route);
@@ -236,7 +256,12 @@ impl<'g> Ranker<'g> {
             let vi = v as usize;
             if inner {
                 if let Some(c) = country_str(g.node_country[vi]).filter(|c| refdata::transshipment_source(c).is_some()) {
-                    add("TRANSSHIPMENT_COUNTRY", P_TRANSSHIPMENT_COUNTRY, &|| format!("intermediary in {c}, a FinCEN/BIS transshipment point"), &[Evidence::Entity(v)]);
+                    add(
+                        "TRANSSHIPMENT_COUNTRY",
+                        P_TRANSSHIPMENT_COUNTRY,
+                        &|| format!("intermediary in {c}, a FinCEN/BIS transshipment point"),
+                        &[Evidence::Entity(v)],
+                    );
                 }
                 let inc = g.node_incorporated[vi];
                 let arrived = g.date[route[i - 1] as usize];

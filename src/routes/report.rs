@@ -234,7 +234,13 @@ impl<'g> Labels<'g> {
         }
         let rows: Vec<i64> = ships.iter().map(|&s| g.ship_row[s as usize]).collect();
         let multi_scope = scopes(case)?.len() > 1;
-        let scoped = |scope: &str, id: &str| -> Text { if multi_scope { format!("{scope}:{id}").into() } else { id.into() } };
+        let scoped = |scope: &str, id: &str| -> Text {
+            if multi_scope {
+                format!("{scope}:{id}").into()
+            } else {
+                id.into()
+            }
+        };
         let entities: HashMap<i64, EntityInfo> = entities_by_id(case, &ids)?.into_iter().map(|e| (e.id, e)).collect();
         let entity_id = |e: i64| entities.get(&e).map_or_else(|| Text::from(format!("#{e}")), |i| scoped(&i.scope, &i.input_id));
         let node_labels = nodes
@@ -538,12 +544,16 @@ pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explana
             let (constraint, detail) = match &c.why {
                 Break::HsMismatch { arrived_hs, left_hs } => (
                     "hs_mismatch",
-                    format!("goods arrived as HS {}; what left is HS {} (no agreement on {} digits)", hs(arrived_hs), hs(left_hs), spec.hs_level),
+                    format!(
+                        "goods arrived as HS {}; what left is HS {} (no agreement on {} digits)",
+                        hs(arrived_hs),
+                        hs(left_hs),
+                        spec.hs_level
+                    ),
                 ),
-                Break::TooEarly { first_arrival, last_departure } => (
-                    "too_early",
-                    format!("the matching goods left by {} but arrived only from {}", d(*last_departure), d(*first_arrival)),
-                ),
+                Break::TooEarly { first_arrival, last_departure } => {
+                    ("too_early", format!("the matching goods left by {} but arrived only from {}", d(*last_departure), d(*first_arrival)))
+                }
                 Break::TooLate { last_arrival, deadline, first_departure } => (
                     "too_late",
                     format!(
@@ -556,7 +566,10 @@ pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explana
                 ),
                 Break::OutsideWindow { too_early, too_late } => (
                     "outside_window",
-                    format!("{too_early} matching shipment(s) left before the goods arrived and {too_late} more than {} days after", spec.max_dwell_days),
+                    format!(
+                        "{too_early} matching shipment(s) left before the goods arrived and {too_late} more than {} days after",
+                        spec.max_dwell_days
+                    ),
                 ),
             };
             ChainOut {

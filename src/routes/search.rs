@@ -80,8 +80,7 @@ pub fn for_each_next(g: &CaseGraph, v: Node, key: u64, level: u32, t: i32, dwell
 #[inline]
 pub fn qualifies_first(g: &CaseGraph, q: &Query, s: usize) -> bool {
     q.from_nodes[g.shipper[s] as usize]
-        || (q.has_goods_selectors
-            && (q.from_origins.binary_search(&g.origin[s]).is_ok() || q.from_brands[g.brand[s] as usize]))
+        || (q.has_goods_selectors && (q.from_origins.binary_search(&g.origin[s]).is_ok() || q.from_brands[g.brand[s] as usize]))
 }
 
 /// Enumerates every route of `q` in `g`, calling `visit` with its shipments in hop order.

@@ -252,8 +252,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
     let (goods, ents): (Vec<Selector>, Vec<Selector>) = spec.from.iter().cloned().partition(Selector::is_goods);
     let from_nodes = entity_nodes(g, dir, &idx, "--from", &ents, &mut names)?;
     let to_nodes = entity_nodes(g, dir, &idx, "--to", &spec.to, &mut names)?;
-    let via_nodes =
-        if spec.via.is_empty() { None } else { Some(entity_nodes(g, dir, &idx, "--via", &spec.via, &mut names)?) };
+    let via_nodes = if spec.via.is_empty() { None } else { Some(entity_nodes(g, dir, &idx, "--via", &spec.via, &mut names)?) };
     let avoid_nodes = entity_nodes(g, dir, &idx, "--avoid", &spec.avoid, &mut names)?;
 
     let mut from_origins = Vec::new();
@@ -292,9 +291,9 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
             && spec.min_value.is_none_or(|mv| !g.value[i].is_nan() && f64::from(g.value[i]) >= mv)
             && (prefixes.is_empty() || prefixes.iter().any(|&(p, len)| hs_prefix_of(p, len, code)))
             && spec.chpl_max_tier.is_none_or(|t| {
-                *chpl_memo.entry(hs_key(code, 6)).or_insert_with(|| {
-                    refdata::chpl_item(&crate::graph::hs_decode(code)).is_some_and(|c| c.tier_number() <= t)
-                })
+                *chpl_memo
+                    .entry(hs_key(code, 6))
+                    .or_insert_with(|| refdata::chpl_item(&crate::graph::hs_decode(code)).is_some_and(|c| c.tier_number() <= t))
             });
     }
 

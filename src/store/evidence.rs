@@ -241,9 +241,9 @@ pub struct InputFile {
 impl Case {
     /// Every input file of every batch, in import order.
     pub fn input_files(&self) -> Result<Vec<InputFile>> {
-        let mut st = self.conn.prepare(
-            "SELECT b.scope, f.role, f.path, f.sha256 FROM batch_file f JOIN batch b ON b.id = f.batch ORDER BY f.batch, f.id",
-        )?;
+        let mut st = self
+            .conn
+            .prepare("SELECT b.scope, f.role, f.path, f.sha256 FROM batch_file f JOIN batch b ON b.id = f.batch ORDER BY f.batch, f.id")?;
         let rows = st.query_map([], |r| Ok(InputFile { scope: r.get(0)?, role: r.get(1)?, path: r.get(2)?, sha256: r.get(3)? }))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

@@ -77,9 +77,8 @@ pub fn build_from_rows(case: &Case) -> Result<(CaseGraph, Vec<i64>)> {
     let mut shipments = Vec::new();
     // Dates are validated by ingest; a row that still does not parse cannot be placed in time.
     let mut bad_dates = Vec::new();
-    let mut st = conn.prepare(
-        "SELECT id, date, shipper, consignee, hs, manufacturer, origin_country, quantity, value_usd FROM shipment",
-    )?;
+    let mut st =
+        conn.prepare("SELECT id, date, shipper, consignee, hs, manufacturer, origin_country, quantity, value_usd FROM shipment")?;
     let mut rows = st.query([])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -381,7 +380,8 @@ mod tests {
             conn.execute("INSERT INTO t VALUES (?1, ?2)", params![i, format!("v{i}")]).unwrap();
         }
         let mut st = conn.prepare("SELECT id, v FROM t WHERE id >= ?1 ORDER BY id").unwrap();
-        for wanted in [vec![], vec![1], vec![3], vec![2, 3, 4, 5, 40, 41, 300, 499, 500, 501, 9000], (0..600).collect(), vec![10, 200, 480]] {
+        for wanted in [vec![], vec![1], vec![3], vec![2, 3, 4, 5, 40, 41, 300, 499, 500, 501, 9000], (0..600).collect(), vec![10, 200, 480]]
+        {
             let mut seen = Vec::new();
             rows_by_sorted_ids(&mut st, &wanted, |r| {
                 let (id, v): (i64, String) = (r.get(0)?, r.get(1)?);

@@ -112,7 +112,8 @@ impl Case {
             add(k, &|e| e.shipments_in += n);
         }
         let mut countries: Vec<_> = countries.into_values().collect();
-        countries.sort_by(|a, b| (b.shipments_out + b.shipments_in).cmp(&(a.shipments_out + a.shipments_in)).then(a.country.cmp(&b.country)));
+        countries
+            .sort_by(|a, b| (b.shipments_out + b.shipments_in).cmp(&(a.shipments_out + a.shipments_in)).then(a.country.cmp(&b.country)));
         countries.truncate(top);
 
         // Aggregate by HS-6 in SQL, then fold into headings with the CHPL test in Rust.
@@ -150,7 +151,8 @@ impl Case {
         hs_headings.truncate(top);
 
         let mut batches = Vec::new();
-        let mut st = c.prepare("SELECT id, scope, format, bundle_path, imported_at, tool_version, content_sha256 FROM batch ORDER BY id")?;
+        let mut st =
+            c.prepare("SELECT id, scope, format, bundle_path, imported_at, tool_version, content_sha256 FROM batch ORDER BY id")?;
         let rows = st.query_map([], |r| {
             Ok(BatchInfo {
                 id: r.get(0)?,

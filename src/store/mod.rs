@@ -124,10 +124,7 @@ impl Case {
 
     /// Marks the case as changed. Call inside the transaction that changes it.
     pub(crate) fn bump_generation(conn: &Connection) -> Result<()> {
-        conn.execute(
-            "UPDATE case_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'",
-            [],
-        )?;
+        conn.execute("UPDATE case_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'", [])?;
         Ok(())
     }
 

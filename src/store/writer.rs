@@ -108,7 +108,8 @@ pub fn scope_taken(tx: &Connection, scope: &str) -> Result<bool> {
     Ok(tx.query_row("SELECT 1 FROM batch WHERE scope = ?1", [scope], |_| Ok(())).optional()?.is_some())
 }
 
-const INSERT_ENTITY: &str = "INSERT INTO entity (id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
+const INSERT_ENTITY: &str =
+    "INSERT INTO entity (id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
              VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 const INSERT_SHIPMENT: &str = "INSERT INTO shipment (batch, input_id, date, shipper, consignee, hs, description, manufacturer,
                origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line)
@@ -176,8 +177,18 @@ impl<'c> BatchWriter<'c> {
 
     pub fn entity(&mut self, e: &NewEntity<'_>) -> Result<i64> {
         self.entity.execute(params![
-            self.batch, e.input_id, e.name, e.kind, e.country, e.address, e.incorporated, e.roles, e.source, e.src_file,
-            e.src_line as i64, e.id
+            self.batch,
+            e.input_id,
+            e.name,
+            e.kind,
+            e.country,
+            e.address,
+            e.incorporated,
+            e.roles,
+            e.source,
+            e.src_file,
+            e.src_line as i64,
+            e.id
         ])?;
         Ok(e.id)
     }
@@ -188,8 +199,7 @@ impl<'c> BatchWriter<'c> {
     }
 
     pub fn identifier(&self, entity: i64, scheme: &str, value: &str) -> Result<()> {
-        self.stmt("INSERT INTO entity_identifier (entity, scheme, value) VALUES (?1, ?2, ?3)")?
-            .execute(params![entity, scheme, value])?;
+        self.stmt("INSERT INTO entity_identifier (entity, scheme, value) VALUES (?1, ?2, ?3)")?.execute(params![entity, scheme, value])?;
         Ok(())
     }
 
@@ -240,9 +250,7 @@ impl<'c> BatchWriter<'c> {
             "INSERT INTO relation (batch, from_entity, to_entity, kind, share, start, \"end\", source, src_file, src_line)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
-        .execute(params![
-            self.batch, r.from, r.to, r.kind, r.share, r.start, r.end, r.source, r.src_file, r.src_line as i64
-        ])?;
+        .execute(params![self.batch, r.from, r.to, r.kind, r.share, r.start, r.end, r.source, r.src_file, r.src_line as i64])?;
         Ok(self.tx.last_insert_rowid())
     }
 

@@ -84,11 +84,21 @@ pub fn brand(world: &World, maker: usize, rng: &mut Rng) -> String {
 
 /// Builds one line from `shipper` to `consignee` of `product` made by `maker`.
 #[allow(clippy::too_many_arguments)]
-pub fn line(world: &World, date: Day, shipper: usize, consignee: usize, maker: usize, product: usize, dup_mention: u64, rng: &mut Rng) -> Shipment {
+pub fn line(
+    world: &World,
+    date: Day,
+    shipper: usize,
+    consignee: usize,
+    maker: usize,
+    product: usize,
+    dup_mention: u64,
+    rng: &mut Rng,
+) -> Shipment {
     let p = &world.catalogue[product];
     let from = world.companies[shipper].country;
     let to = world.companies[consignee].country;
-    let manufacturer = if matches!(p.sector, Sector::Food | Sector::Commodity) && rng.chance(300) { String::new() } else { brand(world, maker, rng) };
+    let manufacturer =
+        if matches!(p.sector, Sector::Food | Sector::Commodity) && rng.chance(300) { String::new() } else { brand(world, maker, rng) };
     let (quantity, value_cents, grams) = amounts(p, rng);
     Shipment {
         date,
@@ -208,7 +218,11 @@ impl<'w> Background<'w> {
             }
             5 => {
                 // After the invasion only makers in countries that kept trading sell to Russia directly.
-                let m = if post && !w.friendly_makers.is_empty() { w.friendly_makers[self.friendly.sample(r)] } else { w.non_us_makers[self.non_us.sample(r)] };
+                let m = if post && !w.friendly_makers.is_empty() {
+                    w.friendly_makers[self.friendly.sample(r)]
+                } else {
+                    w.non_us_makers[self.non_us.sample(r)]
+                };
                 let p = r.pick(&w.companies[m].products);
                 (m, self.russian_buyer(150), m, p)
             }

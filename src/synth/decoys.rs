@@ -57,8 +57,13 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
     let (entities, valid_path): (Vec<usize>, bool) = match kind {
         "non_russian_destination" => {
             let t = new_intermediary(world, "TR", new_inc(t0, rng), rng);
-            let de: Vec<usize> = world.sinks.iter().copied().filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "NL" | "PL")).collect();
-            let buyer = if de.is_empty() { world.add("DE", Flavor::Electronics, Category::Planted, "end_user", Some(old_day(rng)), "company register", rng) } else { rng.pick(&de) };
+            let de: Vec<usize> =
+                world.sinks.iter().copied().filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "NL" | "PL")).collect();
+            let buyer = if de.is_empty() {
+                world.add("DE", Flavor::Electronics, Category::Planted, "end_user", Some(old_day(rng)), "company register", rng)
+            } else {
+                rng.pick(&de)
+            };
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
             push(planted(world, Day(t0.0 + gap(rng)), t, buyer, maker, product, qty * 9 / 10, up(price, rng), rng));
             (vec![maker, t, buyer], false)
@@ -103,7 +108,8 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
             (vec![maker, t, ru], true)
         }
         "non_chpl" => {
-            let pharma = world.catalogue.iter().position(|q| q.sector == Sector::Pharma && q.tier.is_none()).expect("catalogue has medicines");
+            let pharma =
+                world.catalogue.iter().position(|q| q.sector == Sector::Pharma && q.tier.is_none()).expect("catalogue has medicines");
             product = pharma;
             let q = world.catalogue[product].clone();
             let src = world.humanitarian_makers.iter().copied().find(|&m| world.companies[m].country == "US").unwrap_or(maker);
@@ -118,7 +124,13 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
             let t = new_intermediary(world, "AE", new_inc(t0, rng), rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty, price, rng));
-            let cn = world.non_us_makers.iter().copied().find(|&m| world.companies[m].country == "CN").or(world.non_us_makers.first().copied()).unwrap_or(maker);
+            let cn = world
+                .non_us_makers
+                .iter()
+                .copied()
+                .find(|&m| world.companies[m].country == "CN")
+                .or(world.non_us_makers.first().copied())
+                .unwrap_or(maker);
             let mut s = planted(world, Day(t0.0 + gap(rng)), t, ru, cn, product, qty, price / 5 + 1, rng);
             s.origin = world.companies[cn].country;
             push(s);
@@ -137,7 +149,12 @@ pub fn plant_decoy(world: &mut World, plan: &mut Plan, index: usize, w: &Window,
             let t = world.add(country, Flavor::Industrial, Category::Planted, "distributor", Some(old_day(rng)), "company register", rng);
             let ru = russian_importer(world, rng);
             push(planted(world, t0, maker, t, maker, product, qty * 3, price, rng));
-            let western: Vec<usize> = world.sinks.iter().copied().filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "GB" | "NL" | "US" | "JP")).collect();
+            let western: Vec<usize> = world
+                .sinks
+                .iter()
+                .copied()
+                .filter(|&s| matches!(world.companies[s].country, "DE" | "FR" | "IT" | "GB" | "NL" | "US" | "JP"))
+                .collect();
             let mut ents = vec![maker, t, ru];
             for k in 0..rng.range(3, 5) {
                 let Some(buyer) = (!western.is_empty()).then(|| rng.pick(&western)) else { break };

@@ -39,34 +39,79 @@ pub fn background_links(world: &World, plan: &mut Plan, w: &Window, rng: &mut Rn
             let parent = world.distributors[rng.index(heads)];
             let start = world.companies[d].incorporated.map(|x| Day(x.0 + rng.range(0, 3000) as i32));
             let share = rng.pick(&[100, 100, 51, 75]);
-            plan.relations.push(Relation { from: id(parent), to: id(d), kind: "ownership", share: Some(share), start, source: "annual report" });
+            plan.relations.push(Relation {
+                from: id(parent),
+                to: id(d),
+                kind: "ownership",
+                share: Some(share),
+                start,
+                source: "annual report",
+            });
             if share == 100 {
-                plan.relations.push(Relation { from: id(d), to: id(parent), kind: "subsidiary", share: None, start, source: "annual report" });
+                plan.relations.push(Relation {
+                    from: id(d),
+                    to: id(parent),
+                    kind: "subsidiary",
+                    share: None,
+                    start,
+                    source: "annual report",
+                });
             }
         }
     }
     // Small importers in the same business centre.
     for pair in world.sinks.chunks(2) {
         if pair.len() == 2 && rng.chance(20) && world.companies[pair[0]].country == world.companies[pair[1]].country {
-            plan.relations.push(Relation { from: id(pair[0]), to: id(pair[1]), kind: "shared_address", share: None, start: None, source: "address register" });
+            plan.relations.push(Relation {
+                from: id(pair[0]),
+                to: id(pair[1]),
+                kind: "shared_address",
+                share: None,
+                start: None,
+                source: "address register",
+            });
         }
     }
     for &m in &world.ru_military {
         if rng.chance(700) {
-            plan.lists.push(Listing { entity: id(m), list: "entity_list", program: "", listed_on: Some(day_in(w, w.invasion, rng)), source: "synthetic BIS Entity List addition" });
+            plan.lists.push(Listing {
+                entity: id(m),
+                list: "entity_list",
+                program: "",
+                listed_on: Some(day_in(w, w.invasion, rng)),
+                source: "synthetic BIS Entity List addition",
+            });
         }
         if rng.chance(400) {
-            plan.lists.push(Listing { entity: id(m), list: "sdn", program: "RUSSIA-EO14024", listed_on: Some(day_in(w, w.invasion, rng)), source: "synthetic OFAC SDN entry" });
+            plan.lists.push(Listing {
+                entity: id(m),
+                list: "sdn",
+                program: "RUSSIA-EO14024",
+                listed_on: Some(day_in(w, w.invasion, rng)),
+                source: "synthetic OFAC SDN entry",
+            });
         }
     }
     for &b in &world.ru_buyers {
         if world.companies[b].category == Category::RuImporter && rng.chance(50) {
-            plan.lists.push(Listing { entity: id(b), list: "sdn", program: "RUSSIA-EO14024", listed_on: Some(day_in(w, w.invasion, rng)), source: "synthetic OFAC SDN entry" });
+            plan.lists.push(Listing {
+                entity: id(b),
+                list: "sdn",
+                program: "RUSSIA-EO14024",
+                listed_on: Some(day_in(w, w.invasion, rng)),
+                source: "synthetic OFAC SDN entry",
+            });
         }
     }
     for &c in &world.commodity {
         if world.companies[c].country == "RU" && rng.chance(100) {
-            plan.lists.push(Listing { entity: id(c), list: "eu_sanctions", program: "", listed_on: Some(day_in(w, w.invasion, rng)), source: "synthetic EU Council annex" });
+            plan.lists.push(Listing {
+                entity: id(c),
+                list: "eu_sanctions",
+                program: "",
+                listed_on: Some(day_in(w, w.invasion, rng)),
+                source: "synthetic EU Council annex",
+            });
         }
     }
 }

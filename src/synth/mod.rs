@@ -108,7 +108,10 @@ impl Config {
     /// Checks the knobs against each other; errors name the flag at fault.
     pub fn validate(&self) -> Result<()> {
         if !(MIN_SHIPMENTS..=MAX_SHIPMENTS).contains(&self.shipments) {
-            return Err(Error::usage("--shipments", format!("must be between {MIN_SHIPMENTS} and {MAX_SHIPMENTS}, got {}", self.shipments)));
+            return Err(Error::usage(
+                "--shipments",
+                format!("must be between {MIN_SHIPMENTS} and {MAX_SHIPMENTS}, got {}", self.shipments),
+            ));
         }
         if self.end.0 - self.start.0 < MIN_WINDOW_DAYS {
             return Err(Error::usage("--end", format!("the window {}..{} is shorter than {MIN_WINDOW_DAYS} days", self.start, self.end)));
@@ -119,7 +122,13 @@ impl Config {
         let (s, d) = self.counts();
         // At most 4 hops per route: planted lines must leave room for background.
         if (s * 4 + decoys::max_lines(d)) as u64 > self.shipments * 4 / 5 {
-            return Err(Error::usage("--schemes", format!("{s} schemes and {d} decoys need more than --shipments {} allows; raise --shipments or lower --schemes/--decoys", self.shipments)));
+            return Err(Error::usage(
+                "--schemes",
+                format!(
+                    "{s} schemes and {d} decoys need more than --shipments {} allows; raise --shipments or lower --schemes/--decoys",
+                    self.shipments
+                ),
+            ));
         }
         Ok(())
     }

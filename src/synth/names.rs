@@ -108,52 +108,257 @@ impl CompanyName {
 }
 
 const US_STEMS: &[&str] = &[
-    "Halvorsen", "Pemberton", "Ardmore", "Quillan", "Brightwater", "Stonebridge", "Tillford", "Marrowind", "Kestrelton",
-    "Ashgrove", "Copperfield", "Larkspur", "Whitlock", "Dunmere", "Calloway", "Redmarsh", "Silverlake", "Hollins",
-    "Bramwell", "Fairhaven", "Northgate", "Oakhurst", "Westmere", "Greystone", "Prescott", "Vantera", "Corvella",
-    "Ellery", "Thornbury", "Blakemore", "Carrow", "Linwood", "Mayfield", "Renfrew", "Sutter Creek", "Wexford",
+    "Halvorsen",
+    "Pemberton",
+    "Ardmore",
+    "Quillan",
+    "Brightwater",
+    "Stonebridge",
+    "Tillford",
+    "Marrowind",
+    "Kestrelton",
+    "Ashgrove",
+    "Copperfield",
+    "Larkspur",
+    "Whitlock",
+    "Dunmere",
+    "Calloway",
+    "Redmarsh",
+    "Silverlake",
+    "Hollins",
+    "Bramwell",
+    "Fairhaven",
+    "Northgate",
+    "Oakhurst",
+    "Westmere",
+    "Greystone",
+    "Prescott",
+    "Vantera",
+    "Corvella",
+    "Ellery",
+    "Thornbury",
+    "Blakemore",
+    "Carrow",
+    "Linwood",
+    "Mayfield",
+    "Renfrew",
+    "Sutter Creek",
+    "Wexford",
 ];
 const DE_STEMS: &[&str] = &[
-    "Brenner", "Hollweg", "Kessler", "Wendt", "Rauscher", "Stahlberg", "Lindemayr", "Ostwald", "Falkenrath", "Grünwald",
-    "Hagedorn", "Kranich", "Lorenzen", "Mittelbach", "Nordhaus", "Pfeiffer", "Reinholt", "Schwarzach", "Tannhäuser",
-    "Weidemann", "Zellner", "Ahrensfeld", "Bernauer", "Dornbach",
+    "Brenner",
+    "Hollweg",
+    "Kessler",
+    "Wendt",
+    "Rauscher",
+    "Stahlberg",
+    "Lindemayr",
+    "Ostwald",
+    "Falkenrath",
+    "Grünwald",
+    "Hagedorn",
+    "Kranich",
+    "Lorenzen",
+    "Mittelbach",
+    "Nordhaus",
+    "Pfeiffer",
+    "Reinholt",
+    "Schwarzach",
+    "Tannhäuser",
+    "Weidemann",
+    "Zellner",
+    "Ahrensfeld",
+    "Bernauer",
+    "Dornbach",
 ];
-const FR_STEMS: &[&str] = &["Valmont", "Delorme", "Castelnau", "Beauvais", "Lemarchand", "Roussillon", "Verdier", "Montclair", "Aubrac", "Fontenay", "Marivaux", "Chastel"];
-const IT_STEMS: &[&str] = &["Ferrante", "Bellandi", "Castellani", "Moretti Valle", "Sarzana", "Ravelli", "Tornabuoni", "Gallardi", "Serravalle", "Lucarini", "Pontremoli", "Vescovi"];
-const NL_STEMS: &[&str] = &["Van Dijkhuis", "Groenvelt", "Zeewolde", "Hoogstraat", "Kroonmeer", "Lindenhof", "Maasbergen", "Oosterwijk", "Vlietland", "Dekkerhaven", "Brouwersgracht", "Ter Heijde"];
-const GB_STEMS: &[&str] = &["Ashby", "Thistledown", "Harrowgate", "Kingsmere", "Pennington", "Rothwell", "Somerton", "Wickham", "Aldridge", "Bexley Vale", "Carnforth", "Durnford"];
+const FR_STEMS: &[&str] = &[
+    "Valmont",
+    "Delorme",
+    "Castelnau",
+    "Beauvais",
+    "Lemarchand",
+    "Roussillon",
+    "Verdier",
+    "Montclair",
+    "Aubrac",
+    "Fontenay",
+    "Marivaux",
+    "Chastel",
+];
+const IT_STEMS: &[&str] = &[
+    "Ferrante",
+    "Bellandi",
+    "Castellani",
+    "Moretti Valle",
+    "Sarzana",
+    "Ravelli",
+    "Tornabuoni",
+    "Gallardi",
+    "Serravalle",
+    "Lucarini",
+    "Pontremoli",
+    "Vescovi",
+];
+const NL_STEMS: &[&str] = &[
+    "Van Dijkhuis",
+    "Groenvelt",
+    "Zeewolde",
+    "Hoogstraat",
+    "Kroonmeer",
+    "Lindenhof",
+    "Maasbergen",
+    "Oosterwijk",
+    "Vlietland",
+    "Dekkerhaven",
+    "Brouwersgracht",
+    "Ter Heijde",
+];
+const GB_STEMS: &[&str] = &[
+    "Ashby",
+    "Thistledown",
+    "Harrowgate",
+    "Kingsmere",
+    "Pennington",
+    "Rothwell",
+    "Somerton",
+    "Wickham",
+    "Aldridge",
+    "Bexley Vale",
+    "Carnforth",
+    "Durnford",
+];
 const PL_STEMS: &[&str] = &["Wisłomet", "Karpaty", "Bałtyk", "Mazowsze", "Polanex", "Orlik", "Sudety", "Warmex", "Pomorze", "Odramet"];
 const TR_STEMS: &[&str] = &[
-    "Anadolu", "Boğaziçi", "Ege", "Marmara", "Yıldız", "Kuzey", "Doğu", "Akdeniz", "Toros", "Kartal", "Güneş", "Ufuk",
-    "Derya", "Özgür", "Demirtaş", "Çelikhan", "Aydoğan", "Kayalar", "Şahinler", "Ilgaz", "Karadağ", "Gökçe", "Ertuğrul",
-    "Sarıkaya", "Altınova", "Bozkurt", "Erciyes", "Pamukova", "Kızılırmak", "Yeşilçam", "Tunca", "Ayyıldız", "Mavişehir",
-    "Özdemir", "Başaran", "Çağlayan",
+    "Anadolu",
+    "Boğaziçi",
+    "Ege",
+    "Marmara",
+    "Yıldız",
+    "Kuzey",
+    "Doğu",
+    "Akdeniz",
+    "Toros",
+    "Kartal",
+    "Güneş",
+    "Ufuk",
+    "Derya",
+    "Özgür",
+    "Demirtaş",
+    "Çelikhan",
+    "Aydoğan",
+    "Kayalar",
+    "Şahinler",
+    "Ilgaz",
+    "Karadağ",
+    "Gökçe",
+    "Ertuğrul",
+    "Sarıkaya",
+    "Altınova",
+    "Bozkurt",
+    "Erciyes",
+    "Pamukova",
+    "Kızılırmak",
+    "Yeşilçam",
+    "Tunca",
+    "Ayyıldız",
+    "Mavişehir",
+    "Özdemir",
+    "Başaran",
+    "Çağlayan",
 ];
 const TR_STEMS2: &[&str] = &["", "", "", "Yıldız", "Teknik", "Global", "Grup", "Mühendislik", "Uluslararası", "Ufuk", "Birlik", "Yeni"];
 const RU_STEMS: &[&str] = &[
-    "Вектор", "Альфа", "Сириус", "Радиан", "Импульс", "Меридиан", "Электрон", "Спектр", "Гранит", "Орион", "Кристалл",
-    "Северный", "Балтика", "Восток", "Квант", "Феникс", "Атлант", "Звезда", "Парус", "Рубикон", "Ладога", "Кедр",
-    "Полярис", "Азимут", "Горизонт", "Светоч", "Аврора", "Вега", "Дельта", "Байкал", "Фрегат", "Магистраль",
+    "Вектор",
+    "Альфа",
+    "Сириус",
+    "Радиан",
+    "Импульс",
+    "Меридиан",
+    "Электрон",
+    "Спектр",
+    "Гранит",
+    "Орион",
+    "Кристалл",
+    "Северный",
+    "Балтика",
+    "Восток",
+    "Квант",
+    "Феникс",
+    "Атлант",
+    "Звезда",
+    "Парус",
+    "Рубикон",
+    "Ладога",
+    "Кедр",
+    "Полярис",
+    "Азимут",
+    "Горизонт",
+    "Светоч",
+    "Аврора",
+    "Вега",
+    "Дельта",
+    "Байкал",
+    "Фрегат",
+    "Магистраль",
 ];
-const KZ_STEMS: &[&str] = &["Сарыарка", "Номад", "Бірлік", "Жетысу", "Алтын Дала", "Каспий", "Тұран", "Арыс", "Ертіс", "Самрук", "Кокше", "Шыгыс"];
+const KZ_STEMS: &[&str] =
+    &["Сарыарка", "Номад", "Бірлік", "Жетысу", "Алтын Дала", "Каспий", "Тұран", "Арыс", "Ертіс", "Самрук", "Кокше", "Шыгыс"];
 const KG_STEMS: &[&str] = &["Ала-Тоо", "Ысык", "Тянь-Шань", "Манас", "Чуй", "Нарын", "Талас", "Ак-Суу"];
 const BY_STEMS: &[&str] = &["Белтех", "Неман", "Полесье", "Минскэлектро", "Бересть", "Свислочь", "Припять", "Витебск-Микро"];
 const AE_STEMS: &[&str] = &[
-    "Al Noor", "Gulf Horizon", "Desert Falcon", "Blue Crescent", "Al Safa", "Palm Crest", "Al Rawdah", "Sand Dune",
-    "Al Mirfa", "Pearl Gate", "Oasis Link", "Al Qudra", "Silver Dhow", "Al Barsha Star", "Marina Bay", "Al Jazeera Line",
+    "Al Noor",
+    "Gulf Horizon",
+    "Desert Falcon",
+    "Blue Crescent",
+    "Al Safa",
+    "Palm Crest",
+    "Al Rawdah",
+    "Sand Dune",
+    "Al Mirfa",
+    "Pearl Gate",
+    "Oasis Link",
+    "Al Qudra",
+    "Silver Dhow",
+    "Al Barsha Star",
+    "Marina Bay",
+    "Al Jazeera Line",
 ];
 const ZH_STEMS: &[&str] = &[
-    "Wing Fat", "Kin Shing", "Grand Ocean", "Ever Bright", "Hong Yuan", "Tai Lung", "Sun Rise", "Jia Hui", "Fu Xing",
-    "Heng Tai", "Xin Yuan", "Long Sheng", "Rui Feng", "Hua Chen", "Tian Yi", "Jin Cheng", "Da Tong", "Sheng Li",
-    "Kai Yue", "Bao Feng", "Zhong Xin", "Yu Hang",
+    "Wing Fat",
+    "Kin Shing",
+    "Grand Ocean",
+    "Ever Bright",
+    "Hong Yuan",
+    "Tai Lung",
+    "Sun Rise",
+    "Jia Hui",
+    "Fu Xing",
+    "Heng Tai",
+    "Xin Yuan",
+    "Long Sheng",
+    "Rui Feng",
+    "Hua Chen",
+    "Tian Yi",
+    "Jin Cheng",
+    "Da Tong",
+    "Sheng Li",
+    "Kai Yue",
+    "Bao Feng",
+    "Zhong Xin",
+    "Yu Hang",
 ];
 const CN_CITIES: &[&str] = &["Shenzhen", "Dongguan", "Suzhou", "Ningbo", "Xiamen", "Chengdu", "Wuhan", "Hangzhou", "Qingdao", "Foshan"];
-const JP_STEMS: &[&str] = &["Hoshino", "Aozora", "Kawabata", "Takamine", "Shirakaba", "Mizuhara", "Kurogane", "Hayate", "Asahina", "Morikawa"];
+const JP_STEMS: &[&str] =
+    &["Hoshino", "Aozora", "Kawabata", "Takamine", "Shirakaba", "Mizuhara", "Kurogane", "Hayate", "Asahina", "Morikawa"];
 const KR_STEMS: &[&str] = &["Hanbit", "Mirae", "Haneul", "Saebyeol", "Dongbang", "Gwangmyeong", "Seorak", "Hanul", "Jinmyeong", "Baekdu"];
 const TW_STEMS: &[&str] = &["Yung Li", "Chien Hsin", "Ta Sheng", "Kuo Feng", "Hsin Hua", "Lien Chang", "Tsai Ming", "Chang Yu"];
-const IN_STEMS: &[&str] = &["Shreeram", "Navbharat", "Vasundhara", "Sahyadri", "Trimurti", "Aravalli", "Kaveri", "Suryansh", "Gangotri", "Vindhya"];
+const IN_STEMS: &[&str] =
+    &["Shreeram", "Navbharat", "Vasundhara", "Sahyadri", "Trimurti", "Aravalli", "Kaveri", "Suryansh", "Gangotri", "Vindhya"];
 const AM_STEMS: &[&str] = &["Arpa", "Sevan", "Ani", "Lori", "Masis", "Urartu", "Aragats", "Zangezur", "Vayk", "Ararat Valley"];
-const GENERIC_STEMS: &[&str] = &["Meridia", "Novaline", "Altavia", "Corvus", "Solvera", "Tessaro", "Vireo", "Halcyon", "Orbisa", "Lumetra", "Kalmar", "Sirocco", "Portolan", "Estrela"];
+const GENERIC_STEMS: &[&str] = &[
+    "Meridia", "Novaline", "Altavia", "Corvus", "Solvera", "Tessaro", "Vireo", "Halcyon", "Orbisa", "Lumetra", "Kalmar", "Sirocco",
+    "Portolan", "Estrela",
+];
 
 /// The language family a country's names are written in.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -265,7 +470,9 @@ fn flavor_words(l: Lang, f: Flavor) -> &'static [&'static str] {
         (Lang::It, Defence) => &["Difesa"],
         (Lang::It, Holding) => &["Partecipazioni"],
         (Lang::It, Consumer) => &["Arredamento", "Casa"],
-        (Lang::En, Electronics) => &["Microdevices", "Semiconductor", "Electronics", "Components", "Technologies", "Microsystems", "Electronic Components"],
+        (Lang::En, Electronics) => {
+            &["Microdevices", "Semiconductor", "Electronics", "Components", "Technologies", "Microsystems", "Electronic Components"]
+        }
         (Lang::En, Industrial) => &["Machine Tools", "Bearings", "Precision Machinery", "Industrial", "Engineering"],
         (Lang::En, Trade) => &["Trading", "International Trading", "Import Export", "Global Trade", "Supply"],
         (Lang::En, Logistics) => &["Logistics", "Freight", "Shipping"],
@@ -395,7 +602,8 @@ const LAST_TR: &[&str] = &["Kaplanoğlu", "Yazıcıoğlu", "Tekinalp", "Durmuşo
 const FIRST_RU: &[&str] = &["Андрей", "Сергей", "Дмитрий", "Ольга", "Игорь", "Наталья", "Алексей", "Виктор", "Елена", "Павел"];
 const LAST_RU: &[&str] = &["Северцев", "Громницкий", "Лапотников", "Бережной", "Калинович", "Стрельцов", "Заварзин", "Трубецкой-Орлов"];
 const FIRST_EN: &[&str] = &["Daniel", "Laura", "Marcus", "Nadia", "Omar", "Farid", "Irina", "Viktor", "Hassan", "Lena", "Timur", "Aram"];
-const LAST_EN: &[&str] = &["Kovalenko", "Al-Rashidi", "Petrosyan", "Nurlanov", "Haddad", "Voskanyan", "Baimukhanov", "Sandoval", "Marchetti", "Lindqvist"];
+const LAST_EN: &[&str] =
+    &["Kovalenko", "Al-Rashidi", "Petrosyan", "Nurlanov", "Haddad", "Voskanyan", "Baimukhanov", "Sandoval", "Marchetti", "Lindqvist"];
 const PATRONYMICS: &[&str] = &["Викторович", "Сергеевич", "Андреевич", "Павлович", "Игоревич"];
 
 /// Invents a person's name in the style of the country.
@@ -440,7 +648,9 @@ mod tests {
 
     #[test]
     fn every_country_table_has_stems() {
-        for c in ["US", "DE", "FR", "IT", "NL", "GB", "PL", "TR", "RU", "KZ", "KG", "BY", "AE", "HK", "CN", "JP", "KR", "TW", "IN", "AM", "BR"] {
+        for c in
+            ["US", "DE", "FR", "IT", "NL", "GB", "PL", "TR", "RU", "KZ", "KG", "BY", "AE", "HK", "CN", "JP", "KR", "TW", "IN", "AM", "BR"]
+        {
             assert!(!stems(c).is_empty());
         }
     }

@@ -7,17 +7,71 @@ use super::rng::Rng;
 use crate::model::Day;
 
 const TR_DISTRICTS: &[(&str, &str)] = &[
-    ("Şişli", "İstanbul"), ("Kadıköy", "İstanbul"), ("Ataşehir", "İstanbul"), ("Beylikdüzü", "İstanbul"), ("Esenyurt", "İstanbul"),
-    ("Bakırköy", "İstanbul"), ("Ümraniye", "İstanbul"), ("Çankaya", "Ankara"), ("Konak", "İzmir"), ("Akdeniz", "Mersin"), ("Osmangazi", "Bursa"),
+    ("Şişli", "İstanbul"),
+    ("Kadıköy", "İstanbul"),
+    ("Ataşehir", "İstanbul"),
+    ("Beylikdüzü", "İstanbul"),
+    ("Esenyurt", "İstanbul"),
+    ("Bakırköy", "İstanbul"),
+    ("Ümraniye", "İstanbul"),
+    ("Çankaya", "Ankara"),
+    ("Konak", "İzmir"),
+    ("Akdeniz", "Mersin"),
+    ("Osmangazi", "Bursa"),
 ];
-const TR_STREETS: &[&str] = &["Atatürk", "Cumhuriyet", "Gazi Mustafa Kemal", "İnönü", "Halaskargazi", "Barbaros", "Bağdat", "Fevzi Çakmak", "Kazım Karabekir"];
-const RU_CITIES: &[&str] = &["Москва", "Москва", "Москва", "Санкт-Петербург", "Санкт-Петербург", "Екатеринбург", "Новосибирск", "Нижний Новгород", "Казань", "Самара"];
-const RU_STREETS: &[&str] = &["Промышленная", "Садовая", "Лесная", "Заводская", "Новая", "Центральная", "Профсоюзная", "Электродная", "Кожевническая", "Шоссейная"];
-const AE_ZONES: &[&str] = &["Jebel Ali Free Zone (JAFZA), Dubai", "Jumeirah Lakes Towers, DMCC, Dubai", "Dubai Silicon Oasis, Dubai", "SAIF Zone, Sharjah", "Deira, Dubai", "Al Qusais Industrial Area, Dubai"];
-const HK_STREETS: &[&str] = &["Hoi Bun Road, Kwun Tong, Kowloon", "Nathan Road, Mong Kok, Kowloon", "Des Voeux Road Central, Sheung Wan", "Wang Chiu Road, Kowloon Bay", "Castle Peak Road, Tsuen Wan, New Territories"];
-const US_CITIES: &[&str] = &["San Jose, CA 95134", "Austin, TX 78741", "Chandler, AZ 85226", "Boston, MA 02110", "Dallas, TX 75243", "Portland, OR 97229", "Raleigh, NC 27607", "Santa Clara, CA 95054", "Miami, FL 33172"];
-const US_STREETS: &[&str] = &["Ridgeview", "Commerce", "Technology", "Harbor", "Innovation", "Lakeside", "Meridian", "Orchard", "Kiln Creek"];
-const DE_CITIES: &[&str] = &["80331 München", "70173 Stuttgart", "20095 Hamburg", "01067 Dresden", "60311 Frankfurt am Main", "90402 Nürnberg", "40213 Düsseldorf"];
+const TR_STREETS: &[&str] =
+    &["Atatürk", "Cumhuriyet", "Gazi Mustafa Kemal", "İnönü", "Halaskargazi", "Barbaros", "Bağdat", "Fevzi Çakmak", "Kazım Karabekir"];
+const RU_CITIES: &[&str] = &[
+    "Москва",
+    "Москва",
+    "Москва",
+    "Санкт-Петербург",
+    "Санкт-Петербург",
+    "Екатеринбург",
+    "Новосибирск",
+    "Нижний Новгород",
+    "Казань",
+    "Самара",
+];
+const RU_STREETS: &[&str] =
+    &["Промышленная", "Садовая", "Лесная", "Заводская", "Новая", "Центральная", "Профсоюзная", "Электродная", "Кожевническая", "Шоссейная"];
+const AE_ZONES: &[&str] = &[
+    "Jebel Ali Free Zone (JAFZA), Dubai",
+    "Jumeirah Lakes Towers, DMCC, Dubai",
+    "Dubai Silicon Oasis, Dubai",
+    "SAIF Zone, Sharjah",
+    "Deira, Dubai",
+    "Al Qusais Industrial Area, Dubai",
+];
+const HK_STREETS: &[&str] = &[
+    "Hoi Bun Road, Kwun Tong, Kowloon",
+    "Nathan Road, Mong Kok, Kowloon",
+    "Des Voeux Road Central, Sheung Wan",
+    "Wang Chiu Road, Kowloon Bay",
+    "Castle Peak Road, Tsuen Wan, New Territories",
+];
+const US_CITIES: &[&str] = &[
+    "San Jose, CA 95134",
+    "Austin, TX 78741",
+    "Chandler, AZ 85226",
+    "Boston, MA 02110",
+    "Dallas, TX 75243",
+    "Portland, OR 97229",
+    "Raleigh, NC 27607",
+    "Santa Clara, CA 95054",
+    "Miami, FL 33172",
+];
+const US_STREETS: &[&str] =
+    &["Ridgeview", "Commerce", "Technology", "Harbor", "Innovation", "Lakeside", "Meridian", "Orchard", "Kiln Creek"];
+const DE_CITIES: &[&str] = &[
+    "80331 München",
+    "70173 Stuttgart",
+    "20095 Hamburg",
+    "01067 Dresden",
+    "60311 Frankfurt am Main",
+    "90402 Nürnberg",
+    "40213 Düsseldorf",
+];
 const DE_STREETS: &[&str] = &["Industriestraße", "Hauptstraße", "Bahnhofstraße", "Gewerbering", "Lindenallee", "Siemensstraße", "Am Hafen"];
 const GENERIC_STREETS: &[&str] = &["Harbour", "Station", "Industrial", "Market", "Riverside", "Park", "Commerce", "Airport", "Central"];
 
@@ -77,7 +131,13 @@ pub fn address(country: &str, rng: &mut Rng) -> String {
         "KZ" | "KG" | "BY" => format!("г. {}, ул. {}, д. {n}", city_of(country), rng.pick(RU_STREETS)),
         "AE" => format!("Office {}, Building {}, {}", rng.range(101, 2899), rng.range(1, 60), rng.pick(AE_ZONES)),
         "HK" => format!("Unit {}, {}/F, {n} {}, Hong Kong", rng.range(1, 28), rng.range(2, 30), rng.pick(HK_STREETS)),
-        "US" => format!("{} {} {}, {}", rng.range(100, 9999), rng.pick(US_STREETS), rng.pick(&["Ave", "Blvd", "Dr", "Pkwy"]), rng.pick(US_CITIES)),
+        "US" => format!(
+            "{} {} {}, {}",
+            rng.range(100, 9999),
+            rng.pick(US_STREETS),
+            rng.pick(&["Ave", "Blvd", "Dr", "Pkwy"]),
+            rng.pick(US_CITIES)
+        ),
         "DE" => format!("{} {n}, {}", rng.pick(DE_STREETS), rng.pick(DE_CITIES)),
         _ => {
             let city = city_of(country);

@@ -41,12 +41,47 @@ fn chpl_profile(hs6: &str) -> Profile {
     use Sector::*;
     match &hs6[..4] {
         "8542" => match hs6 {
-            "854231" => (Electronics, &["INTEGRATED CIRCUITS - MICROCONTROLLERS", "PROCESSOR IC", "ELECTRONIC INTEGRATED CIRCUITS (MCU)", "MICROPROCESSORS"], "PCS", (80, 4_500), 2, 5_000),
-            "854232" => (Electronics, &["MEMORY INTEGRATED CIRCUITS", "DRAM MEMORY IC", "FLASH MEMORY CHIPS", "EEPROM IC"], "PCS", (60, 2_400), 2, 8_000),
-            "854233" => (Electronics, &["AMPLIFIER IC", "OPERATIONAL AMPLIFIERS", "RF AMPLIFIER INTEGRATED CIRCUITS"], "PCS", (30, 1_800), 1, 10_000),
-            _ => (Electronics, &["INTEGRATED CIRCUITS, OTHER", "FPGA INTEGRATED CIRCUITS", "ELECTRONIC INTEGRATED CIRCUITS"], "PCS", (90, 9_000), 2, 4_000),
+            "854231" => (
+                Electronics,
+                &["INTEGRATED CIRCUITS - MICROCONTROLLERS", "PROCESSOR IC", "ELECTRONIC INTEGRATED CIRCUITS (MCU)", "MICROPROCESSORS"],
+                "PCS",
+                (80, 4_500),
+                2,
+                5_000,
+            ),
+            "854232" => (
+                Electronics,
+                &["MEMORY INTEGRATED CIRCUITS", "DRAM MEMORY IC", "FLASH MEMORY CHIPS", "EEPROM IC"],
+                "PCS",
+                (60, 2_400),
+                2,
+                8_000,
+            ),
+            "854233" => (
+                Electronics,
+                &["AMPLIFIER IC", "OPERATIONAL AMPLIFIERS", "RF AMPLIFIER INTEGRATED CIRCUITS"],
+                "PCS",
+                (30, 1_800),
+                1,
+                10_000,
+            ),
+            _ => (
+                Electronics,
+                &["INTEGRATED CIRCUITS, OTHER", "FPGA INTEGRATED CIRCUITS", "ELECTRONIC INTEGRATED CIRCUITS"],
+                "PCS",
+                (90, 9_000),
+                2,
+                4_000,
+            ),
         },
-        "8517" => (Electronics, &["NETWORK SWITCHES", "ROUTERS AND DATA TRANSMISSION EQUIPMENT", "RADIO MODULES FOR DATA TRANSMISSION"], "PCS", (2_000, 180_000), 900, 120),
+        "8517" => (
+            Electronics,
+            &["NETWORK SWITCHES", "ROUTERS AND DATA TRANSMISSION EQUIPMENT", "RADIO MODULES FOR DATA TRANSMISSION"],
+            "PCS",
+            (2_000, 180_000),
+            900,
+            120,
+        ),
         "8526" => (Electronics, &["GNSS RECEIVER MODULES", "RADIO NAVIGATION APPARATUS", "GPS MODULES"], "PCS", (1_500, 90_000), 60, 400),
         "8532" => (Electronics, &["TANTALUM CAPACITORS", "MULTILAYER CERAMIC CAPACITORS", "FIXED CAPACITORS"], "PCS", (2, 120), 1, 200_000),
         "8548" => (Electronics, &["ELECTRICAL PARTS OF MACHINERY", "ELECTRONIC PARTS N.E.S."], "PCS", (50, 6_000), 20, 5_000),
@@ -57,15 +92,33 @@ fn chpl_profile(hs6: &str) -> Profile {
         "8536" => (Electronics, &["CONNECTORS", "PLUGS AND SOCKETS", "ELECTRICAL CONNECTORS"], "PCS", (5, 900), 10, 50_000),
         "8541" => (Electronics, &["TRANSISTORS", "DIODES", "SEMICONDUCTOR DEVICES", "MOSFET TRANSISTORS"], "PCS", (3, 800), 1, 100_000),
         "8482" => (Industrial, &["BALL BEARINGS", "ROLLER BEARINGS", "BEARINGS"], "PCS", (80, 25_000), 400, 2_000),
-        "8807" => (Industrial, &["PARTS OF UNMANNED AIRCRAFT", "AIRCRAFT PARTS", "PARTS OF HELICOPTERS"], "PCS", (5_000, 900_000), 3_000, 50),
+        "8807" => {
+            (Industrial, &["PARTS OF UNMANNED AIRCRAFT", "AIRCRAFT PARTS", "PARTS OF HELICOPTERS"], "PCS", (5_000, 900_000), 3_000, 50)
+        }
         "9013" => (Industrial, &["OPTICAL DEVICES", "TELESCOPIC SIGHTS", "OPTICAL INSTRUMENTS"], "PCS", (3_000, 250_000), 600, 100),
         "9014" => (Industrial, &["NAVIGATIONAL INSTRUMENTS", "INERTIAL NAVIGATION UNITS"], "PCS", (10_000, 1_500_000), 1_500, 30),
-        "8486" => (Industrial, &["SEMICONDUCTOR MANUFACTURING EQUIPMENT", "WAFER PROCESSING MACHINE"], "PCS", (5_000_000, 90_000_000), 900_000, 1),
+        "8486" => {
+            (Industrial, &["SEMICONDUCTOR MANUFACTURING EQUIPMENT", "WAFER PROCESSING MACHINE"], "PCS", (5_000_000, 90_000_000), 900_000, 1)
+        }
         "8534" => (Electronics, &["PRINTED CIRCUIT BOARDS", "PCB ASSEMBLIES BARE"], "PCS", (50, 9_000), 80, 5_000),
         "8543" => (Electronics, &["SIGNAL GENERATORS", "RF SIGNAL GENERATOR"], "PCS", (50_000, 2_500_000), 9_000, 5),
         "9027" => (Industrial, &["SPECTROMETERS", "OPTICAL ANALYSIS INSTRUMENTS"], "PCS", (100_000, 6_000_000), 20_000, 3),
-        "9030" => (Industrial, &["OSCILLOSCOPES", "MULTIMETERS", "MEASURING INSTRUMENTS", "SEMICONDUCTOR TEST EQUIPMENT"], "PCS", (20_000, 3_000_000), 6_000, 10),
-        "8457" | "8458" | "8459" => (Industrial, &["CNC MACHINING CENTRE", "CNC LATHE", "CNC MILLING MACHINE", "METALWORKING MACHINE TOOL"], "PCS", (4_000_000, 60_000_000), 4_500_000, 1),
+        "9030" => (
+            Industrial,
+            &["OSCILLOSCOPES", "MULTIMETERS", "MEASURING INSTRUMENTS", "SEMICONDUCTOR TEST EQUIPMENT"],
+            "PCS",
+            (20_000, 3_000_000),
+            6_000,
+            10,
+        ),
+        "8457" | "8458" | "8459" => (
+            Industrial,
+            &["CNC MACHINING CENTRE", "CNC LATHE", "CNC MILLING MACHINE", "METALWORKING MACHINE TOOL"],
+            "PCS",
+            (4_000_000, 60_000_000),
+            4_500_000,
+            1,
+        ),
         "8466" => (Industrial, &["PARTS FOR MACHINE TOOLS", "TOOL HOLDERS AND SPINDLES"], "KG", (2_000, 40_000), 1_000, 500),
         _ => (Electronics, &["ELECTRONIC COMPONENTS"], "PCS", (100, 10_000), 50, 1_000),
     }
@@ -79,7 +132,15 @@ const COMMON: &[Common] = &[
     ("090111", Sector::Food, &["COFFEE BEANS, NOT ROASTED", "GREEN COFFEE"], "KG", (250, 900), 1_000, 18_000),
     ("080510", Sector::Food, &["FRESH ORANGES", "ORANGES"], "KG", (60, 160), 1_000, 20_000),
     ("220421", Sector::Food, &["WINE IN BOTTLES", "RED WINE 0.75L"], "L", (300, 4_000), 1_300, 6_000),
-    ("300490", Sector::Pharma, &["MEDICAMENTS IN DOSES", "PHARMACEUTICAL PRODUCTS", "MEDICINES PACKED FOR RETAIL"], "KG", (2_000, 90_000), 1_000, 800),
+    (
+        "300490",
+        Sector::Pharma,
+        &["MEDICAMENTS IN DOSES", "PHARMACEUTICAL PRODUCTS", "MEDICINES PACKED FOR RETAIL"],
+        "KG",
+        (2_000, 90_000),
+        1_000,
+        800,
+    ),
     ("330499", Sector::Pharma, &["COSMETIC PREPARATIONS", "SKIN CARE PRODUCTS"], "KG", (800, 6_000), 1_000, 1_500),
     ("870323", Sector::Auto, &["PASSENGER CARS 1500-3000CC", "MOTOR CARS"], "PCS", (1_800_000, 7_000_000), 1_600_000, 8),
     ("870899", Sector::Auto, &["PARTS FOR MOTOR VEHICLES", "AUTO SPARE PARTS"], "KG", (400, 4_000), 1_000, 3_000),

@@ -122,7 +122,12 @@ pub fn chpl_product(world: &World, rng: &mut Rng) -> usize {
 /// A US maker of CHPL goods to brand them: an existing one, or a new one if the world has none.
 pub fn us_maker(world: &mut World, rng: &mut Rng) -> usize {
     let tech = |w: &World, m: usize| w.companies[m].products.iter().any(|&p| w.catalogue[p].tier.is_some());
-    let us: Vec<usize> = world.makers.iter().copied().filter(|&m| world.companies[m].country == "US" && !world.companies[m].brands.is_empty() && tech(world, m)).collect();
+    let us: Vec<usize> = world
+        .makers
+        .iter()
+        .copied()
+        .filter(|&m| world.companies[m].country == "US" && !world.companies[m].brands.is_empty() && tech(world, m))
+        .collect();
     if us.is_empty() {
         let inc = Some(Day(rng.range(Day::from_ymd(1970, 1, 1).unwrap().0 as i64, Day::from_ymd(2005, 1, 1).unwrap().0 as i64) as i32));
         let m = world.add("US", Flavor::Electronics, Category::Maker, "manufacturer", inc, "company register", rng);
@@ -157,7 +162,17 @@ fn hub(rng: &mut Rng, second: bool, not: &str) -> &'static str {
 
 /// A planted line with explicit quantity and unit price.
 #[allow(clippy::too_many_arguments)]
-pub fn planted(world: &World, date: Day, shipper: usize, consignee: usize, maker: usize, product: usize, qty: u64, price: u64, rng: &mut Rng) -> Shipment {
+pub fn planted(
+    world: &World,
+    date: Day,
+    shipper: usize,
+    consignee: usize,
+    maker: usize,
+    product: usize,
+    qty: u64,
+    price: u64,
+    rng: &mut Rng,
+) -> Shipment {
     let mut s = line(world, date, shipper, consignee, maker, product, PLANTED_DUP_MENTION, rng);
     let p = &world.catalogue[product];
     s.quantity = qty.max(1);
@@ -181,7 +196,13 @@ pub fn new_intermediary(world: &mut World, country: &'static str, incorporated: 
 fn listed_person(world: &mut World, plan: &mut Plan, w: &Window, rng: &mut Rng) -> usize {
     let p = world.add_person("RU", rng);
     let on = w.pick(w.post_invasion_from(30), 30, rng);
-    plan.lists.push(Listing { entity: world.companies[p].id.clone(), list: "sdn", program: "RUSSIA-EO14024", listed_on: Some(on), source: "synthetic OFAC SDN entry" });
+    plan.lists.push(Listing {
+        entity: world.companies[p].id.clone(),
+        list: "sdn",
+        program: "RUSSIA-EO14024",
+        listed_on: Some(on),
+        source: "synthetic OFAC SDN entry",
+    });
     p
 }
 
@@ -205,12 +226,24 @@ fn plant_ownership(world: &mut World, plan: &mut Plan, case: usize, i1: usize, w
         0 => {
             let country = world.companies[i1].country;
             let d = world.add_person(country, rng);
-            plan.relations.push(Relation { from: id(world, d), to: id(world, i1), kind: "director", share: None, start, source: "synthetic trade registry gazette" });
+            plan.relations.push(Relation {
+                from: id(world, d),
+                to: id(world, i1),
+                kind: "director",
+                share: None,
+                start,
+                source: "synthetic trade registry gazette",
+            });
         }
         1 => {
             let p = listed_person(world, plan, w, rng);
             own(world, plan, p, i1, 60, start);
-            plan.ownership.push(OwnershipCase { entity: id(world, i1), owners: vec![id(world, p)], aggregate_share: 60, blocked_by_50_rule: true });
+            plan.ownership.push(OwnershipCase {
+                entity: id(world, i1),
+                owners: vec![id(world, p)],
+                aggregate_share: 60,
+                blocked_by_50_rule: true,
+            });
         }
         2 => {
             let (p1, p2) = (listed_person(world, plan, w, rng), listed_person(world, plan, w, rng));
@@ -220,14 +253,29 @@ fn plant_ownership(world: &mut World, plan: &mut Plan, case: usize, i1: usize, w
             own(world, plan, p1, h, 30, h_inc);
             own(world, plan, p2, h, 30, h_inc);
             own(world, plan, h, i1, 100, start);
-            plan.ownership.push(OwnershipCase { entity: id(world, h), owners: vec![id(world, p1), id(world, p2)], aggregate_share: 60, blocked_by_50_rule: true });
-            plan.ownership.push(OwnershipCase { entity: id(world, i1), owners: vec![id(world, h)], aggregate_share: 100, blocked_by_50_rule: true });
+            plan.ownership.push(OwnershipCase {
+                entity: id(world, h),
+                owners: vec![id(world, p1), id(world, p2)],
+                aggregate_share: 60,
+                blocked_by_50_rule: true,
+            });
+            plan.ownership.push(OwnershipCase {
+                entity: id(world, i1),
+                owners: vec![id(world, h)],
+                aggregate_share: 100,
+                blocked_by_50_rule: true,
+            });
         }
         3 => {
             let (p1, p2) = (listed_person(world, plan, w, rng), listed_person(world, plan, w, rng));
             own(world, plan, p1, i1, 20, start);
             own(world, plan, p2, i1, 25, start);
-            plan.ownership.push(OwnershipCase { entity: id(world, i1), owners: vec![id(world, p1), id(world, p2)], aggregate_share: 45, blocked_by_50_rule: false });
+            plan.ownership.push(OwnershipCase {
+                entity: id(world, i1),
+                owners: vec![id(world, p1), id(world, p2)],
+                aggregate_share: 45,
+                blocked_by_50_rule: false,
+            });
         }
         _ => {}
     }
@@ -239,8 +287,13 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
     let maker = us_maker(world, rng);
     // Source: the maker itself, or a US/EU distributor reselling its goods.
     let source = if rng.chance(350) {
-        let d: Vec<usize> = world.distributors.iter().copied().filter(|&d| matches!(world.companies[d].country, "US" | "DE" | "NL" | "GB")).collect();
-        if d.is_empty() { maker } else { d[Weighted::zipf(d.len()).sample(rng)] }
+        let d: Vec<usize> =
+            world.distributors.iter().copied().filter(|&d| matches!(world.companies[d].country, "US" | "DE" | "NL" | "GB")).collect();
+        if d.is_empty() {
+            maker
+        } else {
+            d[Weighted::zipf(d.len()).sample(rng)]
+        }
     } else {
         maker
     };
@@ -272,7 +325,12 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
         let inc = Day(t0.0 - rng.range(30, 240) as i32);
         world.add("RU", Flavor::Trade, Category::Planted, "trader", Some(inc), "EGRUL extract", rng)
     } else {
-        let ru: Vec<usize> = world.ru_buyers.iter().copied().filter(|&b| world.companies[b].category == Category::RuImporter && world.companies[b].country == "RU").collect();
+        let ru: Vec<usize> = world
+            .ru_buyers
+            .iter()
+            .copied()
+            .filter(|&b| world.companies[b].category == Category::RuImporter && world.companies[b].country == "RU")
+            .collect();
         if ru.is_empty() {
             world.add("RU", Flavor::Trade, Category::Planted, "trader", Some(Day(t0.0 - 90)), "EGRUL extract", rng)
         } else {
@@ -292,7 +350,14 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
     }
 
     let p = world.catalogue[product].clone();
-    let mut scheme = SchemePlan { hs6: p.hs6, tier: p.tier.expect("CHPL product"), intermediaries: chain[1..chain.len() - 1 - end_user as usize].to_vec(), chain, routes: vec![], split_by_duplicates: false };
+    let mut scheme = SchemePlan {
+        hs6: p.hs6,
+        tier: p.tier.expect("CHPL product"),
+        intermediaries: chain[1..chain.len() - 1 - end_user as usize].to_vec(),
+        chain,
+        routes: vec![],
+        split_by_duplicates: false,
+    };
     let mut day = t0;
     for r in 0..routes {
         if r > 0 {
@@ -326,11 +391,23 @@ pub fn plant_scheme(world: &mut World, plan: &mut Plan, index: usize, routes: us
     let last = plan.shipments[*scheme.routes.last().unwrap().last().unwrap()].date;
     if rng.chance(200) && last.0 + 30 < w.end.0 {
         let on = Day(rng.range(last.0 as i64 + 30, w.end.0 as i64) as i32);
-        plan.lists.push(Listing { entity: world.companies[i1].id.clone(), list: "entity_list", program: "", listed_on: Some(on), source: "synthetic BIS Entity List addition" });
+        plan.lists.push(Listing {
+            entity: world.companies[i1].id.clone(),
+            list: "entity_list",
+            program: "",
+            listed_on: Some(on),
+            source: "synthetic BIS Entity List addition",
+        });
     }
     if world.companies[importer].category == Category::Planted && rng.chance(250) {
         let on = Day(rng.range(t0.0 as i64, w.end.0 as i64) as i32);
-        plan.lists.push(Listing { entity: world.companies[importer].id.clone(), list: "sdn", program: "RUSSIA-EO14024", listed_on: Some(on), source: "synthetic OFAC SDN entry" });
+        plan.lists.push(Listing {
+            entity: world.companies[importer].id.clone(),
+            list: "sdn",
+            program: "RUSSIA-EO14024",
+            listed_on: Some(on),
+            source: "synthetic OFAC SDN entry",
+        });
     }
     plan.schemes.push(scheme);
 }

@@ -78,30 +78,32 @@ pub fn translit(s: &str) -> String {
 /// Folds Turkish and other Latin diacritics to plain ASCII letters (`Şirketi` -> `Sirketi`).
 pub fn ascii_fold(s: &str) -> String {
     s.chars()
-        .map(|c| match c {
-            'ı' => "i",
-            'İ' => "I",
-            'ş' => "s",
-            'Ş' => "S",
-            'ğ' => "g",
-            'Ğ' => "G",
-            'ç' => "c",
-            'Ç' => "C",
-            'ö' | 'ø' => "o",
-            'Ö' => "O",
-            'ü' => "u",
-            'Ü' => "U",
-            'ä' | 'à' | 'â' => "a",
-            'Ä' => "A",
-            'é' | 'è' | 'ê' => "e",
-            'É' => "E",
-            'ß' => "ss",
-            'ł' => "l",
-            'ó' => "o",
-            'ô' => "o",
-            _ => return c.to_string(),
-        }
-        .to_string())
+        .map(|c| {
+            match c {
+                'ı' => "i",
+                'İ' => "I",
+                'ş' => "s",
+                'Ş' => "S",
+                'ğ' => "g",
+                'Ğ' => "G",
+                'ç' => "c",
+                'Ç' => "C",
+                'ö' | 'ø' => "o",
+                'Ö' => "O",
+                'ü' => "u",
+                'Ü' => "U",
+                'ä' | 'à' | 'â' => "a",
+                'Ä' => "A",
+                'é' | 'è' | 'ê' => "e",
+                'É' => "E",
+                'ß' => "ss",
+                'ł' => "l",
+                'ó' => "o",
+                'ô' => "o",
+                _ => return c.to_string(),
+            }
+            .to_string()
+        })
         .collect()
 }
 

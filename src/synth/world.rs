@@ -122,7 +122,9 @@ fn weighted_pick<T: Copy>(rng: &mut Rng, table: &[(T, u64)]) -> T {
 fn maker_country(sector: Sector, rng: &mut Rng) -> &'static str {
     use Sector::*;
     let t: &[(&str, u64)] = match sector {
-        Electronics => &[("US", 35), ("JP", 10), ("KR", 8), ("TW", 10), ("CN", 15), ("DE", 8), ("NL", 4), ("GB", 3), ("FR", 3), ("IT", 2), ("IN", 2)],
+        Electronics => {
+            &[("US", 35), ("JP", 10), ("KR", 8), ("TW", 10), ("CN", 15), ("DE", 8), ("NL", 4), ("GB", 3), ("FR", 3), ("IT", 2), ("IN", 2)]
+        }
         Industrial => &[("DE", 25), ("JP", 15), ("US", 15), ("IT", 10), ("CN", 15), ("KR", 5), ("TW", 5), ("CH", 5), ("SE", 5)],
         Pharma => &[("US", 25), ("DE", 15), ("CH", 15), ("FR", 10), ("IN", 15), ("GB", 10), ("IT", 5), ("TR", 5)],
         Food => &[("BR", 20), ("TR", 20), ("IT", 15), ("FR", 10), ("ES", 10), ("VN", 10), ("IN", 10), ("US", 5)],
@@ -148,10 +150,43 @@ fn flavor_of(sector: Sector) -> Flavor {
 }
 
 const SINK_COUNTRIES: &[(&str, u64)] = &[
-    ("DE", 8), ("US", 8), ("FR", 5), ("IT", 5), ("GB", 5), ("NL", 4), ("PL", 4), ("ES", 3), ("JP", 5), ("KR", 4), ("CN", 6),
-    ("TW", 3), ("IN", 5), ("TR", 8), ("AE", 5), ("KZ", 2), ("AM", 1), ("KG", 1), ("GE", 1), ("HK", 3), ("SG", 2), ("MX", 3),
-    ("BR", 3), ("IL", 2), ("SE", 1), ("FI", 1), ("CH", 1), ("AT", 1), ("BE", 1), ("MY", 2), ("VN", 2), ("TH", 2), ("ZA", 1),
-    ("RS", 1), ("UZ", 1), ("CA", 2), ("AU", 1),
+    ("DE", 8),
+    ("US", 8),
+    ("FR", 5),
+    ("IT", 5),
+    ("GB", 5),
+    ("NL", 4),
+    ("PL", 4),
+    ("ES", 3),
+    ("JP", 5),
+    ("KR", 4),
+    ("CN", 6),
+    ("TW", 3),
+    ("IN", 5),
+    ("TR", 8),
+    ("AE", 5),
+    ("KZ", 2),
+    ("AM", 1),
+    ("KG", 1),
+    ("GE", 1),
+    ("HK", 3),
+    ("SG", 2),
+    ("MX", 3),
+    ("BR", 3),
+    ("IL", 2),
+    ("SE", 1),
+    ("FI", 1),
+    ("CH", 1),
+    ("AT", 1),
+    ("BE", 1),
+    ("MY", 2),
+    ("VN", 2),
+    ("TH", 2),
+    ("ZA", 1),
+    ("RS", 1),
+    ("UZ", 1),
+    ("CA", 2),
+    ("AU", 1),
 ];
 
 /// How many companies a bundle of `shipments` lines gets: about one per twenty
@@ -191,7 +226,18 @@ impl World {
             let (country, sector) = match MAKER_SEEDS.get(i) {
                 Some(&(c, s)) => (c, s),
                 None => {
-                    let s = weighted_pick(rng, &[(Sector::Electronics, 40), (Sector::Industrial, 20), (Sector::Pharma, 8), (Sector::Food, 8), (Sector::Auto, 8), (Sector::Apparel, 8), (Sector::Consumer, 8)]);
+                    let s = weighted_pick(
+                        rng,
+                        &[
+                            (Sector::Electronics, 40),
+                            (Sector::Industrial, 20),
+                            (Sector::Pharma, 8),
+                            (Sector::Food, 8),
+                            (Sector::Auto, 8),
+                            (Sector::Apparel, 8),
+                            (Sector::Consumer, 8),
+                        ],
+                    );
                     (maker_country(s, rng), s)
                 }
             };
@@ -200,7 +246,23 @@ impl World {
             w.give_products(idx, sector, rng);
         }
         for _ in 0..n_dist {
-            let country = weighted_pick(rng, &[("US", 25), ("DE", 15), ("NL", 10), ("GB", 8), ("JP", 8), ("SG", 7), ("HK", 7), ("CN", 6), ("TW", 5), ("KR", 4), ("FR", 3), ("IT", 2)]);
+            let country = weighted_pick(
+                rng,
+                &[
+                    ("US", 25),
+                    ("DE", 15),
+                    ("NL", 10),
+                    ("GB", 8),
+                    ("JP", 8),
+                    ("SG", 7),
+                    ("HK", 7),
+                    ("CN", 6),
+                    ("TW", 5),
+                    ("KR", 4),
+                    ("FR", 3),
+                    ("IT", 2),
+                ],
+            );
             let inc = old(rng);
             let idx = w.add(country, Flavor::Electronics, Category::Distributor, "distributor", inc, "company register", rng);
             w.distributors.push(idx);
@@ -213,7 +275,10 @@ impl World {
             w.commodity.push(idx);
         }
         for _ in 0..n_rut {
-            let country = weighted_pick(rng, &[("TR", 28), ("AE", 18), ("KZ", 12), ("CN", 10), ("HK", 10), ("AM", 6), ("KG", 6), ("BY", 5), ("UZ", 3), ("GE", 2)]);
+            let country = weighted_pick(
+                rng,
+                &[("TR", 28), ("AE", 18), ("KZ", 12), ("CN", 10), ("HK", 10), ("AM", 6), ("KG", 6), ("BY", 5), ("UZ", 3), ("GE", 2)],
+            );
             let inc = old(rng);
             let idx = w.add(country, Flavor::Trade, Category::RuTrader, "trader", inc, "company register", rng);
             w.ru_traders.push(idx);
@@ -288,7 +353,9 @@ impl World {
             .makers
             .iter()
             .copied()
-            .filter(|&m| self.companies[m].products.iter().any(|&p| matches!(self.catalogue[p].sector, Sector::Electronics | Sector::Industrial)))
+            .filter(|&m| {
+                self.companies[m].products.iter().any(|&p| matches!(self.catalogue[p].sector, Sector::Electronics | Sector::Industrial))
+            })
             .collect();
         for i in 0..self.distributors.len() {
             let d = self.distributors[i];
@@ -414,7 +481,11 @@ impl World {
         for _ in 0..k {
             let c = &self.companies[idx];
             let evidence = rng.below(3);
-            let identifiers = if evidence == 0 && !c.identifiers.is_empty() { c.identifiers.split(';').next().unwrap_or("").to_string() } else { String::new() };
+            let identifiers = if evidence == 0 && !c.identifiers.is_empty() {
+                c.identifiers.split(';').next().unwrap_or("").to_string()
+            } else {
+                String::new()
+            };
             let address = if evidence <= 1 { c.address.clone() } else { String::new() };
             let incorporated = if rng.chance(500) { c.incorporated } else { None };
             self.dup_counter += 1;

@@ -47,13 +47,26 @@ pub fn write_entities(dir: &Path, world: &World) -> Result<usize> {
     for c in &world.companies {
         let kind = if c.person { "person" } else { "company" };
         let inc = opt_day(c.incorporated);
-        w.write_record([c.id.as_str(), &c.display, kind, c.country, &c.aliases.join(";"), &c.identifiers, &c.address, &inc, c.roles, c.source]).map_err(e)?;
+        w.write_record([
+            c.id.as_str(),
+            &c.display,
+            kind,
+            c.country,
+            &c.aliases.join(";"),
+            &c.identifiers,
+            &c.address,
+            &inc,
+            c.roles,
+            c.source,
+        ])
+        .map_err(e)?;
         n += 1;
     }
     for c in &world.companies {
         for d in &c.dups {
             let inc = opt_day(d.incorporated);
-            w.write_record([d.id.as_str(), &d.name, "company", c.country, "", &d.identifiers, &d.address, &inc, c.roles, d.source]).map_err(e)?;
+            w.write_record([d.id.as_str(), &d.name, "company", c.country, "", &d.identifiers, &d.address, &inc, c.roles, d.source])
+                .map_err(e)?;
             n += 1;
         }
     }
@@ -107,7 +120,21 @@ fn write_shipment(w: &mut CsvOut, id: &str, s: &Shipment, seq: u64) -> csv::Resu
     let weight = format!("{}.{:03}", s.grams / 1000, s.grams % 1000);
     let src = source_ref(s, seq);
     w.write_record([
-        id, &date, &s.shipper, &s.consignee, &s.hs_code, &s.description, &s.manufacturer, s.origin, s.from, s.to, &qty, s.unit, &value, &weight, &src,
+        id,
+        &date,
+        &s.shipper,
+        &s.consignee,
+        &s.hs_code,
+        &s.description,
+        &s.manufacturer,
+        s.origin,
+        s.from,
+        s.to,
+        &qty,
+        s.unit,
+        &value,
+        &weight,
+        &src,
     ])
 }
 
@@ -129,7 +156,21 @@ pub fn write_shipments(dir: &Path, plan: &Plan, total: u64, start: Day, end: Day
     let mut w = create(dir, F)?;
     let e = |err| csv_err(dir, F, err);
     w.write_record([
-        "id", "date", "shipper", "consignee", "hs_code", "description", "manufacturer", "origin_country", "from_country", "to_country", "quantity", "unit", "value_usd", "weight_kg", "source",
+        "id",
+        "date",
+        "shipper",
+        "consignee",
+        "hs_code",
+        "description",
+        "manufacturer",
+        "origin_country",
+        "from_country",
+        "to_country",
+        "quantity",
+        "unit",
+        "value_usd",
+        "weight_kg",
+        "source",
     ])
     .map_err(e)?;
     let mut order: Vec<usize> = (0..plan.shipments.len()).collect();

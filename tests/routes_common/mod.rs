@@ -40,7 +40,10 @@ impl CaseFile {
 
     fn file(&self, batch: i64, role: &str, path: &str, rows: usize) -> i64 {
         self.conn
-            .execute("INSERT INTO batch_file (batch, role, path, sha256, rows) VALUES (?1, ?2, ?3, '', ?4)", params![batch, role, path, rows as i64])
+            .execute(
+                "INSERT INTO batch_file (batch, role, path, sha256, rows) VALUES (?1, ?2, ?3, '', ?4)",
+                params![batch, role, path, rows as i64],
+            )
             .unwrap();
         self.conn.last_insert_rowid()
     }
@@ -68,7 +71,16 @@ impl CaseFile {
                 .execute(
                     "INSERT INTO entity (batch, input_id, name, kind, country, incorporated, roles, src_file, src_line)
                      VALUES (?1, ?2, ?3, 'company', ?4, ?5, ?6, ?7, ?8)",
-                    params![b, c("id").unwrap(), c("name").unwrap(), c("country").map(str::to_uppercase), c("incorporated"), c("roles").unwrap_or(""), f, i as i64 + 2],
+                    params![
+                        b,
+                        c("id").unwrap(),
+                        c("name").unwrap(),
+                        c("country").map(str::to_uppercase),
+                        c("incorporated"),
+                        c("roles").unwrap_or(""),
+                        f,
+                        i as i64 + 2
+                    ],
                 )
                 .unwrap();
             let e = self.conn.last_insert_rowid();
@@ -161,9 +173,7 @@ impl CaseFile {
 
     /// Marks the case as changed, as every writer must (the graph cache keys on it).
     pub fn bump(&mut self) -> &mut Self {
-        self.conn
-            .execute("UPDATE case_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'", [])
-            .unwrap();
+        self.conn.execute("UPDATE case_meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'", []).unwrap();
         self
     }
 

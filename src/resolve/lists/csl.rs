@@ -8,7 +8,7 @@
 
 use std::path::Path;
 
-use super::{country_code, LineCounter, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
+use super::{country_code, national_scheme, sort_dedup, LineCounter, ListEntry, ListFile, ScreeningList, ID_LABELS};
 use crate::error::{InputError, Result};
 use crate::model::{Day, EntityKind};
 
@@ -21,10 +21,7 @@ const REQUIRED: &[&str] = &["source", "entity_number", "type", "programs", "name
 /// A header missing a required column, a row that is not CSV, a row without a name.
 pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-    let headers = rdr
-        .headers()
-        .map_err(|e| InputError::new(path, 1, None, format!("cannot read the CSL header: {e}")))?
-        .clone();
+    let headers = rdr.headers().map_err(|e| InputError::new(path, 1, None, format!("cannot read the CSL header: {e}")))?.clone();
     let col = |name: &str| headers.iter().position(|h| h.trim_start_matches('\u{feff}').trim() == name);
     let missing: Vec<&str> = REQUIRED.iter().copied().filter(|c| col(c).is_none()).collect();
     if !missing.is_empty() {
@@ -67,10 +64,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
         let split = |s: &str| s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
         let mut names = vec![name.to_string()];
         names.extend(split(get(idx("alt_names"))));
-        let mut countries: Vec<String> = split(get(idx("addresses")))
-            .iter()
-            .filter_map(|a| a.rsplit(',').next().and_then(country_code))
-            .collect();
+        let mut countries: Vec<String> =
+            split(get(idx("addresses"))).iter().filter_map(|a| a.rsplit(',').next().and_then(country_code)).collect();
         for c in ["citizenships", "nationalities"] {
             if let Some(i) = opt(c) {
                 countries.extend(split(get(i)).iter().filter_map(|s| country_code(s)));
@@ -112,11 +107,7 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
 /// `Entity List (EL) - Bureau of Industry and Security` -> `entity_list`;
 /// other sources -> their abbreviation in lower case (`sdn`, `meu`, `dpl`).
 fn list_code(source: &str) -> String {
-    let abbr = source
-        .find('(')
-        .and_then(|i| source[i + 1..].find(')').map(|j| &source[i + 1..i + 1 + j]))
-        .unwrap_or(source)
-        .trim();
+    let abbr = source.find('(').and_then(|i| source[i + 1..].find(')').map(|j| &source[i + 1..i + 1 + j])).unwrap_or(source).trim();
     match abbr.to_ascii_uppercase().as_str() {
         "EL" => "entity_list".into(),
         "" => "csl".into(),

@@ -68,7 +68,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
             "Company" | "Organization" | "LegalEntity" => Some(EntityKind::Company),
             "Vessel" => Some(EntityKind::Vessel),
             "Sanction" => {
-                let program: Vec<String> = strings(props, "programId").chain(strings(props, "program")).take(1).map(str::to_string).collect();
+                let program: Vec<String> =
+                    strings(props, "programId").chain(strings(props, "program")).take(1).map(str::to_string).collect();
                 let date = strings(props, "listingDate")
                     .chain(strings(props, "startDate"))
                     .find_map(|d| d.get(..10).and_then(Day::parse_iso))
@@ -79,7 +80,8 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
                 continue;
             }
             "Ownership" | "Directorship" => {
-                let (from, to, kind) = if schema == "Ownership" { ("owner", "asset", "ownership") } else { ("director", "organization", "director") };
+                let (from, to, kind) =
+                    if schema == "Ownership" { ("owner", "asset", "ownership") } else { ("director", "organization", "director") };
                 let share = strings(props, "percentage").find_map(|p| p.trim_end_matches('%').trim().parse::<f64>().ok());
                 for f in strings(props, from) {
                     for t in strings(props, to) {
@@ -96,17 +98,10 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
         }
         let mut countries: Vec<String> = COUNTRY_PROPS.iter().flat_map(|p| strings(props, p)).filter_map(country_code).collect();
         sort_dedup(&mut countries);
-        let identifiers = ID_PROPS
-            .iter()
-            .flat_map(|(p, scheme)| strings(props, p).map(move |v| (scheme.to_string(), v.to_string())))
-            .collect();
+        let identifiers =
+            ID_PROPS.iter().flat_map(|(p, scheme)| strings(props, p).map(move |v| (scheme.to_string(), v.to_string()))).collect();
         let topics = v.get("topics").or_else(|| props.get("topics"));
-        let topical = topics
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .any(|t| LISTED_TOPICS.contains(&t));
+        let topical = topics.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).any(|t| LISTED_TOPICS.contains(&t));
         listed.insert(id.to_string(), topical);
         list.entries.push(ListEntry {
             list: "opensanctions".into(),
@@ -163,7 +158,10 @@ mod tests {
         assert_eq!(c1.programs, ["US-RUSSIA"]);
         assert_eq!(c1.listed_on.as_deref(), Some("2023-02-24"));
         assert!(c1.listed && !l.entries[1].listed);
-        assert_eq!(l.relations, [ListRelation { kind: "ownership", from: "c1".into(), to: "c2".into(), share: Some(51.0), file: 0, line: 4 }]);
+        assert_eq!(
+            l.relations,
+            [ListRelation { kind: "ownership", from: "c1".into(), to: "c2".into(), share: Some(51.0), file: 0, line: 4 }]
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{country_code, LineCounter, national_scheme, sort_dedup, ListEntry, ListFile, ScreeningList, ID_LABELS};
+use super::{country_code, national_scheme, sort_dedup, LineCounter, ListEntry, ListFile, ScreeningList, ID_LABELS};
 use crate::error::{InputError, Result};
 use crate::model::EntityKind;
 
@@ -42,23 +42,13 @@ fn records(path: &Path, text: &str, width: usize, what: &str) -> Result<Vec<(u64
             continue;
         }
         if rec.len() != width {
-            return Err(InputError::new(
-                path,
-                line,
-                None,
-                format!("expected {width} fields in an OFAC {what} row, found {}", rec.len()),
-            )
-            .into());
+            return Err(
+                InputError::new(path, line, None, format!("expected {width} fields in an OFAC {what} row, found {}", rec.len())).into()
+            );
         }
         if cell(&rec[0]).parse::<u64>().is_err() {
             let hint = if line == 1 { " (OFAC's legacy files have no header row)" } else { "" };
-            return Err(InputError::new(
-                path,
-                line,
-                Some("ent_num"),
-                format!("expected a number, found '{}'{hint}", &rec[0]),
-            )
-            .into());
+            return Err(InputError::new(path, line, Some("ent_num"), format!("expected a number, found '{}'{hint}", &rec[0])).into());
         }
         out.push((line, rec));
     }
