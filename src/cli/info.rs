@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use divtrace::app::info;
+use divtrace::app::CaseInfo;
 use divtrace::refdata;
-use divtrace::store::info::CaseInfo;
-use divtrace::store::Case;
 use divtrace::Result;
 
 use super::output::{self, io, Csv, Format};
@@ -23,8 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let case = Case::open(&args.case.case)?;
-    let info = case.info(args.top)?;
+    let info = info(&args.case.case, args.top)?;
     match args.format {
         Format::Json => output::json(out, &info),
         Format::Csv => {
