@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::assess::report::AssessmentOut;
 use crate::error::{Error, Result};
 use crate::ingest::{Options, Summary};
+use crate::refdata::goods::GoodsLists;
 use crate::routes::group::{drop_subchains, group_routes};
 use crate::routes::report::{channels_report, RoutesReport};
 use crate::routes::{resolve_query, QuerySpec, Selector};
@@ -42,7 +43,8 @@ pub fn default_query(limit: usize) -> Result<QuerySpec> {
 }
 
 /// Runs the main job on `bundle` into the folder `out`, listing `limit` channels.
-pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool) -> Result<Investigation> {
+/// `goods` lists count as controlled goods; `controlled` keeps only controlled goods.
+pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool, goods: &GoodsLists, controlled: bool) -> Result<Investigation> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let case_path = out.join("case.db");
     let opts = Options { progress, ..Default::default() };
@@ -51,7 +53,7 @@ pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool) -> R
     let resolution = super::resolve::resolve_case(&case_path, &[])?;
     let case = Case::open(&case_path)?;
     // Ask for more channels than shown: sub-chains are dropped from the summary.
-    let spec = default_query(limit * 5)?;
+    let spec = QuerySpec { goods: goods.clone(), controlled, ..default_query(limit * 5)? };
     let (g, _) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
     let mut grouped = group_routes(&g, &q);
@@ -60,7 +62,7 @@ pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool) -> R
     let hidden = drop_subchains(&mut grouped);
     grouped.channels.truncate(limit);
     let channels = channels_report(&case, &g, &spec, &q, &grouped)?;
-    let report_spec = QuerySpec { limit: Some(20), ..default_query(20)? };
+    let report_spec = QuerySpec { limit: Some(20), goods: goods.clone(), controlled, ..default_query(20)? };
     let (report_lines, assessments) = super::report::write_report(&case, &report_spec, out, 60)?;
     Ok(Investigation { case_path, summary, resolution, channels, hidden, report_lines, assessments })
 }

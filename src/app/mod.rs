@@ -31,7 +31,7 @@ pub mod screen;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-pub use crate::store::info::CaseInfo;
+pub use crate::store::info::{CaseInfo, GoodsListCount};
 
 /// Writes `bytes` to `path`, creating its folder.
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -41,7 +41,11 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
-/// What a case file holds: counts, dates, countries, HS headings, import batches.
-pub fn info(case_path: &Path, top: usize) -> Result<CaseInfo> {
-    crate::store::Case::open(case_path)?.info(top)
+/// What a case file holds: counts, dates, countries, HS headings, import
+/// batches; and, when goods lists are given, the shipments on each.
+pub fn info(case_path: &Path, top: usize, goods: Option<&crate::refdata::goods::GoodsLists>) -> Result<(CaseInfo, Vec<GoodsListCount>)> {
+    let case = crate::store::Case::open(case_path)?;
+    let info = case.info(top)?;
+    let lists = goods.map(|g| case.goods_counts(g)).transpose()?.unwrap_or_default();
+    Ok((info, lists))
 }

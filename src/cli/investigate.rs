@@ -26,10 +26,18 @@ pub struct Args {
     /// No progress bars
     #[arg(long, short)]
     pub quiet: bool,
+    /// A goods list (CSV hs_code,list,description,source; repeatable): its goods count as controlled, like the CHPL's
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<PathBuf>,
+    /// Only controlled goods: on the CHPL or on a list loaded with --goods
+    #[arg(long)]
+    pub controlled: bool,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let inv = investigate(&args.bundle, &args.out, args.limit, !args.quiet)?;
+    // Read the goods lists first: a bad file stops the run before anything is written.
+    let goods = divtrace::refdata::goods::GoodsLists::load(&args.goods)?;
+    let inv = investigate(&args.bundle, &args.out, args.limit, !args.quiet, &goods, args.controlled)?;
     let case_path = &inv.case_path;
     ingest_summary(&inv.summary, case_path, Format::Table, out)?;
     io(writeln!(out, "\n== Entity resolution\n"))?;
