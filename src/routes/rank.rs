@@ -227,7 +227,7 @@ impl<'g> Ranker<'g> {
         // The most sensitive CHPL tier among the route's goods.
         let mut best: Option<(&'static refdata::ChplItem, Ship)> = None;
         for &s in route {
-            if let Some(item) = self.chpl(g.hs[s as usize]) {
+            if let Some(item) = self.chpl(g.hs(s as usize)) {
                 if best.is_none_or(|(b, _)| item.tier_number() < b.tier_number()) {
                     best = Some((item, s));
                 }
@@ -237,7 +237,7 @@ impl<'g> Ranker<'g> {
             let t = item.tier_number().min(4) as usize;
             add("CHPL_TIER", P_CHPL_TIER[t], &|| format!("HS {} is on the CHPL, tier {}", item.hs6, item.tier), &[Evidence::Shipment(s)]);
         } else if let Some(&s) = route.first() {
-            add("NOT_CHPL", P_NOT_CHPL, &|| format!("HS {} is not on the CHPL", hs_decode(g.hs[s as usize])), &[Evidence::Shipment(s)]);
+            add("NOT_CHPL", P_NOT_CHPL, &|| format!("HS {} is not on the CHPL", hs_decode(g.hs(s as usize))), &[Evidence::Shipment(s)]);
         }
         if let Some(&last) = route.last() {
             let d = g.date[last as usize];
