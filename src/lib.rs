@@ -8,6 +8,7 @@
 //! docs/architecture.md.
 
 pub mod assess;
+pub mod atomic;
 pub mod error;
 pub mod export;
 pub mod graph;
@@ -18,6 +19,7 @@ pub mod resolve;
 pub mod routes;
 pub mod store;
 pub mod synth;
+pub mod text;
 
 pub use error::{Error, InputError, Result};
 

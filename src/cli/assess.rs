@@ -10,6 +10,8 @@ use divtrace::assess::Weights;
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
+use divtrace::text::safe::term;
+
 use super::{io, CaseArg, Format};
 
 #[derive(clap::Args)]
@@ -67,12 +69,20 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     writeln!(out, "{} assessed", rep.assessments.len())?;
     for a in &rep.assessments {
         writeln!(out)?;
-        writeln!(out, "{}  {} ({})  score {}  {}", a.entity, a.name, a.country.as_deref().unwrap_or("??"), a.score, a.band.as_str())?;
+        writeln!(
+            out,
+            "{}  {} ({})  score {}  {}",
+            term(&a.entity),
+            term(&a.name),
+            a.country.as_deref().unwrap_or("??"),
+            a.score,
+            a.band.as_str()
+        )?;
         if !a.members.is_empty() {
-            writeln!(out, "  cluster members: {}", a.members.join(", "))?;
+            writeln!(out, "  cluster members: {}", term(&a.members.join(", ")))?;
         }
         for i in &a.inputs {
-            writeln!(out, "  customer list line {}: {}", i.line, i.input)?;
+            writeln!(out, "  customer list line {}: {}", i.line, term(&i.input))?;
         }
         for f in &a.factors {
             writeln!(out, "  {:>3} {}  {}", f.weight, f.code, f.detail)?;
@@ -83,15 +93,14 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     }
     for n in &rep.not_found {
         writeln!(out)?;
-        writeln!(out, "line {}: '{}': {}", n.line, n.input, n.reason)?;
+        writeln!(out, "line {}: '{}': {}", n.line, term(&n.input), n.reason)?;
     }
     Ok(())
 }
 
 fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record(["line", "input", "status", "entity", "name", "country", "score", "band", "factors", "members"]).map_err(err)?;
+    let mut w = divtrace::text::csv_out::CsvOut::new(out);
+    w.write_record(["line", "input", "status", "entity", "name", "country", "score", "band", "factors", "members"])?;
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     for a in &rep.assessments {
         let factors: Vec<String> = a.factors.iter().map(|f| format!("{}={}", f.code, f.weight)).collect();
@@ -136,7 +145,7 @@ fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     // Assessed rows keep the report's order (score, then id); not-found rows follow in file order.
     rows.sort_by_key(|r| r.0);
     for (_, r) in rows {
-        w.write_record(&r).map_err(err)?;
+        w.write_record(&r)?;
     }
     w.flush()
 }

@@ -66,7 +66,7 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16} {:>11}", "rank", "entity", "name", "cc", "routes", "value USD", "betweenness")?;
     for h in &rep.hubs {
-        let name: String = h.name.chars().take(40).collect();
+        let name: String = divtrace::text::safe::term(&h.name).chars().take(40).collect();
         writeln!(
             out,
             "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16.0} {:>11.3}",
@@ -83,8 +83,7 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
 }
 
 fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
+    let mut w = divtrace::text::csv_out::CsvOut::new(out);
     w.write_record([
         "kind",
         "rank",
@@ -98,8 +97,7 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
         "value_usd",
         "value_share",
         "betweenness",
-    ])
-    .map_err(err)?;
+    ])?;
     for (i, c) in rep.countries.iter().enumerate() {
         w.write_record([
             "country".to_string(),
@@ -114,8 +112,7 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
             c.value_usd.to_string(),
             c.value_share.to_string(),
             String::new(),
-        ])
-        .map_err(err)?;
+        ])?;
     }
     for h in &rep.hubs {
         w.write_record([
@@ -131,8 +128,7 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
             h.value_usd.to_string(),
             String::new(),
             h.betweenness.to_string(),
-        ])
-        .map_err(err)?;
+        ])?;
     }
     w.flush()
 }

@@ -28,7 +28,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         Format::Json => io(writeln!(out, "{}", serde_json::to_string_pretty(&info).map_err(|e| Error::Other(e.to_string()))?)),
         Format::Csv => {
             // One row per figure: section, key, value — easy to diff between cases.
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = divtrace::text::csv_out::CsvOut::new(Vec::new());
             let mut row = |a: &str, b: &str, c: String| {
                 let _ = w.write_record([a, b, &c]);
             };

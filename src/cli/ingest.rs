@@ -96,7 +96,7 @@ pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &
             io(writeln!(out, "{v}"))
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = divtrace::text::csv_out::CsvOut::new(Vec::new());
             let _ = w.write_record(["batch", "scope", "file", "role", "rows", "stored", "refused", "sha256"]);
             for f in &s.files {
                 let _ = w.write_record([

@@ -55,6 +55,35 @@ enum Command {
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    // Text meant for a terminal passes one guard: control, bidi-override and
+    // invisible characters from the data are shown as `\u{..}`. JSON and CSV
+    // stay exact (CSV cells are neutralised for spreadsheets instead).
+    if cli.prints_text() {
+        let mut guarded = divtrace::text::safe::TermWriter::new(out);
+        let r = dispatch(cli, &mut guarded);
+        return r.and_then(|()| io(guarded.flush()));
+    }
+    dispatch(cli, out)
+}
+
+impl Cli {
+    /// Whether this command prints text for a terminal (tables, status lines) rather than JSON or CSV.
+    fn prints_text(&self) -> bool {
+        let f = |f: Format| f == Format::Table;
+        match &self.command {
+            Command::Ingest(a) => matches!(a.format, ingest::IngestFormat::Table | ingest::IngestFormat::Ftm),
+            Command::Info(a) => f(a.format),
+            Command::Routes(a) => f(a.format),
+            Command::Assess(a) => f(a.format),
+            Command::Hubs(a) => f(a.format),
+            Command::Resolve(a) => f(a.format),
+            Command::Screen(a) => f(a.format),
+            Command::Investigate(_) | Command::Export(_) | Command::Report(_) | Command::Synth(_) => true,
+        }
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),

@@ -123,7 +123,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             }
             Format::Csv => {
                 io(writeln!(out, "a,b,a_name,b_name,score,detail"))?;
-                let mut w = csv::Writer::from_writer(Vec::new());
+                let mut w = divtrace::text::csv_out::CsvOut::new(Vec::new());
                 for p in &review {
                     w.write_record([ext(p.a), ext(p.b), name(p.a), name(p.b), format!("{:.3}", p.score), p.detail.clone()])
                         .map_err(|e| divtrace::Error::Other(format!("writing CSV: {e}")))?;
@@ -181,7 +181,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             io(writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")))
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
+            let mut w = divtrace::text::csv_out::CsvOut::new(Vec::new());
             let mut rows = vec![["cluster".to_string(), "cluster_name".into(), "member".into(), "member_name".into()]];
             for c in &multi {
                 for &m in &c.members {

@@ -9,6 +9,8 @@ use divtrace::routes::{collect_routes, explain::explain, group::group_routes, re
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
+use divtrace::text::safe::term;
+
 use super::{io, CaseArg, Format};
 
 #[derive(clap::Args)]
@@ -165,7 +167,7 @@ fn text(v: &Option<Text>) -> &str {
 /// `ID NAME (CC)`, written in place: the table has a line per hop, and
 /// building each piece as a String first cost more than writing it.
 fn write_party<W: Write + ?Sized>(out: &mut W, id: &str, name: &str, country: &Option<String>) -> std::io::Result<()> {
-    write!(out, "{id} {name} ({})", country.as_deref().unwrap_or("??"))
+    write!(out, "{} {} ({})", term(id), term(name), country.as_deref().unwrap_or("??"))
 }
 
 fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::fmt::Arguments) -> std::io::Result<()> {
@@ -234,7 +236,7 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
         writeln!(out, "{} route(s) in {} channel(s); showing {}", s.total_routes, s.total_channels.unwrap_or(0), ch.len())?;
         for c in ch {
             writeln!(out)?;
-            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
             writeln!(out, "Channel {}  score {}  {} route(s)  HS {}", c.rank, c.score, c.routes, c.hs)?;
             writeln!(out, "  {}", chain.join(" -> "))?;
             let per_hop: Vec<String> = c.shipments_per_hop.iter().map(usize::to_string).collect();
@@ -260,8 +262,7 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
 }
 
 fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
+    let mut w = divtrace::text::csv_out::CsvOut::new(out);
     if let Some(ch) = &rep.channels {
         w.write_record([
             "channel",
@@ -278,8 +279,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
             "last_date",
             "value_shipped",
             "value_delivered",
-        ])
-        .map_err(err)?;
+        ])?;
         for c in ch {
             let (rank, score, routes) = (c.rank.to_string(), c.score.to_string(), c.routes.to_string());
             let (shipped, delivered) = (c.value_shipped.to_string(), c.value_delivered.to_string());
@@ -300,8 +300,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
                     &c.last_date,
                     &shipped,
                     &delivered,
-                ])
-                .map_err(err)?;
+                ])?;
             }
         }
         return w.flush();
@@ -328,8 +327,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
         "declaration",
         "source_file",
         "source_line",
-    ])
-    .map_err(err)?;
+    ])?;
     for r in &rep.routes {
         let (rank, score) = (r.rank.to_string(), r.score.to_string());
         for h in &r.hops {
@@ -357,8 +355,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
                 text(&h.declaration),
                 &h.source_file,
                 &line,
-            ])
-            .map_err(err)?;
+            ])?;
         }
     }
     w.flush()
@@ -367,7 +364,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
 fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
     writeln!(out, "{}", rep.message)?;
     for c in &rep.chains {
-        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
         writeln!(out)?;
         writeln!(out, "{}", chain.join(" -> "))?;
         writeln!(out, "  breaks at hop {} ({}): {}", c.hop, c.constraint, c.detail)?;
@@ -377,11 +374,10 @@ fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Res
 }
 
 fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record(["finding", "entities", "hop", "constraint", "detail", "arrived", "left"]).map_err(err)?;
+    let mut w = divtrace::text::csv_out::CsvOut::new(out);
+    w.write_record(["finding", "entities", "hop", "constraint", "detail", "arrived", "left"])?;
     if rep.chains.is_empty() {
-        w.write_record([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""]).map_err(err)?;
+        w.write_record([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""])?;
     }
     for c in &rep.chains {
         w.write_record([
@@ -392,8 +388,7 @@ fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Resul
             c.detail.clone(),
             c.arrived.join(";"),
             c.left.join(";"),
-        ])
-        .map_err(err)?;
+        ])?;
     }
     w.flush()
 }

@@ -47,7 +47,7 @@ pub struct Args {
     #[arg(long)]
     review: bool,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    pub format: Format,
 }
 
 fn read(path: &Path) -> Result<(String, String)> {
@@ -239,8 +239,8 @@ fn print(rows: &[Row], format: Format, out: &mut dyn Write) -> Result<()> {
             io(writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")))
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut go = || -> csv::Result<()> {
+            let mut w = divtrace::text::csv_out::CsvOut::new(Vec::new());
+            let mut go = || -> std::io::Result<()> {
                 w.write_record(HEAD)?;
                 for r in rows {
                     w.write_record(fields(r))?;
