@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use divtrace::assess::customers::read_customers;
 use divtrace::assess::report::{assess_report, AssessReport, Selection};
 use divtrace::assess::Weights;
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::store::graph::load_graph;
 use divtrace::{Error, Result};
 
 use divtrace::text::safe::term;
@@ -49,7 +49,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         None => Weights::defaults(),
     };
     let customers = a.input.as_deref().map(|p| read_customers(p, a.column.as_deref())).transpose()?;
-    let case = Case::open(&a.case.case)?;
+    let case = a.case.open()?;
     let (g, _) = load_graph(&case)?;
     let sel = match &customers {
         Some(rows) => Selection::Customers(rows),

@@ -82,7 +82,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if a.render.is_some() && a.format != ExportFormat::Dot {
         return Err(Error::usage("--render", "renders a DOT diagram; leave out --format or use --format dot"));
     }
-    let case = Case::open(&a.case.case)?;
+    let case = a.case.open()?;
     let sel = match &a.entity {
         Some(id) => neighbourhood(&case, id, a.depth, a.max_nodes)?,
         None => {
@@ -127,11 +127,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
+/// Writes an output file atomically (a temporary file beside it, then rename).
 pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    divtrace::atomic::write_file(path, bytes)
 }
 
 fn caption_lines(case: &Case) -> Result<Vec<String>> {

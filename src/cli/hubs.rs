@@ -6,7 +6,7 @@ use std::io::Write;
 use divtrace::assess::hubs::hubs;
 use divtrace::assess::report::{hubs_report, HubsReport};
 use divtrace::routes::{resolve_query, QuerySpec};
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::store::graph::load_graph;
 use divtrace::{Error, Result};
 
 use super::routes::{spec, QueryArgs};
@@ -31,7 +31,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     // Hubs weigh every route, so the search keeps no top-K.
     let spec = QuerySpec { limit: None, ..spec(&a.query)? };
     let (limit, all) = (a.query.limit, a.query.all);
-    let case = Case::open(&a.case.case)?;
+    let case = a.case.open()?;
     let (g, _) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
     let h = hubs(&g, &q);

@@ -5,7 +5,6 @@ use std::io::Write;
 
 use divtrace::refdata;
 use divtrace::store::info::CaseInfo;
-use divtrace::store::Case;
 use divtrace::{Error, Result};
 
 use super::{io, CaseArg, Format};
@@ -22,7 +21,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let case = Case::open(&args.case.case)?;
+    let case = args.case.open()?;
     let info = case.info(args.top)?;
     match args.format {
         Format::Json => io(writeln!(out, "{}", serde_json::to_string_pretty(&info).map_err(|e| Error::Other(e.to_string()))?)),

@@ -52,7 +52,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let mut said = Vec::new();
     super::resolve::run(
         super::resolve::Args {
-            case: super::CaseArg { case: case_path.clone() },
+            case: super::CaseArg { case: case_path.clone(), read_only: false },
             merge: None,
             split: None,
             review: false,

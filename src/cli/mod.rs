@@ -58,15 +58,38 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // Text meant for a terminal passes one guard: control, bidi-override and
     // invisible characters from the data are shown as `\u{..}`. JSON and CSV
     // stay exact (CSV cells are neutralised for spreadsheets instead).
-    if cli.prints_text() {
+    let case = cli.case_operation();
+    let result = if cli.prints_text() {
         let mut guarded = divtrace::text::safe::TermWriter::new(out);
         let r = dispatch(cli, &mut guarded);
-        return r.and_then(|()| io(guarded.flush()));
+        r.and_then(|()| io(guarded.flush()))
+    } else {
+        dispatch(cli, out)
+    };
+    // A raw SQLite error names neither the file nor what was being done: say both.
+    match case {
+        Some((path, op)) => result.map_err(|e| e.in_case(&path, op)),
+        None => result,
     }
-    dispatch(cli, out)
 }
 
 impl Cli {
+    /// The case file this command works on, and what it does to it (for error messages).
+    fn case_operation(&self) -> Option<(PathBuf, &'static str)> {
+        match &self.command {
+            Command::Ingest(a) => Some((a.case.case.clone(), "importing into it")),
+            Command::Investigate(_) | Command::Synth(_) => None,
+            Command::Info(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Routes(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Assess(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Hubs(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Export(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Report(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Resolve(a) => Some((a.case.case.clone(), "resolving entities in it")),
+            Command::Screen(a) => a.case.clone().map(|p| (p, "storing screening results in it")),
+        }
+    }
+
     /// Whether this command prints text for a terminal (tables, status lines) rather than JSON or CSV.
     fn prints_text(&self) -> bool {
         let f = |f: Format| f == Format::Table;
@@ -114,6 +137,26 @@ pub struct CaseArg {
     /// The case file (SQLite), e.g. case.db
     #[arg(long = "case", value_name = "FILE")]
     pub case: PathBuf,
+    /// Open the case file read-only (SQLite immutable mode: not written, not even locked);
+    /// for evidence on read-only media. Commands that change the case refuse it
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+impl CaseArg {
+    /// Opens the case for a reading command: works on a read-only file, never creates one.
+    pub fn open(&self) -> Result<divtrace::store::Case> {
+        let access = if self.read_only { divtrace::store::Access::Immutable } else { divtrace::store::Access::Read };
+        divtrace::store::Case::open_as(&self.case, access)
+    }
+
+    /// Opens the case for a command that changes it: a clear error without write access.
+    pub fn open_for_change(&self, command: &str) -> Result<divtrace::store::Case> {
+        if self.read_only {
+            return Err(divtrace::Error::usage("--read-only", format!("{command} changes the case file; leave out --read-only")));
+        }
+        divtrace::store::Case::open_as(&self.case, divtrace::store::Access::Write)
+    }
 }
 
 /// Writes a JSON document (pretty, newline-terminated): the shapes users script against.

@@ -6,14 +6,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use divtrace::assess::report::AssessmentOut;
+use divtrace::atomic::AtomicFile;
 use divtrace::export::dot;
-use divtrace::export::render::{dot_available, render, RenderFormat};
+use divtrace::export::render::{dot_available, render_to, RenderFormat};
 use divtrace::export::report::{html, ReportData};
 use divtrace::routes::QuerySpec;
 use divtrace::store::Case;
 use divtrace::{Error, Result};
+use sha2::{Digest, Sha256};
 
-use super::export::{query_title, routes_selection, write_file};
+use super::export::{query_title, routes_selection};
 use super::routes::{spec, QueryArgs};
 use super::{io, CaseArg};
 
@@ -33,7 +35,7 @@ pub struct Args {
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let spec = spec(&a.query)?;
-    let case = Case::open(&a.case.case)?;
+    let case = a.case.open()?;
     let (written, _) = write_report(&case, &spec, &a.out, a.max_nodes)?;
     for line in written {
         io(writeln!(out, "{line}"))?;
@@ -49,11 +51,17 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
     let sel = routes_selection(case, &g, spec, max_nodes, true)?;
     let report = sel.report.expect("a route selection carries its report");
     let mut said = Vec::new();
-    let dot_path = dir.join("routes.dot");
-    write_file(&dot_path, dot::to_dot(&sel.diagram).as_bytes())?;
+    // Every file is written beside its final name and renamed only when all are
+    // complete: a failure (Graphviz refusing the diagram, a full disk) leaves no half report.
+    let dot_text = dot::to_dot(&sel.diagram);
+    let mut dot_file = AtomicFile::create(&dir.join("routes.dot"))?;
+    dot_file.write_all(dot_text.as_bytes()).map_err(|e| Error::io(dot_file.path(), e))?;
+    dot_file.flush().map_err(|e| Error::io(dot_file.path(), e))?;
     let svg = if dot_available() {
-        let p = render(&dot_path, RenderFormat::Svg, "dot")?;
-        Some(std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?)
+        let f = AtomicFile::create(&dir.join("routes.svg"))?;
+        render_to(dot_file.temp_path(), f.temp_path(), RenderFormat::Svg, "dot")?;
+        let text = std::fs::read_to_string(f.temp_path()).map_err(|e| Error::io(f.path(), e))?;
+        Some((f, text))
     } else {
         said.push(format!("Diagram not rendered: {}", divtrace::export::render::INSTALL_HINT));
         None
@@ -77,28 +85,38 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
         assessments: sel.assessments.clone(),
         notes: sel.diagram.notes.clone(),
     };
-    let page = html(&data, svg.as_deref());
-    write_file(&dir.join("report.html"), page.as_bytes())?;
+    let page = html(&data, svg.as_ref().map(|(_, t)| t.as_str()));
     let json = serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
-    write_file(&dir.join("report.json"), json.as_bytes())?;
     // The manifest covers every file of the bundle but itself.
-    let mut names: Vec<&str> = vec!["report.html", "report.json", "routes.dot"];
-    if svg.is_some() {
-        names.push("routes.svg");
+    let mut files: Vec<(&str, &[u8])> =
+        vec![("report.html", page.as_bytes()), ("report.json", json.as_bytes()), ("routes.dot", dot_text.as_bytes())];
+    if let Some((_, t)) = &svg {
+        files.push(("routes.svg", t.as_bytes()));
     }
-    names.sort_unstable();
+    files.sort_unstable_by_key(|f| f.0);
     let mut manifest = String::new();
-    for n in names {
-        let sha = divtrace::ingest::sha256_file(&dir.join(n)).map_err(|e| Error::io(dir.join(n), e))?;
-        manifest += &format!("{sha}  {n}\n");
+    for (n, bytes) in &files {
+        manifest += &format!("{}  {n}\n", divtrace::ingest::source::hex(&Sha256::digest(bytes)));
     }
-    write_file(&dir.join("MANIFEST.sha256"), manifest.as_bytes())?;
+    let mut pending = vec![dot_file];
+    for (name, bytes) in [("report.html", page.as_bytes()), ("report.json", json.as_bytes()), ("MANIFEST.sha256", manifest.as_bytes())] {
+        let mut f = AtomicFile::create(&dir.join(name))?;
+        f.write_all(bytes).map_err(|e| Error::io(f.path(), e))?;
+        pending.push(f);
+    }
+    let has_svg = svg.is_some();
+    if let Some((f, _)) = svg {
+        pending.push(f);
+    }
+    for f in pending {
+        f.commit()?;
+    }
     said.insert(
         0,
         format!(
             "Wrote the evidence report to {} (report.html, report.json, routes.dot{}, MANIFEST.sha256): {} route(s) found, {} shown.",
             dir.display(),
-            if svg.is_some() { ", routes.svg" } else { "" },
+            if has_svg { ", routes.svg" } else { "" },
             data.routes.stats.total_routes,
             data.routes.routes.len()
         ),

@@ -8,7 +8,6 @@ use divtrace::model::Role;
 use divtrace::resolve::cluster::{self, Hints, Record};
 use divtrace::resolve::manufacturer::{self, Maker, MakerText};
 use divtrace::store::resolution::{self, ClusterRecord, PairRecord};
-use divtrace::store::Case;
 use divtrace::Result;
 
 #[derive(clap::Args)]
@@ -29,7 +28,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    let mut case = Case::open(&args.case.case)?;
+    let mut case = args.case.open_for_change("resolve")?;
     for (pair, same, flag) in [(&args.merge, true, "--merge"), (&args.split, false, "--split")] {
         if let Some(p) = pair {
             let a = resolution::find_entity(&case, &p[0], flag)?;

@@ -6,7 +6,7 @@ use std::io::Write;
 use divtrace::model::Day;
 use divtrace::routes::report::{channels_report, explain_report, routes_report, ExplainReport, RouteOut, RoutesReport, Text};
 use divtrace::routes::{collect_routes, explain::explain, group::group_routes, resolve_query, QuerySpec, Selector};
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::store::graph::load_graph;
 use divtrace::{Error, Result};
 
 use divtrace::text::safe::term;
@@ -116,7 +116,7 @@ pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let spec = spec(&a.query)?;
-    let case = Case::open(&a.case.case)?;
+    let case = a.case.open()?;
     let (g, _load) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
     if a.explain {

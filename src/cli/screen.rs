@@ -18,7 +18,7 @@ use divtrace::{Error, Result};
 pub struct Args {
     /// Screen every entity of this case file and store accepted matches as list memberships
     #[arg(long = "case", value_name = "FILE", conflicts_with = "name")]
-    case: Option<PathBuf>,
+    pub case: Option<PathBuf>,
     /// Screen one name instead of a case (nothing is stored)
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -51,6 +51,9 @@ pub struct Args {
 }
 
 fn read(path: &Path) -> Result<(String, String)> {
+    if !divtrace::ingest::source::regular_file(path)? {
+        return Err(Error::Input(divtrace::InputError::new(path, 0, None, "no such file: expected a screening list")));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha = format!("{:x}", Sha256::digest(&bytes));
     let text = String::from_utf8(bytes).map_err(|e| {
@@ -90,6 +93,21 @@ fn load(args: &Args) -> Result<(ScreeningList, Vec<ScreenFile>)> {
     if list.files.is_empty() {
         return Err(Error::usage("--csl/--sdn/--ftm", "give at least one screening list"));
     }
+    // An empty list would report "no matches" for everyone: refuse it, naming the file.
+    for (i, f) in list.files.iter().enumerate() {
+        let main = matches!(f.role, "csl" | "sdn" | "ftm");
+        if main && !list.entries.iter().any(|e| e.file == i) {
+            return Err(Error::Input(divtrace::InputError::new(
+                &f.path,
+                0,
+                None,
+                format!(
+                    "the {} list has no entries ({} data rows): expected a published list; screening against it would find nothing",
+                    f.role, f.rows
+                ),
+            )));
+        }
+    }
     let files = list
         .files
         .iter()
@@ -124,7 +142,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.name.is_none() && args.case.is_none() {
         return Err(Error::usage("--case/--name", "give a case file to screen, or one --name"));
     }
-    let mut case = args.case.as_deref().map(Case::open).transpose()?;
+    let mut case = args.case.as_deref().map(|p| Case::open_as(p, divtrace::store::Access::Write)).transpose()?;
     let (list, files) = load(&args)?;
     let idx = ScreenIndex::new(&list);
     let floor = if args.review { REVIEW_FLOOR } else { args.threshold };

@@ -8,7 +8,7 @@
 pub mod ftm;
 pub mod mapping;
 mod plan;
-mod source;
+pub mod source;
 mod tables;
 
 use std::io::IsTerminal;
@@ -116,7 +116,8 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     let mut inputs = Vec::new();
     for (spec, required) in [(&ENTITIES, !inline_parties), (&SHIPMENTS, true), (&RELATIONS, false), (&LISTS, false)] {
         let p = file_of(spec);
-        if p.is_file() {
+        // A folder, FIFO or dangling link under a bundle file's name is refused, never skipped.
+        if source::regular_file(&p)? {
             inputs.push((spec, p));
         } else if required {
             return Err(Error::Input(InputError::new(
@@ -251,7 +252,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
 /// As for bundles: without `skip_invalid`, any bad line fails the import and changes nothing.
 pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summary> {
     let started = Instant::now();
-    if !path.is_file() {
+    if !source::regular_file(path)? {
         return Err(Error::Input(InputError::new(path, 0, None, "not a file: expected FollowTheMoney JSON lines (one entity per line)")));
     }
     let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf()).display().to_string();
@@ -620,8 +621,14 @@ impl Rejects {
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (for batch records only, never in diagrams).
+///
+/// With `SOURCE_DATE_EPOCH` set (seconds since 1970, the reproducible-builds
+/// convention) that time is used instead, so the same input gives the same
+/// bytes: case file, report.html, report.json and MANIFEST.sha256.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let secs =
+        epoch.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let day = crate::model::Day((secs / 86_400) as i32);
     let rem = secs % 86_400;
     format!("{day}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)

@@ -176,7 +176,8 @@ mod tests {
             "-",
             "+",
             "-inf",
-            "1e",
+            "-1e",
+            "+.e5",
         ] {
             assert_eq!(csv_cell(s), format!("'{s}"), "{s:?}");
         }
