@@ -110,7 +110,7 @@ fn empty_scope_and_nul_bytes_are_refused() {
     let t = std::fs::read_to_string(b.join("entities.csv")).unwrap();
     std::fs::write(b.join("entities.csv"), t.replace("Falcon Crest", "Falcon\0Crest")).unwrap();
     check_refused(&b, &[], &["entities.csv, line 5, column 'name'", "NUL byte"]);
-    std::fs::write(b.join("entities.csv"), t.replace("AE1,", "AE\01,")).unwrap();
+    std::fs::write(b.join("entities.csv"), t.replace("AE1,", "AE\u{0}1,")).unwrap();
     check_refused(&b, &[], &["entities.csv, line 5, column 'id'", "NUL byte"]);
 }
 
