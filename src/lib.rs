@@ -18,6 +18,7 @@ pub mod refdata;
 pub mod resolve;
 pub mod routes;
 pub mod store;
+#[cfg(feature = "synth")]
 pub mod synth;
 pub mod text;
 

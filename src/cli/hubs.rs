@@ -9,8 +9,9 @@ use divtrace::routes::{resolve_query, QuerySpec};
 use divtrace::store::graph::load_graph;
 use divtrace::{Error, Result};
 
+use super::output::{self, io, Csv, Format};
 use super::routes::{spec, QueryArgs};
-use super::{io, write_json, CaseArg, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,9 +38,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let h = hubs(&g, &q);
     let rep = hubs_report(&case, &g, &spec, &h, (!all).then_some(limit))?;
     match a.format {
-        Format::Json => write_json(out, &rep),
+        Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
-        Format::Csv => io(write_csv(out, &rep)),
+        Format::Csv => write_csv(out, &rep),
     }
 }
 
@@ -82,24 +83,26 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
-    let mut w = divtrace::text::csv_out::CsvOut::new(out);
-    w.write_record([
-        "kind",
-        "rank",
-        "entity",
-        "name",
-        "country",
-        "intermediaries",
-        "routes",
-        "route_share",
-        "shipments",
-        "value_usd",
-        "value_share",
-        "betweenness",
-    ])?;
+fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> Result<()> {
+    let mut w = Csv::new(
+        out,
+        [
+            "kind",
+            "rank",
+            "entity",
+            "name",
+            "country",
+            "intermediaries",
+            "routes",
+            "route_share",
+            "shipments",
+            "value_usd",
+            "value_share",
+            "betweenness",
+        ],
+    )?;
     for (i, c) in rep.countries.iter().enumerate() {
-        w.write_record([
+        w.row([
             "country".to_string(),
             (i + 1).to_string(),
             String::new(),
@@ -115,7 +118,7 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
         ])?;
     }
     for h in &rep.hubs {
-        w.write_record([
+        w.row([
             "entity".to_string(),
             h.rank.to_string(),
             h.entity.clone(),
@@ -130,5 +133,5 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
             h.betweenness.to_string(),
         ])?;
     }
-    w.flush()
+    w.finish()
 }

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use divtrace::Result;
 
@@ -15,11 +15,15 @@ mod hubs;
 mod info;
 mod ingest;
 mod investigate;
+pub mod output;
 mod report;
 mod resolve;
 mod routes;
 mod screen;
+#[cfg(feature = "synth")]
 mod synth;
+
+pub use output::{io, Format};
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -47,6 +51,7 @@ enum Command {
     /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
     Report(report::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
+    #[cfg(feature = "synth")]
     Synth(synth::Args),
     /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
     Resolve(resolve::Args),
@@ -60,7 +65,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     // stay exact (CSV cells are neutralised for spreadsheets instead).
     let case = cli.case_operation();
     let result = if cli.prints_text() {
-        let mut guarded = divtrace::text::safe::TermWriter::new(out);
+        let mut guarded = output::terminal(out);
         let r = dispatch(cli, &mut guarded);
         r.and_then(|()| io(guarded.flush()))
     } else {
@@ -78,7 +83,9 @@ impl Cli {
     fn case_operation(&self) -> Option<(PathBuf, &'static str)> {
         match &self.command {
             Command::Ingest(a) => Some((a.case.case.clone(), "importing into it")),
-            Command::Investigate(_) | Command::Synth(_) => None,
+            Command::Investigate(_) => None,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => None,
             Command::Info(a) => Some((a.case.case.clone(), "reading it")),
             Command::Routes(a) => Some((a.case.case.clone(), "reading it")),
             Command::Assess(a) => Some((a.case.case.clone(), "reading it")),
@@ -101,7 +108,9 @@ impl Cli {
             Command::Hubs(a) => f(a.format),
             Command::Resolve(a) => f(a.format),
             Command::Screen(a) => f(a.format),
-            Command::Investigate(_) | Command::Export(_) | Command::Report(_) | Command::Synth(_) => true,
+            Command::Investigate(_) | Command::Export(_) | Command::Report(_) => true,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => true,
         }
     }
 }
@@ -112,6 +121,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
+        #[cfg(feature = "synth")]
         Command::Synth(a) => synth::run(a, out),
         Command::Assess(a) => assess::run(a, out),
         Command::Hubs(a) => hubs::run(a, out),
@@ -120,15 +130,6 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Resolve(a) => resolve::run(a, out),
         Command::Screen(a) => screen::run(a, out),
     }
-}
-
-/// Output format shared by every subcommand that prints records.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Table,
-    Json,
-    Csv,
 }
 
 /// `--case FILE`, the same on every subcommand that reads a case.
@@ -157,18 +158,4 @@ impl CaseArg {
         }
         divtrace::store::Case::open_as(&self.case, divtrace::store::Access::Write)
     }
-}
-
-/// Writes a JSON document (pretty, newline-terminated): the shapes users script against.
-pub fn write_json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| match e.io_error_kind() {
-        Some(_) => divtrace::Error::io("stdout", e.into()),
-        None => divtrace::Error::Other(format!("writing JSON: {e}")),
-    })?;
-    io(writeln!(out))
-}
-
-/// Writes output, mapping I/O errors (a closed pipe among them) to the error type `main` understands.
-pub fn io(r: std::io::Result<()>) -> Result<()> {
-    r.map_err(|e| divtrace::Error::io("stdout", e))
 }

@@ -11,7 +11,8 @@ use divtrace::{Error, Result};
 
 use divtrace::text::safe::term;
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -123,9 +124,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         let ex = explain(&g, &q);
         let rep = explain_report(&case, &g, &spec, &ex)?;
         return match a.format {
-            Format::Json => json(out, &rep),
+            Format::Json => output::json(out, &rep),
             Format::Table => io(write_explain_table(out, &rep)),
-            Format::Csv => io(write_explain_csv(out, &rep)),
+            Format::Csv => write_explain_csv(out, &rep),
         };
     }
     // serde and the printers make many small writes: a large buffer of a
@@ -139,9 +140,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))?
     };
     let written = match a.format {
-        Format::Json => json(out, &rep),
+        Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
-        Format::Csv => io(write_csv(out, &rep)),
+        Format::Csv => write_csv(out, &rep),
     }
     .and_then(|()| io(out.flush()));
     // The process ends here: freeing millions of small allocations one by
@@ -150,10 +151,6 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     std::mem::forget(q);
     std::mem::forget(g);
     written
-}
-
-fn json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
-    super::write_json(out, v)
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -261,10 +258,10 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
     Ok(())
 }
 
-fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
-    let mut w = divtrace::text::csv_out::CsvOut::new(out);
+fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
+    let mut w = Csv::headless(out);
     if let Some(ch) = &rep.channels {
-        w.write_record([
+        w.row([
             "channel",
             "score",
             "routes",
@@ -285,7 +282,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
             let (shipped, delivered) = (c.value_shipped.to_string(), c.value_delivered.to_string());
             for (h, n) in c.shipments_per_hop.iter().enumerate() {
                 let (hop, n) = ((h + 1).to_string(), n.to_string());
-                w.write_record([
+                w.row([
                     rank.as_str(),
                     &score,
                     &routes,
@@ -303,9 +300,9 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
                 ])?;
             }
         }
-        return w.flush();
+        return w.finish();
     }
-    w.write_record([
+    w.row([
         "rank",
         "score",
         "hop",
@@ -333,7 +330,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
         for h in &r.hops {
             let (hop, value, qty, dwell, line) =
                 (h.hop.to_string(), opt(&h.value_usd), opt(&h.quantity), opt(&h.dwell_days), h.source_line.to_string());
-            w.write_record([
+            w.row([
                 rank.as_str(),
                 &score,
                 &hop,
@@ -358,7 +355,7 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
             ])?;
         }
     }
-    w.flush()
+    w.finish()
 }
 
 fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
@@ -373,14 +370,13 @@ fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Res
     Ok(())
 }
 
-fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
-    let mut w = divtrace::text::csv_out::CsvOut::new(out);
-    w.write_record(["finding", "entities", "hop", "constraint", "detail", "arrived", "left"])?;
+fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> Result<()> {
+    let mut w = Csv::new(out, ["finding", "entities", "hop", "constraint", "detail", "arrived", "left"])?;
     if rep.chains.is_empty() {
-        w.write_record([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""])?;
+        w.row([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""])?;
     }
     for c in &rep.chains {
-        w.write_record([
+        w.row([
             rep.finding.clone(),
             c.entities.join(";"),
             c.hop.to_string(),
@@ -390,5 +386,5 @@ fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Resul
             c.left.join(";"),
         ])?;
     }
-    w.flush()
+    w.finish()
 }
