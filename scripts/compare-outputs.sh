@@ -85,12 +85,14 @@ t() {
 }
 
 mask() {
-  # Wall-clock figures and timestamps, and the run folder's absolute path.
+  # Wall-clock figures and timestamps, and the run folder's and the checkout's absolute paths
+  # (screening list paths are stored as given, under the checkout).
   sed -E -i \
     -e 's#[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z#@TIME@#g' \
     -e 's#records in [0-9.]+ s \([0-9]+ rows/s\)#records in @SECONDS@ s (@RATE@ rows/s)#g' \
     -e 's#"seconds": [0-9.e+-]+#"seconds": @SECONDS@#g' \
     -e "s#$RUN#@RUN@#g" \
+    -e "s#$ROOT#@ROOT@#g" \
     "$@"
 }
 
