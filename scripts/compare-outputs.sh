@@ -85,14 +85,12 @@ t() {
 }
 
 mask() {
-  # Wall-clock figures and timestamps, and the run folder's and the checkout's absolute paths
-  # (screening list paths are stored as given, under the checkout).
+  # Wall-clock figures and timestamps, and the run folder's absolute path.
   sed -E -i \
     -e 's#[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z#@TIME@#g' \
     -e 's#records in [0-9.]+ s \([0-9]+ rows/s\)#records in @SECONDS@ s (@RATE@ rows/s)#g' \
     -e 's#"seconds": [0-9.e+-]+#"seconds": @SECONDS@#g' \
     -e "s#$RUN#@RUN@#g" \
-    -e "s#$ROOT#@ROOT@#g" \
     "$@"
 }
 
@@ -100,8 +98,10 @@ run() {
   BIN="$(realpath "$1")"
   local which="$2"
   OUT="$(mkdir -p "$3" && realpath "$3")"
-  FIX="$ROOT/fixtures"
   RUN="$(mktemp -d)"
+  # Fixtures are read through a relative path: outputs that name a list file must not depend on the checkout's location.
+  cp -r "$ROOT/fixtures" "$RUN/fixtures"
+  FIX=fixtures
   trap 'rm -rf "$RUN"' RETURN
   BIN_PATH="$PATH"
   if [ "${NO_GRAPHVIZ:-}" = 1 ]; then
