@@ -16,6 +16,8 @@ mod info;
 mod ingest;
 mod investigate;
 pub mod output;
+mod printers;
+mod query;
 mod report;
 mod resolve;
 mod routes;
@@ -145,17 +147,8 @@ pub struct CaseArg {
 }
 
 impl CaseArg {
-    /// Opens the case for a reading command: works on a read-only file, never creates one.
-    pub fn open(&self) -> Result<divtrace::store::Case> {
-        let access = if self.read_only { divtrace::store::Access::Immutable } else { divtrace::store::Access::Read };
-        divtrace::store::Case::open_as(&self.case, access)
-    }
-
-    /// Opens the case for a command that changes it: a clear error without write access.
-    pub fn open_for_change(&self, command: &str) -> Result<divtrace::store::Case> {
-        if self.read_only {
-            return Err(divtrace::Error::usage("--read-only", format!("{command} changes the case file; leave out --read-only")));
-        }
-        divtrace::store::Case::open_as(&self.case, divtrace::store::Access::Write)
+    /// The case file and how reading flows open it.
+    pub fn file(&self) -> divtrace::app::CaseFile<'_> {
+        divtrace::app::CaseFile { path: &self.case, read_only: self.read_only }
     }
 }
