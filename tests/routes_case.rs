@@ -100,6 +100,7 @@ fn the_graph_cache_is_saved_used_and_rebuilt_when_stale() {
 #[test]
 fn streamed_routes_json_is_the_whole_report() {
     use divtrace::app::routes::{route_query, search, streamed, Answer, Mode};
+    use divtrace::app::CaseFile as Opened;
     use divtrace::routes::{QuerySpec, Selector};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("c.db");
@@ -118,11 +119,11 @@ fn streamed_routes_json_is_the_whole_report() {
         limit: None,
         ..QuerySpec::default()
     };
-    let (_, whole) = route_query(&path, &spec, Mode::Routes).unwrap();
+    let (_, whole) = route_query(Opened::new(&path), &spec, Mode::Routes).unwrap();
     let Answer::Routes(whole) = whole else { panic!("routes mode gives routes") };
     assert_eq!(whole.routes.len(), 4900);
     assert!(whole.routes.len() > divtrace::routes::report::STREAM_CHUNK);
-    let (l, found) = search(&path, &spec).unwrap();
+    let (l, found) = search(Opened::new(&path), &spec).unwrap();
     let rep = streamed(&l, &spec, &found).unwrap();
     assert_eq!(serde_json::to_string_pretty(&rep).unwrap(), serde_json::to_string_pretty(&whole).unwrap());
 }
