@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::graph::Node;
 
 use super::ownership::Ownership;
-use super::{Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// An address as comparable text: ASCII-folded, lower-case, alphanumeric words.
 pub fn address_key(a: &str) -> String {
@@ -92,7 +92,14 @@ impl LinkIndex {
                 addr_ev.extend([Ev::Entity(oe), Ev::Record(r.reference.clone())]);
             }
         }
-        push(out, "SHARED_ADDRESS_WITH_LISTED", w.links.shared_address, "shares an address with a listed party", addr_parts, addr_ev);
+        push(
+            out,
+            RiskFactor::SharedAddressWithListed,
+            w.links.shared_address,
+            "shares an address with a listed party",
+            addr_parts,
+            addr_ev,
+        );
 
         let mut id_parts = BTreeSet::new();
         let mut id_ev = Vec::new();
@@ -107,7 +114,14 @@ impl LinkIndex {
                 }
             }
         }
-        push(out, "SHARED_IDENTIFIER_WITH_LISTED", w.links.shared_identifier, "shares an identifier with a listed party", id_parts, id_ev);
+        push(
+            out,
+            RiskFactor::SharedIdentifierWithListed,
+            w.links.shared_identifier,
+            "shares an identifier with a listed party",
+            id_parts,
+            id_ev,
+        );
 
         let mut dir_parts = BTreeSet::new();
         let mut dir_ev = Vec::new();
@@ -127,11 +141,18 @@ impl LinkIndex {
                 }
             }
         }
-        push(out, "SHARED_DIRECTOR_WITH_LISTED", w.links.shared_director, "shares a director with a listed party", dir_parts, dir_ev);
+        push(
+            out,
+            RiskFactor::SharedDirectorWithListed,
+            w.links.shared_director,
+            "shares a director with a listed party",
+            dir_parts,
+            dir_ev,
+        );
     }
 }
 
-fn push(out: &mut Vec<Factor>, code: &'static str, weight: u32, what: &str, parts: BTreeSet<String>, mut ev: Vec<Ev>) {
+fn push(out: &mut Vec<Factor>, code: RiskFactor, weight: u32, what: &str, parts: BTreeSet<String>, mut ev: Vec<Ev>) {
     if parts.is_empty() {
         return;
     }

@@ -25,7 +25,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::graph::{Node, NO_DATE};
 use crate::model::Day;
 
-use super::{Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// One owner's stake in a node, counted toward a rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -243,19 +243,19 @@ impl Ownership {
                 ev.push(Ev::Record(l.reference.clone()));
             }
             parts.dedup();
-            out.push(Factor { code: "LISTED", weight, detail: format!("on {}", parts.join("; ")), evidence: ev });
+            out.push(Factor { code: RiskFactor::Listed, weight, detail: format!("on {}", parts.join("; ")), evidence: ev });
         }
         let states = self.relevant_states(ctx, v);
         let mut blocked_any = false;
         for (code, rule, weight, what) in [
             (
-                "OFAC_50_BLOCKED",
+                RiskFactor::Ofac50Blocked,
                 &self.ofac,
                 w.ownership.ofac_50_blocked,
                 "blocked persons own 50% or more in aggregate (OFAC 50 percent rule)",
             ),
             (
-                "EU_UK_OWNED_OR_CONTROLLED",
+                RiskFactor::EuUkOwnedOrControlled,
                 &self.eu,
                 w.ownership.eu_uk_owned_or_controlled,
                 "EU/UK-listed parties own more than 50% or control it",
@@ -294,7 +294,7 @@ impl Ownership {
             let stakes = &self.ofac[s].partial[&v];
             let parts: Vec<String> = stakes.iter().map(|st| self.stake_text(ctx, &self.ofac[s], st, 1, &mut ev)).collect();
             out.push(Factor {
-                code: "LISTED_MINORITY_OWNER",
+                code: RiskFactor::ListedMinorityOwner,
                 weight: w.ownership.listed_minority_owner,
                 detail: format!("blocked persons own {agg:.0}% in aggregate, below 50%: {}", parts.join(" + ")),
                 evidence: ev,
@@ -318,7 +318,7 @@ impl Ownership {
         }
         if !parts.is_empty() {
             out.push(Factor {
-                code: "LISTED_DIRECTOR",
+                code: RiskFactor::ListedDirector,
                 weight: w.ownership.listed_director,
                 detail: format!("a listed or blocked party directs it without owning it: {}", parts.join("; ")),
                 evidence: ev,

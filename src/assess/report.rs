@@ -18,7 +18,7 @@ use super::{assess, day_or_none, Band, Context, Ev, Listing, Relation, Weights};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FactorOut {
-    pub code: String,
+    pub code: super::RiskFactor,
     pub weight: u32,
     pub detail: String,
     /// Bundle ids of entities and shipments, `file:line` of list and relation rows.
@@ -252,7 +252,7 @@ pub fn assess_report(case: &dyn Records, g: &CaseGraph, w: &Weights, sel: &Selec
                     .factors
                     .into_iter()
                     .map(|f| FactorOut {
-                        code: f.code.to_string(),
+                        code: f.code,
                         weight: f.weight,
                         detail: f.detail,
                         evidence: f
