@@ -18,7 +18,7 @@
 use std::collections::HashMap;
 
 use crate::graph::{country_code, CaseGraph, Node, Ship};
-use crate::model::Day;
+use crate::model::{Country, Day};
 use crate::routes::rank::Ranker;
 use crate::routes::{resolve_query, route_nodes, search::search, Directory, QuerySpec, Selector};
 
@@ -71,8 +71,8 @@ impl Directory for NoDirectory {
 /// The route query behind the factor.
 pub fn exposure_query(w: &Weights) -> QuerySpec {
     QuerySpec {
-        from: vec![Selector::Origin("US".into()), Selector::Country("US".into())],
-        to: vec![Selector::Country("RU".into()), Selector::Country("BY".into())],
+        from: vec![Selector::Origin(Country::known("US")), Selector::Country(Country::known("US"))],
+        to: vec![Selector::Country(Country::known("RU")), Selector::Country(Country::known("BY"))],
         max_hops: w.route.max_hops,
         max_dwell_days: w.route.max_dwell_days,
         // With user goods lists, "controlled" is the CHPL or any of them; without, the CHPL tiers as before.

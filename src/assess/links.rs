@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::Node;
+use crate::model::RelationKind;
 
 use super::ownership::Ownership;
 use super::{Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
@@ -56,7 +57,7 @@ impl LinkIndex {
         }
         let mut directs: BTreeMap<Node, Vec<(Node, usize)>> = BTreeMap::new();
         for (i, r) in ctx.relations.iter().enumerate() {
-            if r.kind == "director" && r.from != r.to {
+            if r.kind == RelationKind::Director && r.from != r.to {
                 directs.entry(r.from).or_default().push((r.to, i));
             }
         }
@@ -78,7 +79,7 @@ impl LinkIndex {
                 }
             }
         }
-        for r in ctx.relations_of(v).map(|i| &ctx.relations[i]).filter(|r| r.kind == "shared_address") {
+        for r in ctx.relations_of(v).map(|i| &ctx.relations[i]).filter(|r| r.kind == RelationKind::SharedAddress) {
             let other = if r.from == v {
                 r.to
             } else if r.to == v {
@@ -125,7 +126,8 @@ impl LinkIndex {
 
         let mut dir_parts = BTreeSet::new();
         let mut dir_ev = Vec::new();
-        let my_directors = ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice).iter().filter(|&&i| ctx.relations[i].kind == "director");
+        let my_directors =
+            ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice).iter().filter(|&&i| ctx.relations[i].kind == RelationKind::Director);
         for &mine in my_directors {
             let Some(list) = self.directs.get(&ctx.relations[mine].from) else { continue };
             for &(o, ri) in list {

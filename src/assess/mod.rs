@@ -89,8 +89,7 @@ pub struct Relation {
     pub to: Node,
     pub from_entity: i64,
     pub to_entity: i64,
-    /// Lower-case kind (`ownership`, `director`, ...).
-    pub kind: String,
+    pub kind: crate::model::RelationKind,
     pub share: Option<f64>,
     /// First day in force, [`NO_DATE`] when unknown.
     pub start: i32,

@@ -74,13 +74,6 @@ pub struct Ownership {
     pub node_listings: HashMap<Node, Vec<usize>>,
 }
 
-fn owning_kind(k: &str) -> bool {
-    k == "ownership"
-}
-fn control_kind(k: &str) -> bool {
-    k == "director" || k == "agent"
-}
-
 /// Runs one rule's propagation on the day `day`.
 ///
 /// Complexity: O(L + R) for L listings and R relations.
@@ -100,7 +93,7 @@ fn fixpoint(ctx: &Context, by_from: &HashMap<Node, Vec<usize>>, rule: &Rule, day
             if x == y || !r.in_force(day) || st.seeds.contains(&x) || st.by_rule.contains_key(&x) {
                 continue;
             }
-            let control = control_kind(&r.kind);
+            let control = r.kind.is_control();
             if control && !rule.control {
                 continue;
             }
@@ -147,7 +140,7 @@ impl Ownership {
         let mut by_from: HashMap<Node, Vec<usize>> = HashMap::new();
         let mut points: Vec<i32> = Vec::new();
         for (i, r) in ctx.relations.iter().enumerate() {
-            if owning_kind(&r.kind) || control_kind(&r.kind) {
+            if r.kind.is_ownership() || r.kind.is_control() {
                 by_from.entry(r.from).or_default().push(i);
                 if r.start != NO_DATE {
                     points.push(r.start);
@@ -306,7 +299,7 @@ impl Ownership {
         let mut ev = Vec::new();
         for &i in ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice) {
             let r = &ctx.relations[i];
-            if r.from == v || !control_kind(&r.kind) {
+            if r.from == v || !r.kind.is_control() {
                 continue;
             }
             let listed = self.node_listings.get(&r.from).is_some_and(|ls| ls.iter().any(|&l| ctx.listings[l].since <= r.end));
@@ -340,7 +333,7 @@ impl Ownership {
         ev.push(Ev::Record(r.reference.clone()));
         let what = match s.share {
             Some(p) => format!("{p:.0}%"),
-            None if s.control => r.kind.clone(),
+            None if s.control => r.kind.to_string(),
             None => "unstated share".into(),
         };
         let why = if st.seeds.contains(&s.owner) {
@@ -407,7 +400,7 @@ mod tests {
                 to: b,
                 from_entity: i64::from(a) + 1,
                 to_entity: i64::from(b) + 1,
-                kind: "ownership".into(),
+                kind: crate::model::RelationKind::Ownership,
                 share: Some(s),
                 start: NO_DATE,
                 end: i32::MAX,

@@ -121,7 +121,7 @@ pub fn load_context<'g>(case: &dyn Records, g: &'g CaseGraph) -> Result<(Context
                 to: node(r.to)?,
                 from_entity: r.from,
                 to_entity: r.to,
-                kind: r.kind.to_lowercase(),
+                kind: r.kind,
                 share: r.share,
                 start: day_or_none(r.start.as_deref()),
                 end: if end == crate::graph::NO_DATE { i32::MAX } else { end },
