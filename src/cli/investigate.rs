@@ -66,7 +66,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             c.last_date,
             divtrace::export::view::money(c.value_shipped)
         ))?;
-        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(id, n)| format!("{n} [{id}]")).collect();
+        let chain: Vec<String> = c
+            .entities
+            .iter()
+            .zip(&c.entity_names)
+            .map(|(id, n)| format!("{} [{}]", divtrace::text::safe::term(n), divtrace::text::safe::term(id)))
+            .collect();
         io(writeln!(out, "     {}", chain.join(" -> ")))?;
     }
     if inv.hidden > 0 {
