@@ -17,6 +17,7 @@ pub mod refdata;
 pub mod resolve;
 pub mod routes;
 pub mod store;
+#[cfg(feature = "synth")]
 pub mod synth;
 
 pub use error::{Error, InputError, Result};
