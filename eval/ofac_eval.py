@@ -121,7 +121,11 @@ TRANSLIT = [("DZH", "DJ"), ("DJ", "DZH"), ("KH", "H"), ("YU", "IU"), ("YA", "IA"
 GENERIC = {"LIMITED", "LTD", "COMPANY", "CO", "TRADING", "GENERAL", "INTERNATIONAL", "LLC", "JSC", "FZE", "FZCO", "DMCC", "GROUP",
            "TECHNOLOGY", "TECHNOLOGIES", "ELECTRONICS", "ELECTRONIC", "INDUSTRIAL", "IMPORT", "EXPORT", "AND", "THE", "OF", "HOLDING",
            "SERVICES", "LOGISTICS", "SHIPPING", "MARINE", "ENGINEERING", "SCIENCE", "SYSTEMS", "SUPPLY", "CORPORATION", "BANK",
-           "JOINT", "STOCK", "PUBLIC", "OPEN", "CLOSED", "SOCIETY", "RESPONSIBILITY", "PRIVATE", "SANAYI", "TICARET", "STI", "AS"}
+           "JOINT", "STOCK", "PUBLIC", "OPEN", "CLOSED", "SOCIETY", "RESPONSIBILITY", "PRIVATE", "SANAYI", "TICARET", "STI", "AS",
+           # legal-form words: the typo class is about the distinctive word
+           "LIABILITY", "SIRKETI", "ANONIM", "OBSHCHESTVO", "AKTSIONERNOE", "OGRANICHENNOY", "OTVETSTVENNOSTYU", "PUBLICHNOE",
+           "AKTSIONERNOYE", "ZAKRYTOE", "OTKRYTOE", "ESTABLISHMENT", "INCORPORATED", "PARTNERSHIP", "CORP", "INC", "PJSC", "OAO", "ZAO",
+           "OOO", "DIS", "VE", "SAN", "TIC"}
 KEYS = "qwertyuiopasdfghjklzxcvbnm"
 CLASSES = ["dots", "form_front", "co_company", "typo", "translit", "case_punct"]
 
