@@ -7,6 +7,7 @@
 //! [`export`] turns routes into DOT diagrams and reports. See
 //! docs/architecture.md.
 
+pub mod app;
 pub mod assess;
 pub mod error;
 pub mod export;

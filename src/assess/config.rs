@@ -130,12 +130,6 @@ impl Weights {
         Self::parse_over(Some(v)).map_err(|m| Error::Input(InputError::new(file, 0, None, m)))
     }
 
-    /// Reads `--weights FILE`.
-    pub fn from_file(file: &Path) -> Result<Weights> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        Self::from_text(file, &text)
-    }
-
     fn parse_over(user: Option<toml::Value>) -> std::result::Result<Weights, String> {
         let mut base: toml::Value = toml::from_str(DEFAULT_WEIGHTS).map_err(|e| e.to_string())?;
         if let Some(u) = user {

@@ -4,10 +4,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use divtrace::assess::customers::read_customers;
-use divtrace::assess::report::{assess_report, AssessReport, Selection};
+use divtrace::app::assess::{assess, weights_from_file, Who};
+use divtrace::assess::report::AssessReport;
 use divtrace::assess::Weights;
-use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
 use super::output::{self, io, Csv, Format};
@@ -47,20 +46,16 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage("ENTITY", "give entity ids or names, --input CUSTOMERS.csv, or --all"));
     }
     let mut weights = match &a.weights {
-        Some(p) => Weights::from_file(p)?,
+        Some(p) => weights_from_file(p)?,
         None => Weights::defaults(),
     };
     weights.goods = divtrace::refdata::goods::GoodsLists::load(&a.goods)?;
-    let customers = a.input.as_deref().map(|p| read_customers(p, a.column.as_deref())).transpose()?;
-    let case = Case::open(&a.case.case)?;
-    let (g, _) = load_graph(&case)?;
-    let sel = match &customers {
-        Some(rows) => Selection::Customers(rows),
-        None if a.all => Selection::All,
-        None => Selection::Entities(&a.entities),
+    let who = match &a.input {
+        Some(path) => Who::CustomerList { path, column: a.column.as_deref() },
+        None if a.all => Who::All,
+        None => Who::Entities(&a.entities),
     };
-    let mut rep = assess_report(&case, &g, &weights, &sel)?;
-    rep.assessments.retain(|x| x.score >= a.min_score);
+    let rep = assess(&a.case.case, &weights, &who, a.min_score)?;
     match a.format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),

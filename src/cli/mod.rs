@@ -16,6 +16,8 @@ mod info;
 mod ingest;
 mod investigate;
 pub mod output;
+mod printers;
+mod query;
 mod report;
 mod resolve;
 mod routes;

@@ -7,9 +7,9 @@
 //! meets the hard constraints and hands each to a visitor; [`rank`] scores
 //! a route with reasons; [`collect`] keeps the top K (or all) and the total
 //! count; [`group`] folds routes into channels; [`explain`] diagnoses a miss;
-//! [`report`] turns results into the serialisable shapes the CLI prints.
-//! Only `report` touches the case file (through `store`), to fetch names,
-//! bundle ids and source lines.
+//! [`report`] turns results into the serialisable shapes front ends print,
+//! fetching names, bundle ids and source lines through
+//! [`report::Lookup`], which `app` implements over the case file.
 
 pub mod collect;
 pub mod explain;

@@ -14,7 +14,7 @@ use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
 use crate::graph::{cache, country_code, CaseGraph, EntityRow, ShipmentRow, NO_DATE};
-use crate::model::{Day, Roles};
+use crate::model::{Day, EntityInfo, Roles, ShipmentInfo};
 
 use super::Case;
 
@@ -140,23 +140,6 @@ pub fn write_cache(case: &Case, generation: i64, g: &CaseGraph) -> Result<()> {
     Ok(())
 }
 
-/// An entity's identity and descriptive attributes, for selectors and reports.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EntityInfo {
-    /// `entity.id`.
-    pub id: i64,
-    /// The id as written in the bundle.
-    pub input_id: String,
-    /// The batch's scope (namespace of `input_id`).
-    pub scope: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub incorporated: Option<String>,
-    /// Bundle file path and 1-based line of the entity's row.
-    pub src_path: String,
-    pub src_line: i64,
-}
-
 const ENTITY_COLS: &str = "e.id, e.input_id, b.scope, e.name, e.country, e.incorporated, f.path, e.src_line
      FROM entity e JOIN batch b ON b.id = e.batch JOIN batch_file f ON f.id = e.src_file";
 
@@ -239,26 +222,6 @@ pub fn scopes(case: &Case) -> Result<Vec<String>> {
     Ok(v)
 }
 
-/// A shipment's declared attributes, for reports.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ShipmentInfo {
-    pub id: i64,
-    pub input_id: String,
-    pub scope: String,
-    pub date: String,
-    pub hs: String,
-    pub description: Option<String>,
-    pub manufacturer: Option<String>,
-    pub origin_country: Option<String>,
-    pub quantity: Option<f64>,
-    pub unit: Option<String>,
-    pub value_usd: Option<f64>,
-    /// The `source` column (declaration / document reference).
-    pub source: Option<String>,
-    pub src_path: String,
-    pub src_line: i64,
-}
-
 /// The shipments with the given row ids (missing ids are left out), in id order.
 pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let mut ids = ids.to_vec();
@@ -305,18 +268,6 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     drop(st);
     tx.commit()?;
     Ok(out)
-}
-
-impl crate::routes::Directory for Case {
-    fn scopes(&self) -> Result<Vec<String>> {
-        scopes(self)
-    }
-    fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>> {
-        Ok(entities_by_input_id(self, scope, input_id)?.into_iter().map(|e| (e.id, e.scope)).collect())
-    }
-    fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
-        entity_names(self)
-    }
 }
 
 /// Calls `f` on the rows whose id (column 0) is in `ids` (ascending,
