@@ -28,7 +28,7 @@ fn truth(path: &Path, key: &str) -> Vec<(String, String, String)> {
     r.records().map(|x| x.unwrap()).map(|x| (x[i].to_string(), x[k].to_string(), x[c].to_string())).collect()
 }
 
-fn pairs<'a>(groups: impl Iterator<Item = &'a Vec<String>>) -> BTreeSet<(String, String)> {
+fn pairs<'a>(groups: impl Iterator<Item = &'a Vec<String>>) -> Pairs {
     let mut out = BTreeSet::new();
     for g in groups {
         for (i, a) in g.iter().enumerate() {
@@ -40,8 +40,10 @@ fn pairs<'a>(groups: impl Iterator<Item = &'a Vec<String>>) -> BTreeSet<(String,
     out
 }
 
+type Pairs = BTreeSet<(String, String)>;
+
 /// Ingests and resolves a bundle; returns (true pairs, found pairs, class of each record).
-fn resolve(bundle: &Path, case: &Path) -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>, HashMap<String, String>) {
+fn resolve(bundle: &Path, case: &Path) -> (Pairs, Pairs, HashMap<String, String>) {
     let (b, c) = (bundle.to_str().unwrap(), case.to_str().unwrap());
     divtrace(["ingest", b, "--case", c, "-q"]).ok();
     let out = divtrace(["resolve", "--case", c, "--format", "json"]).ok();

@@ -40,6 +40,12 @@ pub const ADDRESS_SUPPORT: f64 = 0.05;
 pub const OFFICER_SUPPORT: f64 = 0.05;
 /// Taken off when both addresses are known and plainly different.
 pub const ADDRESS_CONFLICT: f64 = 0.10;
+/// How much higher the review bar is for a pair whose distinctive word
+/// differs by an edit (`Вектор` / `Виктор`) while no address or officer
+/// agrees: that is strong evidence of a different company, so such a pair
+/// is listed for review only when the rest of the name agrees so well that
+/// a typo is the likelier story (`Tosato` / `Tosaro Electric Corporation`).
+pub const DISTINCTIVE_EDIT_PENALTY: f64 = 0.10;
 /// Countries whose names reach customs records through Cyrillic, so that
 /// transliteration variants of one word (`Zh`/`J`, `ё` as `e`/`yo`) are
 /// not read as edits.
@@ -332,7 +338,9 @@ fn candidates(records: &[Record], prep: &[Prepared], stats: &WordStats) -> Vec<(
             keys
         })
         .collect();
-    let mut blocks: HashMap<(Option<EntityKind>, &str), Vec<(&str, usize)>> = HashMap::new();
+    // (kind, key) -> (ordering string, record index).
+    type Blocks<'a> = HashMap<(Option<EntityKind>, &'a str), Vec<(&'a str, usize)>>;
+    let mut blocks: Blocks = HashMap::new();
     for (i, keys) in keyed.iter().enumerate() {
         for (k, order) in keys {
             blocks.entry((records[i].kind, k.as_str())).or_default().push((order.as_str(), i));
@@ -473,6 +481,10 @@ fn score_pair(
         why.push(format!("shared officer or owner (+{OFFICER_SUPPORT:.2})"));
     }
     let score = score.min(1.0);
+    if support == 0 && ev.distinctive_edit.is_some() && score - DISTINCTIVE_EDIT_PENALTY < REVIEW {
+        // Not even borderline: the one word that identifies differs.
+        return None;
+    }
     if score < REVIEW {
         return None;
     }
@@ -504,10 +516,16 @@ fn score_pair(
     } else if let (0, Some((a, b))) = (support, &ev.distinctive_edit) {
         why.push(format!("'{a}' and '{b}' differ inside the distinctive word: a different company unless an address or officer agrees"));
         Decision::Review
-    } else if support == 0 && ev.common_only {
+    } else if support == 0 && ev.common_only && !(ev.same_key && !ev.vocabulary_only && country.is_some()) {
         why.push("name of common words only: needs an address, officer or identifier too".into());
         Decision::Review
     } else {
+        if support == 0 && ev.common_only {
+            // A register does not give one name twice in a country; words
+            // frequent only in this case (a family `Meridia ...`) are not
+            // common words.
+            why.push("the same name in one country, its words frequent in this case but not common words".into());
+        }
         why.push(format!("score {score:.2} >= merge threshold {ACCEPT:.2}"));
         Decision::Merged
     };
@@ -659,15 +677,38 @@ mod tests {
         let r = resolve(&recs, &Hints::default());
         assert!(members(&r).is_empty(), "{:?}", r.pairs);
         let why = |a, b| r.pairs.iter().find(|p| (p.a, p.b) == (a, b)).map(|p| (p.decision, p.detail.clone())).unwrap();
-        assert_eq!(why(1, 2).0, Decision::Review);
-        assert!(why(1, 2).1.contains("distinctive 'tosato' vs 'tosaro'"), "{}", why(1, 2).1);
+        // An edit in the one distinctive word, nothing else agreeing: not even borderline.
+        assert!(!r.pairs.iter().any(|p| (p.a, p.b) == (1, 2)), "{:?}", r.pairs);
         assert!(why(3, 4).1.contains("a person's name alone cannot merge"), "{}", why(3, 4).1);
         assert!(why(6, 7).1.contains("common words only"), "{}", why(6, 7).1);
-        // The same address lets the persons merge.
-        for p in &mut recs[2..4] {
+        // The same address lets the persons merge, and brings the edit to review.
+        for p in recs[..4].iter_mut() {
             p.address = Some("ul. Lenina 5, Moskva".into());
         }
-        assert_eq!(members(&resolve(&recs, &Hints::default())), vec![vec![3, 4]]);
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![3, 4]]);
+        let tosato = r.pairs.iter().find(|p| (p.a, p.b) == (1, 2)).unwrap();
+        assert_eq!(tosato.decision, Decision::Review);
+        assert!(tosato.detail.contains("distinctive 'tosato' vs 'tosaro'"), "{}", tosato.detail);
+    }
+
+    #[test]
+    fn the_same_name_of_a_frequent_family_word_merges_in_one_country() {
+        // `Meridia` is in 30 records: frequent in the case, not a common word.
+        let mut recs: Vec<Record> = (0..30).map(|i| rec(i, &format!("Meridia Line{i:02}x Trading"), "VN")).collect();
+        recs.push(rec(100, "Meridia Precision Machinery Ltd.", "VN"));
+        recs.push(rec(101, "MERIDIA PRECISION MACHINERY LTD", "VN"));
+        recs.push(rec(102, "Meridia Precision Machinery Ltd.", ""));
+        recs.push(rec(103, "Golden Star Trading LLC", "AE"));
+        recs.push(rec(104, "GOLDEN STAR TRADING L.L.C.", "AE"));
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![100, 101]], "{:?}", r.pairs);
+        let p = r.pairs.iter().find(|p| (p.a, p.b) == (100, 101)).unwrap();
+        assert!(p.detail.contains("the same name in one country"), "{}", p.detail);
+        // Without a known country, or of common words everywhere, the name alone does not merge.
+        let why = |a, b| r.pairs.iter().find(|p| (p.a, p.b) == (a, b)).map(|p| p.decision);
+        assert_eq!(why(100, 102), Some(Decision::Review));
+        assert_eq!(why(103, 104), Some(Decision::Review));
     }
 
     #[test]

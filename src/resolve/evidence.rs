@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use super::matching::token_similarity;
 use super::normalise::{ascii_tokens, NormalisedName};
 use super::translit::fold_variants;
-use super::vocab::{is_address_word, is_generic, is_place};
+use super::vocab::{is_address_word, is_country_name, is_generic, is_modifier, is_place};
 
 /// Word document frequencies over all names of a case.
 #[derive(Debug, Default)]
@@ -58,16 +58,26 @@ impl WordStats {
     }
 
     /// Records from which a word counts as common even if no list says so.
+    ///
+    /// One in a hundred records, and at least 20: a family of companies
+    /// sharing a stem (`Whitlock Trading`, `Whitlock Motors`, ...) and the
+    /// spellings of each of them must not make the stem common in a small
+    /// case; words that are common everywhere (`Golden`, `Star`) are known
+    /// from the vocabulary, not from the case.
     pub fn common_from(&self) -> u32 {
-        (self.n / 2000).max(5)
+        (self.n / 100).max(20)
     }
 
     /// Weight of a word: rarity (idf) times a gentle length factor, and
-    /// a fifth of that for a word the vocabulary calls generic.
+    /// a fifth of that for a word the vocabulary calls generic or a single
+    /// letter (`Вектор-М`: a letter on one side only is a sister company
+    /// as often as the same one spelled twice, so it must bring the pair
+    /// down to review, not below it; a letter's rarity says little).
     pub fn weight(&self, t: &str) -> f64 {
         let idf = (1.0 + (self.n.max(1) as f64) / (self.df(t).max(1) as f64)).ln();
         let len = (t.len().clamp(3, 12) as f64).sqrt();
-        let generic = if is_generic(t) { 0.2 } else { 1.0 };
+        let letter = t.len() == 1 && t.bytes().all(|c| c.is_ascii_alphabetic());
+        let generic = if is_generic(t) || letter { GENERIC_FACTOR } else { 1.0 };
         idf * len * generic
     }
 }
@@ -110,7 +120,16 @@ pub struct NameEvidence {
     pub distinctive_equal: Vec<String>,
     /// Neither name has a distinctive word: both are made of common words.
     pub common_only: bool,
+    /// Every word of both names is a word of the vocabulary (generic, a
+    /// modifier, a place) or shorter than three letters: common everywhere,
+    /// not only frequent in this case (`Golden Star Trading`).
+    pub vocabulary_only: bool,
+    /// The two names have the same comparable key (legal forms aside).
+    pub same_key: bool,
 }
+
+/// Weight of a generic word (or a single letter) relative to a distinctive one of equal rarity.
+const GENERIC_FACTOR: f64 = 0.2;
 
 /// Similarity given to a generic word against its typo or short form (`Trdg`, `Elec.`).
 const GENERIC_VARIANT: f64 = 0.97;
@@ -134,7 +153,7 @@ fn side<'a>(a: &'a WeighedName, other: &WeighedName) -> Side<'a> {
             if i + k <= t.len() && !other.nn.tokens.contains(&t[i]) {
                 // Folded again: the join may double a letter (`mei` + `iuan`).
                 let cat: String = fold_variants(&t[i..i + k].concat());
-                if other.nn.tokens.iter().any(|u| *u == cat) {
+                if other.nn.tokens.contains(&cat) {
                     joined = Some((k, cat));
                     break;
                 }
@@ -195,14 +214,14 @@ pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEv
     let (sa, sb) = (side(a, b), side(b, a));
     let mut best_b = vec![(0.0f64, usize::MAX, false); sb.tokens.len()];
     let mut best_a = vec![(0.0f64, usize::MAX, false); sa.tokens.len()];
-    for i in 0..sa.tokens.len() {
-        for j in 0..sb.tokens.len() {
+    for (i, ba) in best_a.iter_mut().enumerate() {
+        for (j, bb) in best_b.iter_mut().enumerate() {
             let (s, v) = token_pair(&sa, i, &sb, j, translit);
-            if s > best_a[i].0 {
-                best_a[i] = (s, j, v);
+            if s > ba.0 {
+                *ba = (s, j, v);
             }
-            if s > best_b[j].0 {
-                best_b[j] = (s, i, v);
+            if s > bb.0 {
+                *bb = (s, i, v);
             }
         }
     }
@@ -220,10 +239,14 @@ pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEv
                     b = b.max(GENERIC_VARIANT);
                 }
             }
-            // A place on one side only is no evidence (a generic word the other
-            // side lacks still counts, at its reduced weight).
-            if b < 0.75 && is_place(t) {
+            // A city on one side only is no evidence (a generic word the other
+            // side lacks still counts, at its reduced weight; a modifier such
+            // as `Plus` and a country at their full weight).
+            if b < 0.75 && is_place(t) && !is_country_name(t) {
                 continue;
+            }
+            if b < 0.75 && is_modifier(t) {
+                w /= GENERIC_FACTOR;
             }
             num += w * b;
             den += w;
@@ -238,22 +261,30 @@ pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEv
     let mut edit = None;
     let mut equal = Vec::new();
     for (s, best, o) in [(&sa, &best_a, &sb), (&sb, &best_b, &sa)] {
-        for (k, t) in s.tokens.iter().enumerate() {
+        for (k, &(b, j, variant)) in best.iter().enumerate() {
             if !s.distinctive[k] {
                 continue;
             }
-            let (b, j, variant) = best[k];
-            // Reported as written (transliterated), not folded.
+            // Reported as written (transliterated), not folded (`xing`, not `ksing`).
             if b >= 1.0 || variant {
-                if !equal.iter().any(|e: &String| e == t) {
-                    equal.push(t.to_string());
+                let w = &s.literal[k];
+                if !equal.iter().any(|e: &String| e == w) {
+                    equal.push(w.to_string());
                 }
             } else if b > 0.0 && edit.is_none() && !is_generic(&o.tokens[j]) {
                 edit = Some((s.literal[k].to_string(), o.literal[j].to_string()));
             }
         }
     }
-    NameEvidence { score, distinctive_edit: edit, distinctive_equal: equal, common_only: !a.has_distinctive() && !b.has_distinctive() }
+    let known = |n: &WeighedName| n.nn.tokens.iter().all(|t| t.len() < 3 || is_generic(t) || is_place(t));
+    NameEvidence {
+        score,
+        distinctive_edit: edit,
+        distinctive_equal: equal,
+        common_only: !a.has_distinctive() && !b.has_distinctive(),
+        vocabulary_only: known(a) && known(b),
+        same_key: a.nn.key == b.nn.key,
+    }
 }
 
 /// Whether two names may be transliterations of one name: Cyrillic in
@@ -280,16 +311,23 @@ pub fn translit_plausible(a: &WeighedName, b: &WeighedName, country_a: Option<bo
 pub struct AddressKey {
     pub numbers: Vec<String>,
     pub words: Vec<String>,
+    /// Every folded token in order, street words included: two addresses
+    /// written alike are the same even when little is left without them
+    /// (`225 Park Street, Perth`).
+    pub full: Vec<String>,
 }
 
 /// Normalises an address for comparison; `None` when too little is left.
 pub fn address_key(s: &str) -> Option<AddressKey> {
     let mut numbers = Vec::new();
     let mut words = Vec::new();
+    let mut full = Vec::new();
     for t in ascii_tokens(s) {
         let f = fold_variants(&t);
+        full.push(f.clone());
         if f.bytes().any(|c| c.is_ascii_digit()) {
-            numbers.push(f);
+            // The digits alone: `k2` (korpus 2) is `2`, `d10` is `10`.
+            numbers.extend(f.split(|c: char| !c.is_ascii_digit()).filter(|d| !d.is_empty()).map(str::to_string));
         } else if f.len() >= 2 && !is_address_word(&f) {
             words.push(f);
         }
@@ -298,7 +336,7 @@ pub fn address_key(s: &str) -> Option<AddressKey> {
     numbers.dedup();
     words.sort();
     words.dedup();
-    (words.len() + numbers.len() >= 2 && !words.is_empty()).then_some(AddressKey { numbers, words })
+    (words.len() + numbers.len() >= 2 && !words.is_empty()).then_some(AddressKey { numbers, words, full })
 }
 
 /// How two addresses relate.
@@ -309,11 +347,18 @@ pub enum AddressMatch {
     Unclear,
 }
 
-/// Compares two address keys: the same when the numbers agree and most
-/// words have a close counterpart; different when numbers conflict or few
-/// words agree.
+/// Compares two address keys: the same when written alike, or when the numbers agree and most
+/// words (at least two on each side: a city alone says little) have a close
+/// counterpart; different when numbers conflict — none shared, or each side
+/// has one the other lacks (`Lindenallee 124, 01067` / `Hauptstr. 138,
+/// 01067`: a shared postcode does not make one house) — or few words agree.
 pub fn compare_addresses(a: &AddressKey, b: &AddressKey) -> AddressMatch {
-    if !a.numbers.is_empty() && !b.numbers.is_empty() && !a.numbers.iter().any(|n| b.numbers.contains(n)) {
+    if a.full == b.full {
+        return AddressMatch::Same;
+    }
+    let lacks = |x: &AddressKey, y: &AddressKey| x.numbers.iter().any(|n| !y.numbers.contains(n));
+    if !a.numbers.is_empty() && !b.numbers.is_empty() && (!a.numbers.iter().any(|n| b.numbers.contains(n)) || (lacks(a, b) && lacks(b, a)))
+    {
         return AddressMatch::Different;
     }
     let cover = |x: &AddressKey, y: &AddressKey| {
@@ -322,7 +367,7 @@ pub fn compare_addresses(a: &AddressKey, b: &AddressKey) -> AddressMatch {
     };
     let c = cover(a, b).min(cover(b, a));
     let numbers_agree = a.numbers == b.numbers || (!a.numbers.is_empty() && a.numbers.iter().all(|n| b.numbers.contains(n)));
-    if c >= 0.66 && numbers_agree {
+    if c >= 0.66 && numbers_agree && a.words.len().min(b.words.len()) >= 2 {
         AddressMatch::Same
     } else if c < 0.34 {
         AddressMatch::Different
@@ -415,5 +460,34 @@ mod tests {
         let c = address_key("Ulitsa Lenina 12, Moskva").unwrap();
         assert_eq!(compare_addresses(&a, &c), AddressMatch::Different);
         assert_eq!(address_block_key(&a), address_block_key(&b));
+        // `корпус 2` written `k2`: the digits compare.
+        let d = address_key("ul. Lenina 10 k2, Moskva").unwrap();
+        let e = address_key("улица Ленина, дом 10, корпус 2, Москва").unwrap();
+        assert_eq!(compare_addresses(&d, &e), AddressMatch::Same);
+        // A shared postcode does not make one house.
+        let f = address_key("Lindenallee 124, 01067 Dresden").unwrap();
+        let g = address_key("Hauptstraße 138, 01067 Dresden").unwrap();
+        assert_eq!(compare_addresses(&f, &g), AddressMatch::Different);
+        // A city and a number alone (street words dropped) are not the same address.
+        let h = address_key("234 Park Street, Singapore").unwrap();
+        let i = address_key("234 Industrial Street, Singapore").unwrap();
+        assert_eq!(compare_addresses(&h, &i), AddressMatch::Unclear);
+    }
+
+    #[test]
+    fn a_country_on_one_side_marks_a_subsidiary() {
+        let st = stats(&["VTB Bank", "VTB Bank Belarus", "Suzhou Meirunze Trading", "Other Bank", "Beta"]);
+        assert!(cmp(&st, "VTB Bank PAO", "VTB Bank Belarus CJSC", false).score < 0.8);
+        assert!(cmp(&st, "Suzhou Meirunze Trading", "Meirunze Trading", false).score > 0.99);
+    }
+
+    #[test]
+    fn a_modifier_on_one_side_weighs_in_full() {
+        let st = stats(&["Whitlock Microsystems Inc", "Whitlock Microsystems Plus Inc", "Whitlock Trading", "Alpha Plus", "Beta"]);
+        let plus = cmp(&st, "Whitlock Microsystems Inc", "Whitlock Microsystems Plus Inc", false);
+        assert!(plus.score < 0.85, "{plus:?}");
+        // A descriptor sources drop freely costs little.
+        let trading = cmp(&st, "Whitlock Microsystems Inc", "Whitlock Microsystems Trading Inc", false);
+        assert!(trading.score > plus.score + 0.1, "{trading:?} vs {plus:?}");
     }
 }

@@ -601,6 +601,55 @@ pub fn abbreviates_generic(token: &str) -> bool {
     token.len() >= 3 && words.iter().any(|g| g.len() > token.len() && (g.starts_with(token) || super::matching::is_contraction(token, g)))
 }
 
+/// Generic words that *name* rather than describe (`Plus`, `New`, `Pro`,
+/// `Golden`): common, so they weigh little when both names have them, but
+/// on one side only they mark another company (`X Plus GmbH` beside
+/// `X GmbH`) far more often than a dropped word, unlike `Trading` or
+/// `Electronics`, which sources drop freely.
+const MODIFIERS: &[&str] = &[
+    "plus", "pro", "new", "mega", "smart", "first", "best", "royal", "golden", "green", "blue", "red", "silver", "star", "north", "south",
+    "east", "west", "middle",
+];
+
+/// True for a folded token that is a naming modifier ([`MODIFIERS`]).
+pub fn is_modifier(token: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(&S, MODIFIERS).contains(token)
+}
+
+/// Country names among [`PLACES`]: a city added or dropped is the same
+/// company (`Suzhou Meirunze` / `Meirunze`), but a country after a name marks
+/// a national subsidiary (`VTB Bank Belarus` beside `VTB Bank`), so on one
+/// side only it counts.
+const COUNTRY_NAMES: &[&str] = &[
+    "china",
+    "taiwan",
+    "turkey",
+    "turkiye",
+    "emirates",
+    "uae",
+    "russia",
+    "kazakhstan",
+    "kyrgyzstan",
+    "armenia",
+    "belarus",
+    "uzbekistan",
+    "georgia",
+    "singapore",
+    "india",
+    "germany",
+    "usa",
+    "america",
+    "europe",
+    "asia",
+];
+
+/// True for a folded token that names a country or a continent ([`COUNTRY_NAMES`]).
+pub fn is_country_name(token: &str) -> bool {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    set(&S, COUNTRY_NAMES).contains(token)
+}
+
 /// True for a folded token that is a place name sources add or drop.
 pub fn is_place(token: &str) -> bool {
     static S: OnceLock<HashSet<String>> = OnceLock::new();
