@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod assess;
+pub mod atomic;
 pub mod error;
 pub mod export;
 pub mod graph;
@@ -20,6 +21,7 @@ pub mod routes;
 pub mod store;
 #[cfg(feature = "synth")]
 pub mod synth;
+pub mod text;
 
 pub use error::{Error, InputError, Result};
 

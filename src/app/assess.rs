@@ -6,7 +6,9 @@ use crate::assess::customers::{parse_customers, CustomerRow};
 use crate::assess::report::{assess_report, AssessReport, Selection};
 use crate::assess::Weights;
 use crate::error::{Error, Result};
-use crate::store::{graph::load_graph, Case};
+use crate::store::graph::load_graph;
+
+use super::CaseFile;
 
 /// Which entities to assess.
 pub enum Who<'a> {
@@ -32,13 +34,13 @@ pub fn read_customers(path: &Path, column: Option<&str>) -> Result<Vec<CustomerR
     parse_customers(path, &bytes, column)
 }
 
-/// Assesses `who` in the case at `case_path`; keeps assessments scoring at least `min_score`.
-pub fn assess(case_path: &Path, weights: &Weights, who: &Who, min_score: u32) -> Result<AssessReport> {
+/// Assesses `who` in `case`; keeps assessments scoring at least `min_score`.
+pub fn assess(case: CaseFile, weights: &Weights, who: &Who, min_score: u32) -> Result<AssessReport> {
     let customers = match who {
         Who::CustomerList { path, column } => Some(read_customers(path, *column)?),
         _ => None,
     };
-    let case = Case::open(case_path)?;
+    let case = case.open()?;
     let (g, _) = load_graph(&case)?;
     let sel = match (who, &customers) {
         (_, Some(rows)) => Selection::Customers(rows),

@@ -16,6 +16,8 @@ use crate::routes::{collect_routes, resolve_query, route_nodes, QuerySpec, Selec
 use crate::store::evidence::Evidence;
 use crate::store::{graph::load_graph, Case};
 
+use super::CaseFile;
+
 /// What an export selected: the evidence and the diagram drawn from it.
 pub struct Selection {
     pub evidence: Evidence,
@@ -224,9 +226,9 @@ pub struct Exported {
     pub diagram_nodes: usize,
 }
 
-/// Draws `target` from the case at `case_path` into the file `out`.
-pub fn export(case_path: &Path, target: &Target, max_nodes: usize, format: FileFormat, out: &Path) -> Result<Exported> {
-    let case = Case::open(case_path)?;
+/// Draws `target` from `case` into the file `out`.
+pub fn export(case: CaseFile, target: &Target, max_nodes: usize, format: FileFormat, out: &Path) -> Result<Exported> {
+    let case = case.open()?;
     let sel = match target {
         Target::Around { entity, depth } => neighbourhood(&case, entity, *depth, max_nodes)?,
         Target::Routes(spec) => {

@@ -11,10 +11,11 @@ use crate::refdata::goods::GoodsLists;
 use crate::routes::group::{drop_subchains, group_routes};
 use crate::routes::report::{channels_report, RoutesReport};
 use crate::routes::{resolve_query, QuerySpec, Selector};
-use crate::store::{graph::load_graph, Case};
+use crate::store::graph::load_graph;
 
 use super::ingest::Source;
 use super::resolve::Resolution;
+use super::CaseFile;
 
 /// What [`investigate`] did, step by step.
 pub struct Investigation {
@@ -50,8 +51,8 @@ pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool, good
     let opts = Options { progress, ..Default::default() };
     let summary = super::ingest::ingest(&case_path, bundle, &opts, Source::Bundle)?;
     // The same company under several ids breaks routes exactly where they matter: resolve first.
-    let resolution = super::resolve::resolve_case(&case_path, &[])?;
-    let case = Case::open(&case_path)?;
+    let resolution = super::resolve::resolve_case(CaseFile::new(&case_path), &[])?;
+    let case = CaseFile::new(&case_path).open()?;
     // Ask for more channels than shown: sub-chains are dropped from the summary.
     let spec = QuerySpec { goods: goods.clone(), controlled, ..default_query(limit * 5)? };
     let (g, _) = load_graph(&case)?;

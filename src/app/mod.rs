@@ -32,19 +32,50 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 pub use crate::store::info::{CaseInfo, GoodsListCount};
+use crate::store::{Access, Case};
 
-/// Writes `bytes` to `path`, creating its folder.
-pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+/// A case file as the user named it, and whether it must be left untouched
+/// (`--read-only`: SQLite's immutable mode, for evidence on read-only media).
+/// Reading flows open it with [`CaseFile::open`], which works on a file the
+/// user may not write and never creates or initialises one; flows that change
+/// the case use [`CaseFile::open_for_change`], which says so when it cannot.
+#[derive(Clone, Copy, Debug)]
+pub struct CaseFile<'a> {
+    pub path: &'a Path,
+    pub read_only: bool,
+}
+
+impl<'a> CaseFile<'a> {
+    /// A case file opened normally (read-write where a flow changes it).
+    pub fn new(path: &'a Path) -> Self {
+        CaseFile { path, read_only: false }
     }
-    std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+
+    /// Opens the case for reading.
+    pub fn open(&self) -> Result<Case> {
+        Case::open_as(self.path, if self.read_only { Access::Immutable } else { Access::Read })
+    }
+
+    /// Opens the case for `command`, which changes it: a clear error under
+    /// `--read-only` or without write access to the file.
+    pub fn open_for_change(&self, command: &str) -> Result<Case> {
+        if self.read_only {
+            return Err(Error::usage("--read-only", format!("{command} changes the case file; leave out --read-only")));
+        }
+        Case::open_as(self.path, Access::Write)
+    }
+}
+
+/// Writes `bytes` to `path` atomically (a temporary file beside it, then
+/// rename), creating its folder: a failed write leaves no truncated file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    crate::atomic::write_file(path, bytes)
 }
 
 /// What a case file holds: counts, dates, countries, HS headings, import
 /// batches; and, when goods lists are given, the shipments on each.
-pub fn info(case_path: &Path, top: usize, goods: Option<&crate::refdata::goods::GoodsLists>) -> Result<(CaseInfo, Vec<GoodsListCount>)> {
-    let case = crate::store::Case::open(case_path)?;
+pub fn info(case: CaseFile, top: usize, goods: Option<&crate::refdata::goods::GoodsLists>) -> Result<(CaseInfo, Vec<GoodsListCount>)> {
+    let case = case.open()?;
     let info = case.info(top)?;
     let lists = goods.map(|g| case.goods_counts(g)).transpose()?.unwrap_or_default();
     Ok((info, lists))

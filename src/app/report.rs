@@ -1,22 +1,27 @@
 //! The evidence report: an HTML page, the diagram (DOT, and SVG when
 //! Graphviz is installed), the same facts as JSON, and a manifest of SHA-256 sums.
 
+use std::io::Write;
 use std::path::Path;
 
+use sha2::{Digest, Sha256};
+
 use crate::assess::report::AssessmentOut;
+use crate::atomic::AtomicFile;
 use crate::error::{Error, Result};
 use crate::export::dot;
-use crate::export::render::{dot_available, render, RenderFormat};
+use crate::export::render::{dot_available, render_to, RenderFormat};
 use crate::export::report::{html, ReportData};
 use crate::routes::QuerySpec;
 use crate::store::Case;
 
 use super::export::{query_title, routes_selection};
+use super::CaseFile;
 
-/// Writes the evidence report for `spec` on the case at `case_path` into
+/// Writes the evidence report for `spec` on `case` into
 /// `dir`; returns lines saying what was written.
-pub fn report(case_path: &Path, spec: &QuerySpec, dir: &Path, max_nodes: usize) -> Result<Vec<String>> {
-    let case = Case::open(case_path)?;
+pub fn report(case: CaseFile, spec: &QuerySpec, dir: &Path, max_nodes: usize) -> Result<Vec<String>> {
+    let case = case.open()?;
     Ok(write_report(&case, spec, dir, max_nodes)?.0)
 }
 
@@ -28,11 +33,17 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
     let sel = routes_selection(case, &g, spec, max_nodes, true)?;
     let report = sel.report.expect("a route selection carries its report");
     let mut said = Vec::new();
-    let dot_path = dir.join("routes.dot");
-    super::write_file(&dot_path, dot::to_dot(&sel.diagram).as_bytes())?;
+    // Every file is written beside its final name and renamed only when all are
+    // complete: a failure (Graphviz refusing the diagram, a full disk) leaves no half report.
+    let dot_text = dot::to_dot(&sel.diagram);
+    let mut dot_file = AtomicFile::create(&dir.join("routes.dot"))?;
+    dot_file.write_all(dot_text.as_bytes()).map_err(|e| Error::io(dot_file.path(), e))?;
+    dot_file.flush().map_err(|e| Error::io(dot_file.path(), e))?;
     let svg = if dot_available() {
-        let p = render(&dot_path, RenderFormat::Svg, "dot")?;
-        Some(std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?)
+        let f = AtomicFile::create(&dir.join("routes.svg"))?;
+        render_to(dot_file.temp_path(), f.temp_path(), RenderFormat::Svg, "dot")?;
+        let text = std::fs::read_to_string(f.temp_path()).map_err(|e| Error::io(f.path(), e))?;
+        Some((f, text))
     } else {
         said.push(format!("Diagram not rendered: {}", crate::export::render::INSTALL_HINT));
         None
@@ -56,28 +67,38 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
         assessments: sel.assessments.clone(),
         notes: sel.diagram.notes.clone(),
     };
-    let page = html(&data, svg.as_deref());
-    super::write_file(&dir.join("report.html"), page.as_bytes())?;
+    let page = html(&data, svg.as_ref().map(|(_, t)| t.as_str()));
     let json = serde_json::to_string_pretty(&data).map_err(|e| Error::Other(e.to_string()))?;
-    super::write_file(&dir.join("report.json"), json.as_bytes())?;
     // The manifest covers every file of the bundle but itself.
-    let mut names: Vec<&str> = vec!["report.html", "report.json", "routes.dot"];
-    if svg.is_some() {
-        names.push("routes.svg");
+    let mut files: Vec<(&str, &[u8])> =
+        vec![("report.html", page.as_bytes()), ("report.json", json.as_bytes()), ("routes.dot", dot_text.as_bytes())];
+    if let Some((_, t)) = &svg {
+        files.push(("routes.svg", t.as_bytes()));
     }
-    names.sort_unstable();
+    files.sort_unstable_by_key(|f| f.0);
     let mut manifest = String::new();
-    for n in names {
-        let sha = crate::ingest::sha256_file(&dir.join(n)).map_err(|e| Error::io(dir.join(n), e))?;
-        manifest += &format!("{sha}  {n}\n");
+    for (n, bytes) in &files {
+        manifest += &format!("{}  {n}\n", crate::ingest::source::hex(&Sha256::digest(bytes)));
     }
-    super::write_file(&dir.join("MANIFEST.sha256"), manifest.as_bytes())?;
+    let mut pending = vec![dot_file];
+    for (name, bytes) in [("report.html", page.as_bytes()), ("report.json", json.as_bytes()), ("MANIFEST.sha256", manifest.as_bytes())] {
+        let mut f = AtomicFile::create(&dir.join(name))?;
+        f.write_all(bytes).map_err(|e| Error::io(f.path(), e))?;
+        pending.push(f);
+    }
+    let has_svg = svg.is_some();
+    if let Some((f, _)) = svg {
+        pending.push(f);
+    }
+    for f in pending {
+        f.commit()?;
+    }
     said.insert(
         0,
         format!(
             "Wrote the evidence report to {} (report.html, report.json, routes.dot{}, MANIFEST.sha256): {} route(s) found, {} shown.",
             dir.display(),
-            if svg.is_some() { ", routes.svg" } else { "" },
+            if has_svg { ", routes.svg" } else { "" },
             data.routes.stats.total_routes,
             data.routes.routes.len()
         ),

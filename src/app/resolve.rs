@@ -2,7 +2,6 @@
 //! links, written back to the case file and returned with bundle ids.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use serde::Serialize;
 
@@ -12,6 +11,8 @@ use crate::resolve::cluster::{self, Hints, Record};
 use crate::resolve::manufacturer::{self, Maker, MakerText};
 use crate::store::resolution::{self, ClusterRecord, PairRecord};
 use crate::store::Case;
+
+use super::CaseFile;
 
 /// An analyst's decision about two entities (bundle ids), recorded before resolving.
 pub struct Decision<'a> {
@@ -84,9 +85,9 @@ pub struct ReviewDoc<'a> {
     pub review: &'a [PairOut],
 }
 
-/// Records `decisions`, resolves the case at `case_path` and stores clusters and manufacturer links.
-pub fn resolve_case(case_path: &Path, decisions: &[Decision]) -> Result<Resolution> {
-    let mut case = Case::open(case_path)?;
+/// Records `decisions`, resolves `case` and stores clusters and manufacturer links.
+pub fn resolve_case(case: CaseFile, decisions: &[Decision]) -> Result<Resolution> {
+    let mut case = case.open_for_change("resolve")?;
     resolve_open(&mut case, decisions)
 }
 
@@ -117,10 +118,12 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         })
         .collect();
     let mut hints = Hints::default();
-    for (a, b, kind) in resolution::relations(case, &["same_as", "not_same", "director", "ownership"])? {
-        match kind.to_ascii_lowercase().as_str() {
-            "same_as" => hints.same_as.push((a, b)),
-            "not_same" => hints.not_same.push((a, b)),
+    use crate::model::RelationKind;
+    let kinds = [RelationKind::SameAs, RelationKind::NotSame, RelationKind::Director, RelationKind::Ownership];
+    for (a, b, kind) in resolution::relations(case, &kinds)? {
+        match kind {
+            RelationKind::SameAs => hints.same_as.push((a, b)),
+            RelationKind::NotSame => hints.not_same.push((a, b)),
             _ => hints.officers.push((a, b)),
         }
     }

@@ -1,7 +1,5 @@
 //! Route queries: routes, channels, explanations and hubs, labelled.
 
-use std::path::Path;
-
 use crate::assess::hubs as hub_search;
 use crate::assess::report::{hubs_report, HubsReport};
 use crate::error::Result;
@@ -9,6 +7,8 @@ use crate::graph::CaseGraph;
 use crate::routes::report::{channels_report, explain_report, routes_report, ExplainReport, RoutesReport};
 use crate::routes::{collect_routes, explain::explain, group::group_routes, resolve_query, Query, QuerySpec};
 use crate::store::{graph::load_graph, Case};
+
+use super::CaseFile;
 
 /// What a route query returns.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,16 +35,16 @@ pub struct Loaded {
 }
 
 /// Opens the case, loads its graph and resolves `spec` against it.
-pub fn load(case_path: &Path, spec: &QuerySpec) -> Result<Loaded> {
-    let case = Case::open(case_path)?;
+pub fn load(case: CaseFile, spec: &QuerySpec) -> Result<Loaded> {
+    let case = case.open()?;
     let (graph, _) = load_graph(&case)?;
     let query = resolve_query(&graph, &case, spec)?;
     Ok(Loaded { case, graph, query })
 }
 
 /// Runs a route query on a case file.
-pub fn route_query(case_path: &Path, spec: &QuerySpec, mode: Mode) -> Result<(Loaded, Answer)> {
-    let l = load(case_path, spec)?;
+pub fn route_query(case: CaseFile, spec: &QuerySpec, mode: Mode) -> Result<(Loaded, Answer)> {
+    let l = load(case, spec)?;
     let answer = answer(&l, spec, mode)?;
     Ok((l, answer))
 }
@@ -61,10 +61,10 @@ pub fn answer(l: &Loaded, spec: &QuerySpec, mode: Mode) -> Result<Answer> {
 
 /// The intermediaries and countries that carry the routes of `spec`; `limit`
 /// caps the intermediaries listed (every route is counted).
-pub fn hubs(case_path: &Path, spec: &QuerySpec, limit: Option<usize>) -> Result<HubsReport> {
+pub fn hubs(case: CaseFile, spec: &QuerySpec, limit: Option<usize>) -> Result<HubsReport> {
     // Hubs weigh every route, so the search keeps no top-K.
     let spec = QuerySpec { limit: None, ..spec.clone() };
-    let l = load(case_path, &spec)?;
+    let l = load(case, &spec)?;
     let h = hub_search::hubs(&l.graph, &l.query);
     hubs_report(&l.case, &l.graph, &spec, &h, limit)
 }

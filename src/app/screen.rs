@@ -10,7 +10,8 @@ use crate::error::{Error, InputError, Result};
 use crate::resolve::lists::{csl, ftm, ofac, ScreeningList};
 use crate::resolve::screen::{Match, Query, ScreenIndex, REVIEW_FLOOR};
 use crate::store::resolution::{self, NewMembership, ScreenFile};
-use crate::store::Case;
+
+use super::CaseFile;
 
 /// The list files to screen against.
 #[derive(Clone, Debug, Default)]
@@ -25,7 +26,7 @@ pub struct Lists {
 /// Who to screen.
 pub enum Subject<'a> {
     /// Every entity of this case file; accepted matches are stored as list memberships.
-    Case(&'a Path),
+    Case(CaseFile<'a>),
     /// One name (and its ISO country), nothing stored.
     Name { name: &'a str, country: Option<String> },
 }
@@ -60,6 +61,9 @@ pub struct MatchesDoc<'a> {
 }
 
 fn read(path: &Path) -> Result<(String, String)> {
+    if !crate::ingest::source::regular_file(path)? {
+        return Err(Error::Input(InputError::new(path, 0, None, "no such file: expected a screening list")));
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let sha = format!("{:x}", Sha256::digest(&bytes));
     let text = String::from_utf8(bytes)
@@ -98,6 +102,21 @@ fn load(args: &Lists) -> Result<(ScreeningList, Vec<ScreenFile>)> {
     if list.files.is_empty() {
         return Err(Error::usage("--csl/--sdn/--ftm", "give at least one screening list"));
     }
+    // An empty list would report "no matches" for everyone: refuse it, naming the file.
+    for (i, f) in list.files.iter().enumerate() {
+        let main = matches!(f.role, "csl" | "sdn" | "ftm");
+        if main && !list.entries.iter().any(|e| e.file == i) {
+            return Err(Error::Input(InputError::new(
+                &f.path,
+                0,
+                None,
+                format!(
+                    "the {} list has no entries ({} data rows): expected a published list; screening against it would find nothing",
+                    f.role, f.rows
+                ),
+            )));
+        }
+    }
     let files = list
         .files
         .iter()
@@ -111,7 +130,7 @@ fn load(args: &Lists) -> Result<(ScreeningList, Vec<ScreenFile>)> {
 /// `review` only the borderline ones below it (and then nothing is stored).
 pub fn screen(subject: &Subject, lists: &Lists, threshold: f64, review: bool) -> Result<Vec<MatchOut>> {
     let mut case = match subject {
-        Subject::Case(p) => Some(Case::open(p)?),
+        Subject::Case(c) => Some(c.open_for_change("screen --case")?),
         Subject::Name { .. } => None,
     };
     let (list, files) = load(lists)?;

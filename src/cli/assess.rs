@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use divtrace::app::assess::{assess, weights_from_file, Who};
 use divtrace::assess::report::AssessReport;
 use divtrace::assess::Weights;
+use divtrace::text::safe::term;
 use divtrace::{Error, Result};
 
 use super::output::{self, io, Csv, Format};
@@ -55,7 +56,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         None if a.all => Who::All,
         None => Who::Entities(&a.entities),
     };
-    let rep = assess(&a.case.case, &weights, &who, a.min_score)?;
+    let rep = assess(a.case.file(), &weights, &who, a.min_score)?;
     match a.format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
@@ -67,12 +68,20 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     writeln!(out, "{} assessed", rep.assessments.len())?;
     for a in &rep.assessments {
         writeln!(out)?;
-        writeln!(out, "{}  {} ({})  score {}  {}", a.entity, a.name, a.country.as_deref().unwrap_or("??"), a.score, a.band.as_str())?;
+        writeln!(
+            out,
+            "{}  {} ({})  score {}  {}",
+            term(&a.entity),
+            term(&a.name),
+            a.country.as_deref().unwrap_or("??"),
+            a.score,
+            a.band.as_str()
+        )?;
         if !a.members.is_empty() {
-            writeln!(out, "  cluster members: {}", a.members.join(", "))?;
+            writeln!(out, "  cluster members: {}", term(&a.members.join(", ")))?;
         }
         for i in &a.inputs {
-            writeln!(out, "  customer list line {}: {}", i.line, i.input)?;
+            writeln!(out, "  customer list line {}: {}", i.line, term(&i.input))?;
         }
         for f in &a.factors {
             writeln!(out, "  {:>3} {}  {}", f.weight, f.code, f.detail)?;
@@ -83,7 +92,7 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     }
     for n in &rep.not_found {
         writeln!(out)?;
-        writeln!(out, "line {}: '{}': {}", n.line, n.input, n.reason)?;
+        writeln!(out, "line {}: '{}': {}", n.line, term(&n.input), n.reason)?;
     }
     Ok(())
 }

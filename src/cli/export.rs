@@ -72,7 +72,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         ExportFormat::Graphml => FileFormat::Graphml,
         ExportFormat::Ftm => FileFormat::Ftm,
     };
-    let done = export(&a.case.case, &target, a.max_nodes, format, &a.out)?;
+    let done = export(a.case.file(), &target, a.max_nodes, format, &a.out)?;
     io(writeln!(
         out,
         "Wrote {} ({} entities, {} shipments, {} routes drawn).",

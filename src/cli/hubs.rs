@@ -28,7 +28,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage(if a.query.from.is_empty() { "--from" } else { "--to" }, "hubs needs both --from and --to selectors"));
     }
     let spec = spec(&a.query)?;
-    let rep = hubs(&a.case.case, &spec, (!a.query.all).then_some(a.query.limit))?;
+    let rep = hubs(a.case.file(), &spec, (!a.query.all).then_some(a.query.limit))?;
     match a.format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
@@ -59,7 +59,7 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16} {:>11}", "rank", "entity", "name", "cc", "routes", "value USD", "betweenness")?;
     for h in &rep.hubs {
-        let name: String = h.name.chars().take(40).collect();
+        let name: String = divtrace::text::safe::term(&h.name).chars().take(40).collect();
         writeln!(
             out,
             "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16.0} {:>11.3}",

@@ -28,7 +28,7 @@ pub struct Args {
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let goods = if args.goods.is_empty() { None } else { Some(refdata::goods::GoodsLists::load(&args.goods)?) };
     // Only with --goods, so the output without it stays as it was.
-    let (info, lists) = info(&args.case.case, args.top, goods.as_ref())?;
+    let (info, lists) = info(args.case.file(), args.top, goods.as_ref())?;
     match args.format {
         Format::Json if lists.is_empty() => output::json(out, &info),
         Format::Json => {

@@ -50,6 +50,14 @@ pub enum IngestFormat {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    if let Some(s) = &args.scope {
+        if s.trim().is_empty() || s.contains(|c: char| c.is_control()) {
+            return Err(Error::usage("--scope", format!("{s:?} is not a scope name: give a non-empty name without control characters")));
+        }
+    }
+    if args.case.read_only {
+        return Err(Error::usage("--read-only", "ingest changes the case file; leave out --read-only"));
+    }
     let mapping = match &args.map {
         Some(p) => Some((p.clone(), Mapping::load(p)?)),
         None => None,

@@ -27,7 +27,7 @@ pub struct Args {
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let spec = spec(&a.query)?;
-    for line in report(&a.case.case, &spec, &a.out, a.max_nodes)? {
+    for line in report(a.case.file(), &spec, &a.out, a.max_nodes)? {
         io(writeln!(out, "{line}"))?;
     }
     Ok(())

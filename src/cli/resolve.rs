@@ -33,7 +33,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             decisions.push(Decision { a: &p[0], b: &p[1], same, flag });
         }
     }
-    let r = resolve_case(&args.case.case, &decisions)?;
+    let r = resolve_case(args.case.file(), &decisions)?;
     if args.review {
         return match args.format {
             Format::Json => output::json(out, &ReviewDoc { review: &r.review }),

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use divtrace::app::routes::{route_query, Answer, Mode};
 use divtrace::routes::report::{ExplainReport, RouteOut, RoutesReport, Text};
+use divtrace::text::safe::term;
 use divtrace::Result;
 
 use super::output::{self, io, Csv, Format};
@@ -36,7 +37,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         Mode::Routes
     };
-    let (loaded, answer) = route_query(&a.case.case, &spec, mode)?;
+    let (loaded, answer) = route_query(a.case.file(), &spec, mode)?;
     let rep = match answer {
         Answer::Explain(rep) => {
             return match a.format {
@@ -76,7 +77,7 @@ fn text(v: &Option<Text>) -> &str {
 /// `ID NAME (CC)`, written in place: the table has a line per hop, and
 /// building each piece as a String first cost more than writing it.
 fn write_party<W: Write + ?Sized>(out: &mut W, id: &str, name: &str, country: &Option<String>) -> std::io::Result<()> {
-    write!(out, "{id} {name} ({})", country.as_deref().unwrap_or("??"))
+    write!(out, "{} {} ({})", term(id), term(name), country.as_deref().unwrap_or("??"))
 }
 
 fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::fmt::Arguments) -> std::io::Result<()> {
@@ -145,7 +146,7 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
         writeln!(out, "{} route(s) in {} channel(s); showing {}", s.total_routes, s.total_channels.unwrap_or(0), ch.len())?;
         for c in ch {
             writeln!(out)?;
-            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
             writeln!(out, "Channel {}  score {}  {} route(s)  HS {}", c.rank, c.score, c.routes, c.hs)?;
             writeln!(out, "  {}", chain.join(" -> "))?;
             let per_hop: Vec<String> = c.shipments_per_hop.iter().map(usize::to_string).collect();
@@ -273,7 +274,7 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
 fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
     writeln!(out, "{}", rep.message)?;
     for c in &rep.chains {
-        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
         writeln!(out)?;
         writeln!(out, "{}", chain.join(" -> "))?;
         writeln!(out, "  breaks at hop {} ({}): {}", c.hop, c.constraint, c.detail)?;

@@ -14,7 +14,7 @@ use super::output::{self, io, Csv, Format};
 pub struct Args {
     /// Screen every entity of this case file and store accepted matches as list memberships
     #[arg(long = "case", value_name = "FILE", conflicts_with = "name")]
-    case: Option<PathBuf>,
+    pub case: Option<PathBuf>,
     /// Screen one name instead of a case (nothing is stored)
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -43,7 +43,7 @@ pub struct Args {
     #[arg(long)]
     review: bool,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    pub format: Format,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
@@ -61,7 +61,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     };
     let subject = match (&args.name, &args.case) {
         (Some(name), _) => Subject::Name { name, country },
-        (None, Some(case)) => Subject::Case(case),
+        (None, Some(case)) => Subject::Case(divtrace::app::CaseFile::new(case)),
         (None, None) => return Err(Error::usage("--case/--name", "give a case file to screen, or one --name")),
     };
     let lists = Lists {
