@@ -162,6 +162,48 @@ fn manufacturer_texts_link_to_maker_entities() {
     assert_eq!(links, want);
 }
 
+/// Links are decided once per distinct (text, origin country) and expanded
+/// to the shipments: repeated texts, a missing origin (NULL) and other
+/// origins each get the link a per-shipment decision would give.
+#[test]
+fn manufacturer_links_follow_each_text_and_origin() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    common::copy_dir(&fixture("resolve/dupes"), &bundle);
+    let mut ships = std::fs::read_to_string(bundle.join("shipments.csv")).unwrap();
+    ships.push_str(
+        "X1,2022-07-01,TI,TR1,854231,Microcontrollers,TEXAS INSTR.,US\n\
+         X2,2022-07-02,TI,TR1,854231,Microcontrollers,TEXAS INSTR.,\n\
+         X3,2022-07-03,TI,TR1,854231,Microcontrollers,TEXAS INSTR.,\n\
+         X4,2022-07-04,ADI,AE1,854232,Memory,ANALOG DEVICES,\n\
+         X5,2022-07-05,ADI,AE1,854232,Memory,,US\n",
+    );
+    std::fs::write(bundle.join("shipments.csv"), ships).unwrap();
+    let case = tmp.path().join("c.db");
+    ingest(&bundle, &case);
+    let out: serde_json::Value =
+        serde_json::from_str(&divtrace(["resolve", "--case", case.to_str().unwrap(), "--format", "json"]).ok().stdout).unwrap();
+    let conn = db(&case);
+    let links: Vec<(String, String, Option<String>)> = conn
+        .prepare(
+            "SELECT s.input_id, e.input_id, s.origin_country FROM manufacturer_link l JOIN shipment s ON s.id = l.shipment
+             JOIN entity e ON e.id = l.entity ORDER BY s.input_id",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let pairs: Vec<(&str, &str)> = links.iter().map(|(s, e, _)| (s.as_str(), e.as_str())).collect();
+    assert_eq!(pairs, [("S1", "TI"), ("S2", "TI"), ("S3", "ADI"), ("X1", "TI"), ("X2", "TI"), ("X3", "TI"), ("X4", "ADI")]);
+    assert_eq!(links[4].2, None, "a shipment without an origin is linked too");
+    // The summary counts shipments, not distinct texts.
+    assert_eq!(out["manufacturer_links"], 7, "{out}");
+    let with_text: i64 = conn.query_row("SELECT count(*) FROM shipment WHERE trim(manufacturer) <> ''", [], |r| r.get(0)).unwrap();
+    let text = divtrace(["resolve", "--case", case.to_str().unwrap()]).ok().stdout;
+    assert!(text.contains(&format!("7 of {with_text} manufacturer texts linked")), "{text}");
+}
+
 #[test]
 fn missing_case_file_is_a_clear_error() {
     let tmp = tempfile::tempdir().unwrap();

@@ -156,15 +156,24 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
             Maker { id: e.id, names, country: e.country.clone() }
         })
         .collect();
-    let texts: Vec<MakerText> = resolution::manufacturer_texts(case)?
-        .into_iter()
-        .map(|t| MakerText { shipment: t.shipment, text: t.manufacturer, origin_country: t.origin_country })
+    // Linked once per distinct (text, origin country), the store expands the
+    // links to the shipments: memory follows the texts, not the shipments.
+    // (`MakerText::shipment` is here the index of the distinct pair.)
+    let (distinct, text_count) = resolution::distinct_manufacturer_texts(case)?;
+    let texts: Vec<MakerText> = distinct
+        .iter()
+        .enumerate()
+        .map(|(i, (text, origin))| MakerText { shipment: i as i64, text: text.clone(), origin_country: origin.clone() })
         .collect();
     let links = manufacturer::link(&makers, &texts);
-    resolution::write_manufacturer_links(
-        case,
-        &links.iter().map(|l| (l.shipment, l.entity, l.score, l.matched_name.clone())).collect::<Vec<_>>(),
-    )?;
+    let by_text: Vec<(&str, Option<&str>, i64, f64, &str)> = links
+        .iter()
+        .map(|l| {
+            let (text, origin) = &distinct[l.shipment as usize];
+            (text.as_str(), origin.as_deref(), l.entity, l.score, l.matched_name.as_str())
+        })
+        .collect();
+    let linked = resolution::write_manufacturer_links_by_text(case, &by_text)?;
 
     let by_id: HashMap<i64, &resolution::EntityRecord> = ents.iter().map(|e| (e.id, e)).collect();
     let ext = |id: i64| by_id[&id].input_id.clone();
@@ -205,7 +214,7 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         merged,
         review: res.pairs.iter().filter(|p| p.decision == cluster::Decision::Review).map(pair_out).collect(),
         conflicts: res.conflicts.iter().map(|&(a, b)| (ext(a), ext(b))).collect(),
-        manufacturer_links: links.len(),
-        manufacturer_texts: texts.len(),
+        manufacturer_links: linked,
+        manufacturer_texts: text_count,
     })
 }
