@@ -78,6 +78,16 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }
+    /// Names the case file and the operation on a raw SQLite error, in words.
+    pub fn in_case(self, path: &std::path::Path, operation: &str) -> Error {
+        match self {
+            Error::Sql(e) => {
+                Error::Case { path: path.to_path_buf(), message: format!("{operation} failed: {}", crate::store::describe_sql_error(&e)) }
+            }
+            other => other,
+        }
+    }
+
     /// Exit code: 2 for problems in what the user gave, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {

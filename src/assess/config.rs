@@ -96,6 +96,9 @@ pub struct Weights {
     pub trade: Trade,
     pub end_use: EndUse,
     pub geography: Geography,
+    /// The goods lists that make goods controlled (`--goods`; the CHPL alone by default). Not read from TOML.
+    #[serde(skip)]
+    pub goods: crate::refdata::goods::GoodsLists,
 }
 
 fn merge(base: &mut toml::Value, over: toml::Value) {
@@ -125,12 +128,6 @@ impl Weights {
         let v: toml::Value = toml::from_str(user)
             .map_err(|e| Error::Input(InputError::new(file, line_of(user, e.span()), None, e.message().to_string())))?;
         Self::parse_over(Some(v)).map_err(|m| Error::Input(InputError::new(file, 0, None, m)))
-    }
-
-    /// Reads `--weights FILE`.
-    pub fn from_file(file: &Path) -> Result<Weights> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        Self::from_text(file, &text)
     }
 
     fn parse_over(user: Option<toml::Value>) -> std::result::Result<Weights, String> {

@@ -3,14 +3,12 @@
 
 use std::io::Write;
 
-use divtrace::assess::hubs::hubs;
-use divtrace::assess::report::{hubs_report, HubsReport};
-use divtrace::routes::{resolve_query, QuerySpec};
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::app::routes::hubs;
+use divtrace::assess::report::HubsReport;
 use divtrace::{Error, Result};
 
 use super::output::{self, io, Csv, Format};
-use super::routes::{spec, QueryArgs};
+use super::query::{spec, QueryArgs};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -29,14 +27,8 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if a.query.from.is_empty() || a.query.to.is_empty() {
         return Err(Error::usage(if a.query.from.is_empty() { "--from" } else { "--to" }, "hubs needs both --from and --to selectors"));
     }
-    // Hubs weigh every route, so the search keeps no top-K.
-    let spec = QuerySpec { limit: None, ..spec(&a.query)? };
-    let (limit, all) = (a.query.limit, a.query.all);
-    let case = Case::open(&a.case.case)?;
-    let (g, _) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &spec)?;
-    let h = hubs(&g, &q);
-    let rep = hubs_report(&case, &g, &spec, &h, (!all).then_some(limit))?;
+    let spec = spec(&a.query)?;
+    let rep = hubs(a.case.file(), &spec, (!a.query.all).then_some(a.query.limit))?;
     match a.format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
@@ -67,7 +59,7 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16} {:>11}", "rank", "entity", "name", "cc", "routes", "value USD", "betweenness")?;
     for h in &rep.hubs {
-        let name: String = h.name.chars().take(40).collect();
+        let name: String = divtrace::text::safe::term(&h.name).chars().take(40).collect();
         writeln!(
             out,
             "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16.0} {:>11.3}",

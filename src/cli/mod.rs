@@ -16,6 +16,8 @@ mod info;
 mod ingest;
 mod investigate;
 pub mod output;
+mod printers;
+mod query;
 mod report;
 mod resolve;
 mod routes;
@@ -60,6 +62,62 @@ enum Command {
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    // Text meant for a terminal passes one guard: control, bidi-override and
+    // invisible characters from the data are shown as `\u{..}`. JSON and CSV
+    // stay exact (CSV cells are neutralised for spreadsheets instead).
+    let case = cli.case_operation();
+    let result = if cli.prints_text() {
+        let mut guarded = output::terminal(out);
+        let r = dispatch(cli, &mut guarded);
+        r.and_then(|()| io(guarded.flush()))
+    } else {
+        dispatch(cli, out)
+    };
+    // A raw SQLite error names neither the file nor what was being done: say both.
+    match case {
+        Some((path, op)) => result.map_err(|e| e.in_case(&path, op)),
+        None => result,
+    }
+}
+
+impl Cli {
+    /// The case file this command works on, and what it does to it (for error messages).
+    fn case_operation(&self) -> Option<(PathBuf, &'static str)> {
+        match &self.command {
+            Command::Ingest(a) => Some((a.case.case.clone(), "importing into it")),
+            Command::Investigate(_) => None,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => None,
+            Command::Info(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Routes(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Assess(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Hubs(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Export(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Report(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Resolve(a) => Some((a.case.case.clone(), "resolving entities in it")),
+            Command::Screen(a) => a.case.clone().map(|p| (p, "storing screening results in it")),
+        }
+    }
+
+    /// Whether this command prints text for a terminal (tables, status lines) rather than JSON or CSV.
+    fn prints_text(&self) -> bool {
+        let f = |f: Format| f == Format::Table;
+        match &self.command {
+            Command::Ingest(a) => matches!(a.format, ingest::IngestFormat::Table | ingest::IngestFormat::Ftm),
+            Command::Info(a) => f(a.format),
+            Command::Routes(a) => f(a.format),
+            Command::Assess(a) => f(a.format),
+            Command::Hubs(a) => f(a.format),
+            Command::Resolve(a) => f(a.format),
+            Command::Screen(a) => f(a.format),
+            Command::Investigate(_) | Command::Export(_) | Command::Report(_) => true,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => true,
+        }
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),
@@ -82,4 +140,15 @@ pub struct CaseArg {
     /// The case file (SQLite), e.g. case.db
     #[arg(long = "case", value_name = "FILE")]
     pub case: PathBuf,
+    /// Open the case file read-only (SQLite immutable mode: not written, not even locked);
+    /// for evidence on read-only media. Commands that change the case refuse it
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+impl CaseArg {
+    /// The case file and how reading flows open it.
+    pub fn file(&self) -> divtrace::app::CaseFile<'_> {
+        divtrace::app::CaseFile { path: &self.case, read_only: self.read_only }
+    }
 }

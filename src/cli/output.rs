@@ -37,7 +37,16 @@ pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, v: &T) -> Result<()> {
     io(writeln!(out))
 }
 
-/// A CSV table on the output; rows are written as they come.
+/// Text for a terminal (tables, status lines): everything written through it
+/// has control, bidi-override and invisible characters shown as `\u{..}`
+/// (`text::safe`). `cli::run` wraps every command that prints text in it.
+pub fn terminal(out: &mut dyn Write) -> divtrace::text::safe::TermWriter<&mut dyn Write> {
+    divtrace::text::safe::TermWriter::new(out)
+}
+
+/// A CSV table on the output; rows are written as they come. Every cell
+/// passes `text::safe::csv_cell`: a cell a spreadsheet would evaluate as a
+/// formula gets a leading `'`, plain numbers stay numbers.
 pub struct Csv<'a> {
     w: csv::Writer<&'a mut dyn Write>,
 }
@@ -64,7 +73,15 @@ impl<'a> Csv<'a> {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.w.write_record(fields).map_err(csv_error)
+        for f in fields {
+            let b = f.as_ref();
+            match std::str::from_utf8(b) {
+                Ok(text) => self.w.write_field(divtrace::text::safe::csv_cell(text).as_bytes()),
+                Err(_) => self.w.write_field(b),
+            }
+            .map_err(csv_error)?;
+        }
+        self.w.write_record(None::<&[u8]>).map_err(csv_error)
     }
 
     /// Flushes the table; call it, or buffered rows are lost.
@@ -127,5 +144,15 @@ mod tests {
         c.row(["", "say \"hi\""]).unwrap();
         c.finish().unwrap();
         assert_eq!(String::from_utf8(v).unwrap(), "a,b\n1,\"x,y\"\n,\"say \"\"hi\"\"\"\n");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_evaluate_get_a_quote() {
+        let mut v: Vec<u8> = Vec::new();
+        let mut c = Csv::new(&mut v, ["name", "value"]).unwrap();
+        c.row(["=HYPERLINK(\"http://evil.example\")", "-12.5"]).unwrap();
+        c.row(["@SUM(A1)", "+3"]).unwrap();
+        c.finish().unwrap();
+        assert_eq!(String::from_utf8(v).unwrap(), "name,value\n\"'=HYPERLINK(\"\"http://evil.example\"\")\",-12.5\n'@SUM(A1),+3\n");
     }
 }

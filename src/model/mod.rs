@@ -3,7 +3,9 @@
 //! Architecture invariant: nothing here does I/O or knows SQL, CSV or DOT.
 
 mod date;
+pub mod records;
 mod values;
 
 pub use date::Day;
+pub use records::{EntityInfo, EntityLabel, ListingRow, RelationRow, ShipmentInfo};
 pub use values::{normalize_hs, Country, EntityKind, RelationKind, Role, Roles};

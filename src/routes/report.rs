@@ -2,8 +2,9 @@
 //! lines: the JSON shape is a promise to users and scripts, so these are
 //! dedicated serde structs, and the CLI's table and CSV printers read them.
 //!
-//! This is the only part of `routes` that reads the case file (through
-//! `store`), to turn graph indexes into what a reader can check.
+//! Names, bundle ids and source lines come through [`Lookup`] (the
+//! application layer implements it over the case file), which turns graph
+//! indexes into what a reader can check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,14 +14,22 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node, Ship};
 use crate::model::Day;
-use crate::store::graph::{entities_by_id, scopes, shipments_by_id, EntityInfo, ShipmentInfo};
-use crate::store::Case;
+use crate::model::{EntityInfo, ShipmentInfo};
 
 use super::collect::{Found, RouteHit};
 use super::explain::{Break, Explanation};
 use super::group::Grouped;
 use super::rank::{Evidence, IntMap, Ranker};
-use super::{route_nodes, Query, QuerySpec};
+use super::{route_nodes, Directory, Query, QuerySpec};
+
+/// Where a report's labels come from: the case's records by row id (the
+/// application layer implements it over the case file).
+pub trait Lookup: Directory {
+    /// The entities with these row ids (missing ids are left out), in id order.
+    fn entities_by_id(&self, ids: &[i64]) -> Result<Vec<EntityInfo>>;
+    /// The shipments with these row ids (missing ids are left out), in id order.
+    fn shipments_by_id(&self, ids: &[i64]) -> Result<Vec<ShipmentInfo>>;
+}
 
 /// Shared text: labels repeat across hops and routes, so they are
 /// reference-counted instead of copied (serialises as a plain string).
@@ -38,6 +47,9 @@ pub struct QueryEcho {
     pub hs_level: u32,
     pub hs: Vec<String>,
     pub chpl_max_tier: Option<u8>,
+    /// With `--controlled`: the goods lists shipments must be on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controlled: Option<Vec<String>>,
     pub since: Option<String>,
     pub until: Option<String>,
     pub min_value: Option<f64>,
@@ -59,6 +71,7 @@ impl QueryEcho {
             hs_level: spec.hs_level,
             hs: spec.hs.clone(),
             chpl_max_tier: spec.chpl_max_tier,
+            controlled: spec.controlled.then(|| spec.goods.names()),
             since: spec.since.map(|d| d.to_string()),
             until: spec.until.map(|d| d.to_string()),
             min_value: spec.min_value,
@@ -86,7 +99,7 @@ pub struct Stats {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ReasonOut {
-    pub code: &'static str,
+    pub code: super::rank::RouteReason,
     pub points: i64,
     pub detail: String,
     /// Bundle ids of the shipments or entities the reason rests on.
@@ -221,7 +234,7 @@ pub struct Labels<'g> {
 
 impl<'g> Labels<'g> {
     /// Loads labels for these nodes (and their members) and shipments.
-    pub fn load(case: &Case, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
+    pub fn load(case: &dyn Lookup, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
         let mut nodes = nodes.to_vec();
         nodes.sort_unstable();
         nodes.dedup();
@@ -233,7 +246,7 @@ impl<'g> Labels<'g> {
             ids.extend_from_slice(g.node_members(v));
         }
         let rows: Vec<i64> = ships.iter().map(|&s| g.ship_row[s as usize]).collect();
-        let multi_scope = scopes(case)?.len() > 1;
+        let multi_scope = case.scopes()?.len() > 1;
         let scoped = |scope: &str, id: &str| -> Text {
             if multi_scope {
                 format!("{scope}:{id}").into()
@@ -241,7 +254,7 @@ impl<'g> Labels<'g> {
                 id.into()
             }
         };
-        let entities: HashMap<i64, EntityInfo> = entities_by_id(case, &ids)?.into_iter().map(|e| (e.id, e)).collect();
+        let entities: HashMap<i64, EntityInfo> = case.entities_by_id(&ids)?.into_iter().map(|e| (e.id, e)).collect();
         let entity_id = |e: i64| entities.get(&e).map_or_else(|| Text::from(format!("#{e}")), |i| scoped(&i.scope, &i.input_id));
         let node_labels = nodes
             .iter()
@@ -257,7 +270,7 @@ impl<'g> Labels<'g> {
                 (v, label)
             })
             .collect();
-        let infos: HashMap<i64, ShipmentInfo> = shipments_by_id(case, &rows)?.into_iter().map(|s| (s.id, s)).collect();
+        let infos: HashMap<i64, ShipmentInfo> = case.shipments_by_id(&rows)?.into_iter().map(|s| (s.id, s)).collect();
         let mut paths: HashMap<String, Text> = HashMap::new();
         let t = |s: &Option<String>| s.as_deref().map(Text::from);
         let ship_labels = ships
@@ -438,7 +451,7 @@ pub fn empty_message(g: &CaseGraph, spec: &QuerySpec, q: &Query) -> String {
 }
 
 /// The report of an ungrouped search.
-pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
+pub fn routes_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
     let labels = Labels::load(case, g, &nodes, &ships)?;
     let routes = route_outs(&labels, &found.routes);
@@ -452,7 +465,7 @@ pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, fo
 }
 
 /// The report of a grouped search (`--group`).
-pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, grouped: &Grouped) -> Result<RoutesReport> {
+pub fn channels_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Query, grouped: &Grouped) -> Result<RoutesReport> {
     let (mut nodes, ships) = nodes_and_ships(g, grouped.channels.iter().map(|c| &c.best));
     nodes.extend(grouped.channels.iter().flat_map(|c| c.nodes.iter().copied()));
     nodes.sort_unstable();
@@ -491,7 +504,7 @@ pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, 
 }
 
 /// The report of `--explain`.
-pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explanation) -> Result<ExplainReport> {
+pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &Explanation) -> Result<ExplainReport> {
     let echo = QueryEcho::new(spec, false);
     let (finding, mut message, chains) = match ex {
         Explanation::Connected { routes } => {
