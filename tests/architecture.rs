@@ -155,3 +155,46 @@ fn no_source_file_is_over_800_lines() {
         .collect();
     assert!(long.is_empty(), "{}", long.join("\n"));
 }
+
+/// Every risk-factor and route-reason code string, quoted, in `src/` (tests included).
+fn quoted_occurrences(code: &str) -> Vec<String> {
+    let mut all = Vec::new();
+    rust_files(&src(), &mut all);
+    all.sort();
+    let needle = format!("\"{code}\"");
+    let mut at = Vec::new();
+    for f in &all {
+        let text = std::fs::read_to_string(f).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            for _ in line.matches(&needle) {
+                at.push(format!("{}:{}", f.strip_prefix(common::root()).unwrap().display(), i + 1));
+            }
+        }
+    }
+    at
+}
+
+#[test]
+fn every_code_is_spelled_in_exactly_one_place() {
+    use divtrace::assess::RiskFactor;
+    use divtrace::routes::rank::RouteReason;
+    let mut bad = Vec::new();
+    let codes = RiskFactor::ALL
+        .iter()
+        .map(|f| (f.code(), "src/assess/factor.rs"))
+        .chain(RouteReason::ALL.iter().map(|r| (r.code(), "src/routes/rank.rs")));
+    let mut seen = std::collections::BTreeMap::new();
+    for (code, home) in codes {
+        // A code both enums share (TRANSSHIPMENT_COUNTRY) is spelled by the route reason.
+        let home = if RouteReason::ALL.iter().any(|r| r.code() == code) { "src/routes/rank.rs" } else { home };
+        if seen.insert(code, home).is_some() {
+            continue;
+        }
+        let at = quoted_occurrences(code);
+        if at.len() != 1 || !at[0].starts_with(&format!("{home}:")) {
+            bad.push(format!("{code}: spelled at [{}], expected once in {home}", at.join(", ")));
+        }
+    }
+    assert!(seen.len() >= 30, "only {} codes", seen.len());
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

@@ -118,10 +118,12 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         })
         .collect();
     let mut hints = Hints::default();
-    for (a, b, kind) in resolution::relations(case, &["same_as", "not_same", "director", "ownership"])? {
-        match kind.to_ascii_lowercase().as_str() {
-            "same_as" => hints.same_as.push((a, b)),
-            "not_same" => hints.not_same.push((a, b)),
+    use crate::model::RelationKind;
+    let kinds = [RelationKind::SameAs, RelationKind::NotSame, RelationKind::Director, RelationKind::Ownership];
+    for (a, b, kind) in resolution::relations(case, &kinds)? {
+        match kind {
+            RelationKind::SameAs => hints.same_as.push((a, b)),
+            RelationKind::NotSame => hints.not_same.push((a, b)),
             _ => hints.officers.push((a, b)),
         }
     }

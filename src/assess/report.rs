@@ -18,7 +18,7 @@ use super::{assess, day_or_none, Band, Context, Ev, Listing, Relation, Weights};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FactorOut {
-    pub code: String,
+    pub code: super::RiskFactor,
     pub weight: u32,
     pub detail: String,
     /// Bundle ids of entities and shipments, `file:line` of list and relation rows.
@@ -121,7 +121,7 @@ pub fn load_context<'g>(case: &dyn Records, g: &'g CaseGraph) -> Result<(Context
                 to: node(r.to)?,
                 from_entity: r.from,
                 to_entity: r.to,
-                kind: r.kind.to_lowercase(),
+                kind: r.kind,
                 share: r.share,
                 start: day_or_none(r.start.as_deref()),
                 end: if end == crate::graph::NO_DATE { i32::MAX } else { end },
@@ -252,7 +252,7 @@ pub fn assess_report(case: &dyn Records, g: &CaseGraph, w: &Weights, sel: &Selec
                     .factors
                     .into_iter()
                     .map(|f| FactorOut {
-                        code: f.code.to_string(),
+                        code: f.code,
                         weight: f.weight,
                         detail: f.detail,
                         evidence: f

@@ -11,7 +11,7 @@ use crate::refdata;
 
 use super::end_use::Military;
 use super::ownership::Ownership;
-use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// The CHPL tier of a shipment's goods, 4 for goods only on a user goods list, `None` when not controlled.
 fn tier(g: &CaseGraph, w: &Weights, s: usize) -> Option<u8> {
@@ -119,7 +119,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     if let Some(tr) = best_tier {
         let ev: Vec<Ev> = pairs.iter().take(MAX_EVIDENCE / 2).flat_map(|&(i, e)| [Ev::Shipment(i), Ev::Shipment(e)]).collect();
         out.push(Factor {
-            code: "MIRROR_TRADE",
+            code: RiskFactor::MirrorTrade,
             weight: w.mirror_weight(tr),
             detail: format!(
                 "{mirrored_exports} export(s) of {} goods (best tier {tr}) to RU/BY within {} days of importing the same HS-6 from the US/EU",
@@ -134,7 +134,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             post_ev.sort_by(|&a, &b| g.value[b as usize].total_cmp(&g.value[a as usize]).then(a.cmp(&b)));
             let ev: Vec<Ev> = post_ev.iter().take(MAX_EVIDENCE).map(|&s| Ev::Shipment(s)).collect();
             out.push(Factor {
-                code: "RU_BY_CHPL_EXPORT_SHARE",
+                code: RiskFactor::RuByChplExportShare,
                 weight: (f64::from(t.chpl_share) * share).round() as u32,
                 detail: format!(
                     "{:.0}% of its exports since {} ({} of {} shipments, {:.0} of {:.0} USD) are {} goods to RU/BY",
@@ -151,7 +151,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             if let Some(before) = pre.share() {
                 if share - before >= t.jump_min {
                     out.push(Factor {
-                        code: "RU_BY_CHPL_JUMP",
+                        code: RiskFactor::RuByChplJump,
                         weight: t.chpl_jump,
                         detail: format!(
                             "{} exports to RU/BY rose from {:.0}% of its exports before {} to {:.0}% after",
@@ -176,7 +176,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             let gap = g.date[s] - inc;
             if gap <= t.recent_days {
                 out.push(Factor {
-                    code: "RECENTLY_INCORPORATED",
+                    code: RiskFactor::RecentlyIncorporated,
                     weight: t.recently_incorporated,
                     detail: if gap >= 0 {
                         format!(
@@ -218,8 +218,8 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
         }
     }
     for (code, weight, ships, mut parties, what) in [
-        ("TRADES_WITH_LISTED", t.trades_with_listed, listed, listed_parties, "with parties listed or blocked at the time"),
-        ("TRADES_WITH_MILITARY_END_USER", t.trades_with_military_end_user, military, mil_parties, "with military end users"),
+        (RiskFactor::TradesWithListed, t.trades_with_listed, listed, listed_parties, "with parties listed or blocked at the time"),
+        (RiskFactor::TradesWithMilitaryEndUser, t.trades_with_military_end_user, military, mil_parties, "with military end users"),
     ] {
         if ships.is_empty() {
             continue;

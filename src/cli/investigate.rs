@@ -88,7 +88,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     io(writeln!(out, "\n== Evidence\n"))?;
     io(writeln!(out, "== Parties on these routes by risk (divtrace assess; every factor is in the report)\n"))?;
     for a in inv.assessments.iter().take(args.limit) {
-        let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.as_str()).collect();
+        let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.code()).collect();
         io(writeln!(
             out,
             "  {:>3} {:<7} {} [{}] ({})  {}",

@@ -129,7 +129,7 @@ pub fn to_graphml(ev: &Evidence) -> String {
     }
     for (i, r) in ev.relations.iter().enumerate() {
         let _ = writeln!(o, "    <edge id=\"r{i}\" source=\"{}\" target=\"{}\">", xml(&node_id(ev, r.from)), xml(&node_id(ev, r.to)));
-        let _ = writeln!(o, "      <data key=\"e_type\">{}</data>", xml(&r.kind));
+        let _ = writeln!(o, "      <data key=\"e_type\">{}</data>", xml(r.kind.as_str()));
         if let Some(sh) = r.share {
             let _ = writeln!(o, "      <data key=\"e_share\">{sh}</data>");
         }

@@ -178,7 +178,7 @@ pub fn html(d: &ReportData, svg: Option<&str>) -> String {
                 h,
                 "<tr><td class=\"num\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
                 f.weight,
-                esc(&f.code),
+                esc(f.code.code()),
                 esc(&f.detail),
                 esc(&f.evidence.join(", "))
             );
@@ -236,7 +236,7 @@ fn route_section(h: &mut String, r: &RouteOut) {
             h,
             "<tr><td class=\"num {class}\">{:+}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
             reason.points,
-            esc(reason.code),
+            esc(reason.code.code()),
             esc(&reason.detail),
             esc(&reason.evidence.join(", "))
         );

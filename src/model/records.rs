@@ -74,7 +74,7 @@ pub struct RelationRow {
     pub id: i64,
     pub from: i64,
     pub to: i64,
-    pub kind: String,
+    pub kind: super::RelationKind,
     pub share: Option<f64>,
     pub start: Option<String>,
     pub end: Option<String>,

@@ -99,7 +99,7 @@ pub struct Stats {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ReasonOut {
-    pub code: &'static str,
+    pub code: super::rank::RouteReason,
     pub points: i64,
     pub detail: String,
     /// Bundle ids of the shipments or entities the reason rests on.

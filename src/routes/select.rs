@@ -13,7 +13,7 @@ use super::{Query, QuerySpec, MAX_HOPS_LIMIT};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selector {
     /// Entities registered in this country (any member of a resolved cluster).
-    Country(String),
+    Country(Country),
     /// An entity by bundle id, optionally `SCOPE:ID`; the raw text after `entity:`.
     Entity(String),
     Role(Role),
@@ -22,7 +22,7 @@ pub enum Selector {
     /// Entities whose name or an alias contains this text (normalised, token-prefix).
     Name(String),
     /// Goods whose declared country of origin is this (first hop only).
-    Origin(String),
+    Origin(Country),
     /// Goods whose declared manufacturer matches this text (first hop only).
     Brand(String),
 }
@@ -40,7 +40,7 @@ impl Selector {
             return Err(Error::usage(flag, format!("'{text}': the value after '{kind}:' is empty")));
         }
         let country = |v: &str| {
-            Country::parse(v).map(|c| c.as_str().to_string()).ok_or_else(|| {
+            Country::parse(v).ok_or_else(|| {
                 Error::usage(flag, format!("'{text}': unknown country '{v}' (expected an ISO 3166-1 alpha-2 code such as US, TR, RU)"))
             })
         };
@@ -122,7 +122,7 @@ fn entity_nodes(
     for sel in sels {
         match sel {
             Selector::Country(c) => {
-                let code = country_code(c);
+                let code = country_code(c.as_str());
                 for v in 0..n as Node {
                     if g.node_member_countries(v).contains(&code) {
                         mask[v as usize] = true;
@@ -262,7 +262,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
         if goods.iter().any(|s| matches!(s, Selector::Brand(_))) { g.brands.iter().map(|b| brand_tokens(b)).collect() } else { Vec::new() };
     for s in &goods {
         match s {
-            Selector::Origin(c) => from_origins.push(country_code(c)),
+            Selector::Origin(c) => from_origins.push(country_code(c.as_str())),
             Selector::Brand(text) => {
                 let q = brand_tokens(text);
                 if q.is_empty() {
@@ -321,8 +321,8 @@ mod tests {
 
     #[test]
     fn parse_errors_name_the_flag() {
-        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country("US".into()));
-        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin("US".into()));
+        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country(Country::known("US")));
+        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin(Country::known("US")));
         assert_eq!(Selector::parse("--to", "role:end_user").unwrap(), Selector::Role(Role::EndUser));
         assert_eq!(Selector::parse("--to", "entity:b1:E7").unwrap(), Selector::Entity("b1:E7".into()));
         let e = Selector::parse("--to", "country:XX").unwrap_err().to_string();

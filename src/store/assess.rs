@@ -86,7 +86,7 @@ pub fn relations(case: &Case) -> Result<Vec<RelationRow>> {
             id: r.get(0)?,
             from: r.get(1)?,
             to: r.get(2)?,
-            kind: r.get(3)?,
+            kind: super::relation_kind(r, 3)?,
             share: r.get(4)?,
             start: r.get(5)?,
             end: r.get(6)?,

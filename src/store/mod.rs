@@ -264,6 +264,16 @@ impl Case {
     }
 }
 
+/// Column `i` of `row` as a relation kind. Every writer stores
+/// [`RelationKind::as_str`], so another value means the case file was
+/// changed by hand: a conversion error naming it, not a guess.
+fn relation_kind(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<crate::model::RelationKind> {
+    let text: String = row.get(i)?;
+    crate::model::RelationKind::parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown relation kind '{text}'").into())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::Case;
 use crate::error::{Error, Result};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, RelationKind};
 
 /// An entity with what resolution and screening compare.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,13 +71,13 @@ pub fn entities(case: &Case) -> Result<Vec<EntityRecord>> {
 }
 
 /// Relations between entities, as (from, to, kind) for the given kinds, in id order.
-pub fn relations(case: &Case, kinds: &[&str]) -> Result<Vec<(i64, i64, String)>> {
+pub fn relations(case: &Case, kinds: &[RelationKind]) -> Result<Vec<(i64, i64, RelationKind)>> {
     let mut st = case.conn().prepare("SELECT from_entity, to_entity, kind FROM relation ORDER BY id")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, super::relation_kind(r, 2)?)))?;
     let mut out = Vec::new();
     for r in rows {
         let r = r?;
-        if kinds.iter().any(|k| k.eq_ignore_ascii_case(&r.2)) {
+        if kinds.contains(&r.2) {
             out.push(r);
         }
     }
