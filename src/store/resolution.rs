@@ -330,13 +330,16 @@ pub fn write_screening(case: &mut Case, run_sha256: &str, settings: &str, files:
     Ok(batch)
 }
 
+/// A manufacturer text with the origin country declared beside it.
+pub type TextOrigin = (String, Option<String>);
+
 /// The distinct (manufacturer text, origin country) pairs of the shipments
 /// that have a manufacturer text, sorted, and how many shipments have one.
 ///
 /// Why distinct: linking is decided per pair, and a national case has
 /// millions of shipments but a few thousand texts (at 10,000,000 shipments
 /// one owned row per shipment, then a link per shipment, peaked at 2.5 GiB).
-pub fn distinct_manufacturer_texts(case: &Case) -> Result<(Vec<(String, Option<String>)>, usize)> {
+pub fn distinct_manufacturer_texts(case: &Case) -> Result<(Vec<TextOrigin>, usize)> {
     let mut st = case.conn().prepare(
         "SELECT manufacturer, origin_country, count(*) FROM shipment
          WHERE manufacturer IS NOT NULL AND trim(manufacturer) <> ''
