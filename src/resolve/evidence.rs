@@ -131,6 +131,8 @@ pub struct NameEvidence {
     /// A word that is neither generic nor a place agrees (equal, a
     /// transliteration variant or, when screening, a slip).
     pub specific_agrees: bool,
+    /// One name has a single letter the other lacks (`Вектор-М` / `Вектор`).
+    pub lone_letter: bool,
 }
 
 /// Weight of a generic word (or a single letter) relative to a distinctive one of equal rarity.
@@ -328,6 +330,10 @@ fn compare(a: &WeighedName, b: &WeighedName, mode: Mode) -> NameEvidence {
     let specific = [(&sa, &best_a), (&sb, &best_b)]
         .iter()
         .any(|(s, best)| s.tokens.iter().zip(best.iter()).any(|(t, &(b, _, v))| (b >= SLIP_SCORE || v) && !is_generic(t) && !is_place(t)));
+    // A single letter on one side only (`Вектор-М` / `Вектор`).
+    let lone_letter = [(&sa, &best_a), (&sb, &best_b)].iter().any(|(s, best)| {
+        s.tokens.iter().zip(best.iter()).any(|(t, &(b, _, _))| b < 0.75 && t.len() == 1 && t.bytes().all(|c| c.is_ascii_alphabetic()))
+    });
     let known = |n: &WeighedName| n.nn.tokens.iter().all(|t| t.len() < 3 || is_generic(t) || is_place(t));
     NameEvidence {
         score,
@@ -337,6 +343,7 @@ fn compare(a: &WeighedName, b: &WeighedName, mode: Mode) -> NameEvidence {
         common_only: !a.has_distinctive() && !b.has_distinctive(),
         vocabulary_only: known(a) && known(b),
         specific_agrees: specific,
+        lone_letter,
         same_key: a.nn.key == b.nn.key,
     }
 }

@@ -25,7 +25,8 @@ use crate::model::EntityKind;
 pub const DEFAULT_THRESHOLD: f64 = 0.90;
 /// Below the acceptance threshold, matches down to this score are shown for review.
 pub const REVIEW_FLOOR: f64 = 0.80;
-/// Highest name score of a pair in which no identifying word agrees.
+/// Highest name score of a pair in which no identifying word agrees, or
+/// one name has a letter the other lacks: a review at most.
 pub const GENERIC_ONLY_CAP: f64 = 0.85;
 /// Added when the query's country is among the entry's countries.
 pub const COUNTRY_BONUS: f64 = 0.02;
@@ -222,9 +223,13 @@ impl<'a> ScreenIndex<'a> {
         for (&ei, (ev, qi, ni)) in &best {
             let (qi, ni) = (*qi, *ni);
             // Names that agree only in generic words (`Trode Industrial` /
-            // `TRADE INDUSTRIAL ...`) are at most a review, whatever the score.
+            // `TRADE INDUSTRIAL ...`) are at most a review, whatever the score;
+            // so is a letter on one side only (`Вектор-М`: a sister company as
+            // often as the listed one).
             let generic_only = ev.as_ref().is_some_and(|x| !x.specific_agrees && !x.same_key && x.mean < 1.0);
-            let name_score = ev.as_ref().map_or(0.0, |x| if generic_only { x.mean.min(GENERIC_ONLY_CAP) } else { x.mean });
+            let letter = ev.as_ref().is_some_and(|x| x.lone_letter);
+            let capped = generic_only || letter;
+            let name_score = ev.as_ref().map_or(0.0, |x| if capped { x.mean.min(GENERIC_ONLY_CAP) } else { x.mean });
             let e = &self.list.entries[ei as usize];
             let identifier = id_hits.get(&ei).cloned();
             let mut score = name_score;
@@ -238,6 +243,8 @@ impl<'a> ScreenIndex<'a> {
                 why.push(format!("name '{qname}' ~ '{lname}' ({name_score:.2}{})", name_note(ev)));
                 if generic_only {
                     why.push(format!("only generic words agree: at most {GENERIC_ONLY_CAP:.2}"));
+                } else if letter {
+                    why.push(format!("a letter on one side only: at most {GENERIC_ONLY_CAP:.2}"));
                 }
             }
             if let (Some(c), false) = (&q.country, e.countries.is_empty()) {
