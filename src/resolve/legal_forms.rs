@@ -80,7 +80,10 @@ fn table() -> &'static Table {
                 if toks.is_empty() {
                     continue;
                 }
-                let prefix_ok = !form.is_descriptor() && (cyrillic_group || toks.len() >= 3);
+                // Declarants also move any other form of three letters or more to
+                // the front (`FZE LINKER`, `LLC AL WASEL`); two-letter Latin forms
+                // (`AG`, `SA`, `AS`) stay end-only, since they are often name words.
+                let prefix_ok = !form.is_descriptor() && (cyrillic_group || toks.len() >= 3 || toks.concat().len() >= 3);
                 max_tokens = max_tokens.max(toks.len());
                 // The first group keeps the alias; any group may allow it before the name.
                 let e = by_tokens.entry(toks.join(" ")).or_insert((*form, prefix_ok));
