@@ -4,7 +4,8 @@ use crate::assess::hubs as hub_search;
 use crate::assess::report::{hubs_report, HubsReport};
 use crate::error::Result;
 use crate::graph::CaseGraph;
-use crate::routes::report::{channels_report, explain_report, routes_report, ExplainReport, RoutesReport};
+use crate::routes::collect::Found;
+use crate::routes::report::{channels_report, explain_report, routes_report, routes_stream, ExplainReport, RoutesReport, RoutesStream};
 use crate::routes::{collect_routes, explain::explain, group::group_routes, resolve_query, Query, QuerySpec};
 use crate::store::{graph::load_graph, Case};
 
@@ -57,6 +58,19 @@ pub fn answer(l: &Loaded, spec: &QuerySpec, mode: Mode) -> Result<Answer> {
         Mode::Channels => Answer::Routes(channels_report(case, g, spec, q, &group_routes(g, q))?),
         Mode::Routes => Answer::Routes(routes_report(case, g, spec, q, &collect_routes(g, q))?),
     })
+}
+
+/// The search of an ungrouped route query, for [`streamed`].
+pub fn search(case: CaseFile, spec: &QuerySpec) -> Result<(Loaded, Found)> {
+    let l = load(case, spec)?;
+    let found = collect_routes(&l.graph, &l.query);
+    Ok((l, found))
+}
+
+/// The routes report of [`search`]'s result, built while it is serialised
+/// (the same JSON as [`Mode::Routes`], without holding every route at once).
+pub fn streamed<'a>(l: &'a Loaded, spec: &QuerySpec, found: &'a Found) -> Result<RoutesStream<'a>> {
+    routes_stream(&l.case, &l.graph, spec, &l.query, found)
 }
 
 /// The intermediaries and countries that carry the routes of `spec`; `limit`

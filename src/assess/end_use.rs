@@ -23,7 +23,7 @@ use super::{is_ru_by, Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// Whether shipment `s` carries controlled goods: on the CHPL or a loaded goods list (`w.goods`).
 pub fn controlled(g: &CaseGraph, w: &Weights, s: usize) -> bool {
-    w.goods.controlled(&crate::graph::hs_decode(g.hs[s]))
+    w.goods.controlled(&crate::graph::hs_decode(g.hs(s)))
 }
 
 /// Whether a list row's program or source marks an Entity List entry with

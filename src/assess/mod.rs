@@ -189,7 +189,7 @@ impl Incoming {
         let mut ships: Vec<Ship> = (0..g.shipment_count() as Ship).collect();
         ships.sort_unstable_by_key(|&s| {
             let i = s as usize;
-            (g.consignee[i], crate::graph::hs_key(g.hs[i], 6), g.date[i], s)
+            (g.consignee[i], u64::from(g.key6[i]), g.date[i], s)
         });
         let mut start = vec![0u32; n + 1];
         for &s in &ships {

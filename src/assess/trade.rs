@@ -5,7 +5,7 @@
 //! before its first trade in CHPL goods, and direct trade with listed
 //! (or blocked, at the trade's date) parties and military end users.
 
-use crate::graph::{hs_key, CaseGraph, Node, Ship, NO_DATE};
+use crate::graph::{CaseGraph, Node, Ship, NO_DATE};
 use crate::model::Day;
 use crate::refdata;
 
@@ -15,7 +15,7 @@ use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, RiskFactor, Weights, MAX
 
 /// The CHPL tier of a shipment's goods, 4 for goods only on a user goods list, `None` when not controlled.
 fn tier(g: &CaseGraph, w: &Weights, s: usize) -> Option<u8> {
-    w.goods.tier(&crate::graph::hs_decode(g.hs[s]))
+    w.goods.tier(&crate::graph::hs_decode(g.hs(s)))
 }
 
 fn value(g: &CaseGraph, s: usize) -> f64 {
@@ -67,7 +67,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     let inv = refdata::INVASION_DAY.0;
     let incoming = ctx.incoming.of(v);
     let mut chpl_memo: std::collections::HashMap<u64, Option<u8>> = std::collections::HashMap::new();
-    let mut tier_of = |s: usize| *chpl_memo.entry(hs_key(g.hs[s], 6)).or_insert_with(|| tier(g, w, s));
+    let mut tier_of = |s: usize| *chpl_memo.entry(u64::from(g.key6[s])).or_insert_with(|| tier(g, w, s));
 
     // Mirror trade and export shares, from the exports.
     let mut best_tier: Option<u8> = None;
@@ -92,12 +92,12 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             continue;
         }
         // Imports of the same HS-6 from the US/EU, dated within mirror_days before the export.
-        let key = hs_key(g.hs[e], 6);
-        let lo = incoming.partition_point(|&i| (hs_key(g.hs[i as usize], 6), g.date[i as usize]) < (key, g.date[e] - t.mirror_days));
+        let key = u64::from(g.key6[e]);
+        let lo = incoming.partition_point(|&i| (u64::from(g.key6[i as usize]), g.date[i as usize]) < (key, g.date[e] - t.mirror_days));
         let mut found = None;
         for &i in &incoming[lo..] {
             let iu = i as usize;
-            if hs_key(g.hs[iu], 6) != key || g.date[iu] > g.date[e] {
+            if u64::from(g.key6[iu]) != key || g.date[iu] > g.date[e] {
                 break;
             }
             if is_us_or_eu(g.origin[iu]) || is_us_or_eu(g.node_country[g.shipper[iu] as usize]) {

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use divtrace::app::routes::{route_query, Answer, Mode};
+use divtrace::app::routes::{route_query, search, streamed, Answer, Mode};
 use divtrace::routes::report::{ExplainReport, RouteOut, RoutesReport, Text};
 use divtrace::text::safe::term;
 use divtrace::Result;
@@ -37,6 +37,19 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         Mode::Routes
     };
+    if mode == Mode::Routes && a.format == Format::Json {
+        // JSON is written while the routes are built, chunk by chunk: with
+        // `--all` on a national case the routes outweigh the graph.
+        let (loaded, found) = search(a.case.file(), &spec)?;
+        let rep = streamed(&loaded, &spec, &found)?;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+        let written = output::json(&mut buf, &rep).and_then(|()| io(buf.flush()));
+        // As below: the process ends here, nothing to free one by one.
+        std::mem::forget(rep);
+        std::mem::forget(found);
+        std::mem::forget(loaded);
+        return written;
+    }
     let (loaded, answer) = route_query(a.case.file(), &spec, mode)?;
     let rep = match answer {
         Answer::Explain(rep) => {

@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::{hs_encode, hs_key, incoming_index, offsets, CaseGraph, EntityRow, Node, NO_DATE};
+use super::{hs_encode, hs_key, incoming_index, offsets, CaseGraph, EntityRow, Node, HS_TAIL, NO_DATE};
 
 /// Collects shipments for a graph over a fixed set of entities.
 pub struct GraphBuilder {
@@ -61,7 +61,7 @@ impl GraphBuilder {
             shipper: Vec::new(),
             consignee: Vec::new(),
             date: Vec::new(),
-            hs: Vec::new(),
+            hs_tail: Vec::new(),
             value: Vec::new(),
             quantity: Vec::new(),
             origin: Vec::new(),
@@ -122,7 +122,8 @@ impl GraphBuilder {
         g.shipper.reserve_exact(n);
         g.consignee.reserve_exact(n);
         g.date.reserve_exact(n);
-        g.hs.reserve_exact(n);
+        g.hs_tail.reserve_exact(n);
+        g.key6.reserve_exact(n);
         g.value.reserve_exact(n);
         g.quantity.reserve_exact(n);
         g.origin.reserve_exact(n);
@@ -170,7 +171,8 @@ impl GraphBuilder {
         g.shipper.push(a);
         g.consignee.push(b);
         g.date.push(date);
-        g.hs.push(code);
+        g.key6.push(hs_key(code, 6) as u32);
+        g.hs_tail.push((code % HS_TAIL) as u16);
         g.value.push(f(value_usd));
         g.quantity.push(f(quantity));
         g.origin.push(origin);
@@ -200,7 +202,7 @@ impl GraphBuilder {
 
         // Graph order: (shipper node, HS-6 key, date, row id). A counting sort
         // by shipper, then a sort of each shipper's slice.
-        let key6: Vec<u32> = g.hs.iter().map(|&c| hs_key(c, 6) as u32).collect();
+        let key6 = std::mem::take(&mut g.key6);
         let start = offsets(&g.shipper, n);
         let mut fill = start.clone();
         let mut perm = vec![0u32; g.shipper.len()];
@@ -221,7 +223,7 @@ impl GraphBuilder {
         permute(&mut g.shipper, &perm);
         permute(&mut g.consignee, &perm);
         permute(&mut g.date, &perm);
-        permute(&mut g.hs, &perm);
+        permute(&mut g.hs_tail, &perm);
         permute(&mut g.value, &perm);
         permute(&mut g.quantity, &perm);
         permute(&mut g.origin, &perm);

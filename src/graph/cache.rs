@@ -1,11 +1,12 @@
 //! The persisted form of a [`CaseGraph`] (the `graph_cache` BLOB).
 //!
-//! Layout (all integers little-endian): the magic `DTGRAPH2`, then each
+//! Layout (all integers little-endian): the magic `DTGRAPH3`, then each
 //! array of the graph in declaration order as a `u64` element count
 //! followed by its elements at their natural width, then the string tables
 //! as a count and length-prefixed UTF-8, then the incoming index
-//! (`in_start`, `in_order`). The HS-6 keys are derived from the codes on
-//! load (one multiplication each). A blob that does not parse (truncated,
+//! (`in_start`, `in_order`). HS codes are stored as they are held: the
+//! HS-6 key and the 2-byte tail (format 2 stored the 8-byte code and
+//! derived the keys on load). A blob that does not parse (truncated,
 //! other format) is reported as `None` and the caller rebuilds from rows.
 //!
 //! Both directions stream: [`write_to`] encodes array by array through a
@@ -23,9 +24,9 @@ use std::io::{Read, Write};
 use super::CaseGraph;
 
 /// Bumped whenever the byte layout or the meaning of a field changes.
-pub const FORMAT_VERSION: i64 = 2;
+pub const FORMAT_VERSION: i64 = 3;
 
-const MAGIC: &[u8; 8] = b"DTGRAPH2";
+const MAGIC: &[u8; 8] = b"DTGRAPH3";
 
 /// Bytes encoded per buffer flush.
 const CHUNK: usize = 1 << 16;
@@ -103,7 +104,8 @@ pub fn encoded_len(g: &CaseGraph) -> u64 {
         + v(&g.shipper)
         + v(&g.consignee)
         + v(&g.date)
-        + v(&g.hs)
+        + v(&g.key6)
+        + v(&g.hs_tail)
         + v(&g.value)
         + v(&g.quantity)
         + v(&g.origin)
@@ -135,7 +137,8 @@ pub fn write_to(g: &CaseGraph, w: impl Write) -> std::io::Result<()> {
     e.vec(&g.shipper)?;
     e.vec(&g.consignee)?;
     e.vec(&g.date)?;
-    e.vec(&g.hs)?;
+    e.vec(&g.key6)?;
+    e.vec(&g.hs_tail)?;
     e.vec(&g.value)?;
     e.vec(&g.quantity)?;
     e.vec(&g.origin)?;
@@ -212,7 +215,7 @@ pub fn read_from(r: impl Read, len: u64) -> Option<CaseGraph> {
     if d.take(8)? != MAGIC {
         return None;
     }
-    let mut g = CaseGraph {
+    let g = CaseGraph {
         node_entity: d.vec()?,
         node_country: d.vec()?,
         node_roles: d.vec()?,
@@ -228,7 +231,8 @@ pub fn read_from(r: impl Read, len: u64) -> Option<CaseGraph> {
         shipper: d.vec()?,
         consignee: d.vec()?,
         date: d.vec()?,
-        hs: d.vec()?,
+        key6: d.vec()?,
+        hs_tail: d.vec()?,
         value: d.vec()?,
         quantity: d.vec()?,
         origin: d.vec()?,
@@ -236,12 +240,10 @@ pub fn read_from(r: impl Read, len: u64) -> Option<CaseGraph> {
         brands: d.strings()?,
         in_start: d.vec()?,
         in_order: d.vec()?,
-        key6: Vec::new(),
     };
     if d.left != 0 || !consistent(&g) {
         return None;
     }
-    g.key6 = g.hs.iter().map(|&c| super::hs_key(c, 6) as u32).collect();
     if !incoming_sorted(&g) {
         return None;
     }
@@ -270,7 +272,8 @@ fn consistent(g: &CaseGraph) -> bool {
             g.shipper.len(),
             g.consignee.len(),
             g.date.len(),
-            g.hs.len(),
+            g.key6.len(),
+            g.hs_tail.len(),
             g.value.len(),
             g.quantity.len(),
             g.origin.len(),
@@ -282,7 +285,8 @@ fn consistent(g: &CaseGraph) -> bool {
         && g.node_list_ids.iter().all(|&l| (l as usize) < g.list_names.len())
         && g.brand.iter().all(|&b| (b as usize) < g.brands.len())
         && g.consignee.iter().all(|&c| (c as usize) < n)
-        && g.hs.iter().all(|&c| c < 11u64.pow(super::HS_DIGITS))
+        && g.key6.iter().all(|&k| u64::from(k) < 11u64.pow(6))
+        && g.hs_tail.iter().all(|&t| u64::from(t) < super::HS_TAIL)
         && (0..n).all(|v| g.shipper[g.out_start[v] as usize..g.out_start[v + 1] as usize].iter().all(|&s| s as usize == v))
 }
 

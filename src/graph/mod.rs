@@ -15,7 +15,8 @@
 //! (`in_order`: indexes sorted by consignee, HS-6 key, date), so the
 //! backward pass that prunes the search asks "what arrived at `v` with key
 //! `k` between `t - D` and `t`?" the same way. Each shipment's HS-6 key is
-//! kept beside its code (`key6`), so no probe divides.
+//! kept as it is (`key6`), so no probe divides, and the rest of the code as
+//! a 2-byte tail (`hs_tail`): 44 bytes per shipment in all.
 //!
 //! The arrays are also the persisted form (see [`cache`]): loading a case
 //! whose `graph_cache` is current is a copy of little-endian arrays, not a
@@ -27,7 +28,7 @@ pub mod centrality;
 mod hs;
 
 pub use build::GraphBuilder;
-pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS};
+pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS, HS_TAIL};
 
 /// Index of a node (a resolved entity) in a [`CaseGraph`].
 pub type Node = u32;
@@ -117,8 +118,10 @@ pub struct CaseGraph {
     pub shipper: Vec<Node>,
     pub consignee: Vec<Node>,
     pub date: Vec<i32>,
-    /// HS code packed by [`hs_encode`].
-    pub hs: Vec<u64>,
+    /// Positions 7 to 10 of the packed HS code (`hs_encode(code) % 11^4`):
+    /// with `key6` it is the whole code (see [`CaseGraph::hs`]), in 2 bytes
+    /// instead of a second 8-byte copy of the first six digits.
+    pub hs_tail: Vec<u16>,
     /// Declared value in USD, NaN when unknown.
     pub value: Vec<f32>,
     /// Quantity, NaN when unknown.
@@ -133,7 +136,7 @@ pub struct CaseGraph {
     pub in_start: Vec<u32>,
     /// Shipment indexes sorted by (consignee, HS-6 key, date, index).
     pub in_order: Vec<u32>,
-    /// HS-6 key of each shipment (`hs_key(hs, 6)`), derived from `hs` on load.
+    /// HS-6 key of each shipment (`hs_key(code, 6)`).
     pub key6: Vec<u32>,
 }
 
@@ -144,6 +147,12 @@ impl CaseGraph {
 
     pub fn shipment_count(&self) -> usize {
         self.ship_row.len()
+    }
+
+    /// The packed HS code of shipment `s` (see [`hs_encode`]).
+    #[inline]
+    pub fn hs(&self, s: usize) -> u64 {
+        u64::from(self.key6[s]) * HS_TAIL + u64::from(self.hs_tail[s])
     }
 
     /// The outgoing shipments of `v` as a range of shipment indexes.
@@ -203,7 +212,7 @@ impl CaseGraph {
             + v(&self.shipper)
             + v(&self.consignee)
             + v(&self.date)
-            + v(&self.hs)
+            + v(&self.hs_tail)
             + v(&self.value)
             + v(&self.quantity)
             + v(&self.origin)

@@ -217,8 +217,8 @@ fn check_chain(g: &CaseGraph, q: &Query, first: &[usize], usable: &dyn Fn(usize)
         }
         let matching: Vec<usize> = cand.iter().copied().filter(|&c| carried.iter().any(|&f| key(f) == key(c))).collect();
         let why = if matching.is_empty() {
-            let mut a: Vec<u64> = carried.iter().map(|&s| g.hs[s]).collect();
-            let mut l: Vec<u64> = cand.iter().map(|&s| g.hs[s]).collect();
+            let mut a: Vec<u64> = carried.iter().map(|&s| g.hs(s)).collect();
+            let mut l: Vec<u64> = cand.iter().map(|&s| g.hs(s)).collect();
             a.sort_unstable();
             a.dedup();
             l.sort_unstable();

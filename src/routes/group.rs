@@ -56,7 +56,7 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     let mut acc: BTreeMap<(Vec<Node>, u64), Acc> = BTreeMap::new();
     let total_routes = search(g, q, |route| {
         let score = ranker.score(route, None);
-        let key = (route_nodes(g, route), hs_key(g.hs[route[0] as usize], q.hs_level));
+        let key = (route_nodes(g, route), hs_key(g.hs(route[0] as usize), q.hs_level));
         let hit = || RouteHit { score, ships: route.to_vec(), rows: route.iter().map(|&s| g.ship_row[s as usize]).collect() };
         let a = acc.entry(key).or_insert_with(|| Acc { routes: 0, hops: vec![BTreeSet::new(); route.len()], best: hit() });
         a.routes += 1;
@@ -72,7 +72,7 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     let mut channels: Vec<Channel> = acc
         .into_iter()
         .map(|((nodes, _), a)| {
-            let digits = crate::graph::hs_decode(g.hs[a.best.ships[0] as usize]);
+            let digits = crate::graph::hs_decode(g.hs(a.best.ships[0] as usize));
             let hs_prefix = digits.chars().take(q.hs_level as usize).collect();
             let dates = a.hops.iter().flatten().map(|&s| g.date[s as usize]);
             Channel {

@@ -314,7 +314,7 @@ impl<'g> Ranker<'g> {
         // The most sensitive CHPL tier among the route's goods.
         let mut best: Option<(&'static refdata::ChplItem, Ship)> = None;
         for &s in route {
-            if let Some(item) = self.chpl(g.hs[s as usize]) {
+            if let Some(item) = self.chpl(g.hs(s as usize)) {
                 if best.is_none_or(|(b, _)| item.tier_number() < b.tier_number()) {
                     best = Some((item, s));
                 }
@@ -332,7 +332,7 @@ impl<'g> Ranker<'g> {
             add(
                 RouteReason::NotChpl,
                 P_NOT_CHPL,
-                &|| format!("HS {} is not on the CHPL", hs_decode(g.hs[s as usize])),
+                &|| format!("HS {} is not on the CHPL", hs_decode(g.hs(s as usize))),
                 &[Evidence::Shipment(s)],
             );
         }

@@ -262,7 +262,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
     let mut goods_memo: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
     for (i, ok) in ship_ok.iter_mut().enumerate() {
         let d = crate::model::Day(g.date[i]);
-        let code = g.hs[i];
+        let code = g.hs(i);
         *ok = spec.since.is_none_or(|s| d >= s)
             && spec.until.is_none_or(|u| d <= u)
             && spec.min_value.is_none_or(|mv| !g.value[i].is_nan() && f64::from(g.value[i]) >= mv)
