@@ -148,7 +148,7 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
         ..QuerySpec::default()
     };
     let q = resolve_query(&g, case, &spec).map_err(|e| match e {
-        Error::Usage { message, .. } => Error::usage("--entity", message),
+        Error::Usage { message, .. } | Error::Query(crate::routes::QueryError { message, .. }) => Error::usage("--entity", message),
         other => other,
     })?;
     let centre: Vec<Node> = (0..g.node_count() as Node).filter(|&v| q.to_nodes[v as usize]).collect();

@@ -18,10 +18,6 @@ fn tier(g: &CaseGraph, w: &Weights, s: usize) -> Option<u8> {
     w.goods.tier(&crate::graph::hs_decode(g.hs(s)))
 }
 
-fn invasion() -> i32 {
-    Day::parse_iso(refdata::INVASION_DATE).expect("bundled date").0
-}
-
 fn value(g: &CaseGraph, s: usize) -> f64 {
     let v = f64::from(g.value[s]);
     if v.is_nan() || v < 0.0 {
@@ -68,7 +64,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     let g = ctx.g;
     let t = &w.trade;
     let since = Day::parse_iso(&w.route.since).map_or(NO_DATE, |d| d.0);
-    let inv = invasion();
+    let inv = refdata::INVASION_DAY.0;
     let incoming = ctx.incoming.of(v);
     let mut chpl_memo: std::collections::HashMap<u64, Option<u8>> = std::collections::HashMap::new();
     let mut tier_of = |s: usize| *chpl_memo.entry(u64::from(g.key6[s])).or_insert_with(|| tier(g, w, s));

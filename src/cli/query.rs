@@ -2,7 +2,7 @@
 //! and their translation into the library's [`QuerySpec`].
 
 use divtrace::model::Day;
-use divtrace::routes::{QuerySpec, Selector};
+use divtrace::routes::{QueryError, QueryField, QuerySpec, Selector};
 use divtrace::{Error, Result};
 
 /// The route query flags.
@@ -72,14 +72,35 @@ fn date(flag: &str, v: &Option<String>) -> Result<Option<Day>> {
         .transpose()
 }
 
-/// The library query for these flags.
-pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
-    if let Some(v) = a.min_value {
-        if !v.is_finite() || v < 0.0 {
-            return Err(Error::usage("--min-value", format!("must be a non-negative number, got {v}")));
-        }
+/// The flag that sets a query field.
+pub fn flag(field: QueryField) -> &'static str {
+    match field {
+        QueryField::From => "--from",
+        QueryField::To => "--to",
+        QueryField::Via => "--via",
+        QueryField::Avoid => "--avoid",
+        QueryField::MaxHops => "--max-hops",
+        QueryField::MaxDwellDays => "--max-dwell-days",
+        QueryField::HsLevel => "--hs-level",
+        QueryField::Hs => "--hs",
+        QueryField::ChplMaxTier => "--chpl-tier",
+        QueryField::Since => "--since",
+        QueryField::Until => "--until",
+        QueryField::MinValue => "--min-value",
     }
-    Ok(QuerySpec {
+}
+
+/// A query error in the library's terms (a field) as a usage error naming the flag.
+pub fn in_flags(e: Error) -> Error {
+    match e {
+        Error::Query(QueryError { field, message }) => Error::usage(flag(field), message),
+        other => other,
+    }
+}
+
+/// The library query for these flags, checked before the case is opened.
+pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
+    let spec = QuerySpec {
         from: selectors("--from", &a.from)?,
         to: selectors("--to", &a.to)?,
         via: selectors("--via", &a.via)?,
@@ -95,5 +116,7 @@ pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
         until: date("--until", &a.until)?,
         min_value: a.min_value,
         limit: (!a.all).then_some(a.limit),
-    })
+    };
+    spec.validate().map_err(|e| in_flags(e.into()))?;
+    Ok(spec)
 }

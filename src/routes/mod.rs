@@ -18,9 +18,11 @@ pub mod rank;
 pub mod report;
 pub mod search;
 pub mod select;
+pub mod spec;
 
 pub use collect::{collect_routes, Found, RouteHit};
 pub use select::{resolve_query, Directory, Selector};
+pub use spec::{QueryError, QueryField};
 
 use crate::graph::{Node, Ship};
 use crate::model::Day;

@@ -9,10 +9,8 @@
 //! parties, and few hops. Nothing here filters: a route with contradicting
 //! evidence is kept and ranked lower, with the contradiction as a reason.
 
-use std::collections::HashMap;
-
 use crate::graph::{country_str, hs_decode, hs_key, CaseGraph, Node, Ship, NO_DATE};
-use crate::model::Day;
+use crate::model::{Day, FastMap};
 use crate::refdata;
 
 use super::route_nodes;
@@ -44,10 +42,6 @@ pub fn tokens_contain(hay: &[String], needle: &[String]) -> bool {
 pub fn brands_agree(a: &[String], b: &[String]) -> bool {
     let (s, l) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     !s.is_empty() && s.iter().zip(l).all(|(x, y)| tok_eq(x, y))
-}
-
-fn invasion_day() -> i32 {
-    Day::parse_iso(refdata::INVASION_DATE).expect("bundled date is valid").0
 }
 
 /// What a reason points at.
@@ -201,44 +195,19 @@ pub const RECENT_DAYS: i32 = 730;
 pub const P_LISTED_PARTY: i64 = 12;
 pub const P_PER_EXTRA_HOP: i64 = -4;
 
-/// A multiply-rotate hasher for the memo tables: their keys are small
-/// integers from this process, so SipHash's flooding defence buys nothing
-/// and costs a third of the scoring time.
-#[derive(Default, Clone, Copy)]
-pub struct IntHasher(u64);
-
-impl std::hash::Hasher for IntHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u32(&mut self, n: u32) {
-        self.write_u64(u64::from(n));
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-pub type IntMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<IntHasher>>;
-
 /// Scores routes of one graph, memoising brand comparisons and CHPL look-ups.
 pub struct Ranker<'g> {
     g: &'g CaseGraph,
     /// Tokens of each brand, normalised on first use: a route cites few of
     /// a large case's brands, and normalising them all cost more than the search.
     brand_toks: Vec<Option<Vec<String>>>,
-    agree: IntMap<(u32, u32), bool>,
-    chpl: IntMap<u64, Option<&'static refdata::ChplItem>>,
+    agree: FastMap<(u32, u32), bool>,
+    chpl: FastMap<u64, Option<&'static refdata::ChplItem>>,
 }
 
 impl<'g> Ranker<'g> {
     pub fn new(g: &'g CaseGraph) -> Self {
-        Ranker { g, brand_toks: vec![None; g.brands.len()], agree: IntMap::default(), chpl: IntMap::default() }
+        Ranker { g, brand_toks: vec![None; g.brands.len()], agree: FastMap::default(), chpl: FastMap::default() }
     }
 
     fn brands_agree(&mut self, a: u32, b: u32) -> bool {
@@ -369,7 +338,7 @@ impl<'g> Ranker<'g> {
         }
         if let Some(&last) = route.last() {
             let d = g.date[last as usize];
-            if d >= invasion_day() {
+            if d >= refdata::INVASION_DAY.0 {
                 add(
                     RouteReason::AfterInvasion,
                     P_AFTER_INVASION,

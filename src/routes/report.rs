@@ -19,8 +19,9 @@ use crate::model::{EntityInfo, ShipmentInfo};
 use super::collect::{Found, RouteHit};
 use super::explain::{Break, Explanation};
 use super::group::Grouped;
-use super::rank::{Evidence, IntMap, Ranker};
+use super::rank::{Evidence, Ranker};
 use super::{route_nodes, Directory, Query, QuerySpec};
+use crate::model::FastMap;
 
 /// Where a report's labels come from: the case's records by row id (the
 /// application layer implements it over the case file).
@@ -228,8 +229,8 @@ struct ShipLabel {
 /// fetched once per report.
 pub struct Labels<'g> {
     g: &'g CaseGraph,
-    nodes: IntMap<Node, NodeLabel>,
-    ships: IntMap<Ship, ShipLabel>,
+    nodes: FastMap<Node, NodeLabel>,
+    ships: FastMap<Ship, ShipLabel>,
 }
 
 impl<'g> Labels<'g> {

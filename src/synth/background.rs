@@ -143,7 +143,7 @@ impl<'w> Background<'w> {
         Background {
             world,
             rng,
-            invasion: Day::parse_iso(crate::refdata::INVASION_DATE).expect("valid constant"),
+            invasion: crate::refdata::INVASION_DAY,
             dist: Weighted::zipf(world.distributors.len()),
             sinks: Weighted::zipf(world.sinks.len()),
             makers: Weighted::zipf(world.makers.len()),

@@ -161,7 +161,7 @@ impl Config {
 pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     cfg.validate()?;
     let (n_schemes, n_decoys) = cfg.counts();
-    let invasion = Day::parse_iso(crate::refdata::INVASION_DATE).expect("valid constant");
+    let invasion = crate::refdata::INVASION_DAY;
     let window = schemes::Window { start: cfg.start, end: cfg.end, invasion, dups: cfg.dup_per_mille > 0 };
 
     let mut world_rng = rng::Rng::new(cfg.seed, 1);
