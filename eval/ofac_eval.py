@@ -6,7 +6,7 @@ Subcommands:
                        `aka` names as separate records (the real positive pairs);
                        distinct entries with similar names are the real negatives.
                        truth.csv: id, group (ent_num), cls (`base` or `ofac_aka`).
-  queries DIR          screening queries "written as declarants write them":
+  queries DIR [SEED]   screening queries "written as declarants write them" (seed 11 by default):
                        each listed company respelt by one class (see CLASSES),
                        plus fictional unlisted names for the false-positive rate.
                        truth.csv: id, entry (ent_num, empty when unlisted), cls.
@@ -277,7 +277,7 @@ if __name__ == "__main__":
     if cmd == "pairs":
         cmd_pairs(sys.argv[2])
     elif cmd == "queries":
-        cmd_queries(sys.argv[2])
+        cmd_queries(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 11)
     elif cmd == "score":
         cmd_score(sys.argv[2], sys.argv[3], float(sys.argv[4]) if len(sys.argv) > 4 else 0.90)
     else:

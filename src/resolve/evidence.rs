@@ -114,6 +114,8 @@ impl WeighedName {
 pub struct NameEvidence {
     /// Weighted similarity, 0 to 1 (the weaker direction).
     pub score: f64,
+    /// The mean of the two directions (screening).
+    pub mean: f64,
     /// A distinctive word and its nearest counterpart when they differ by an edit.
     pub distinctive_edit: Option<(String, String)>,
     /// Distinctive words that agree (equal, transliteration variants or re-joined).
@@ -126,6 +128,11 @@ pub struct NameEvidence {
     pub vocabulary_only: bool,
     /// The two names have the same comparable key (legal forms aside).
     pub same_key: bool,
+    /// A word that is neither generic nor a place agrees (equal, a
+    /// transliteration variant or, when screening, a slip).
+    pub specific_agrees: bool,
+    /// One name has a single letter the other lacks (`Вектор-М` / `Вектор`).
+    pub lone_letter: bool,
 }
 
 /// Weight of a generic word (or a single letter) relative to a distinctive one of equal rarity.
@@ -176,9 +183,13 @@ fn side<'a>(a: &'a WeighedName, other: &WeighedName) -> Side<'a> {
     out
 }
 
-/// A coarser fold for transliterations of one Cyrillic word: `zh`/`j`,
-/// `ie`/`e` (`ъе`, `ye`), `io`/`e` (`ё` as `yo`, `jo` or `e`).
-fn coarse(t: &str) -> String {
+/// A coarser fold for transliterations of one word: `zh`/`j`, `ie`/`e`
+/// (`ъе`, `ye`), `io`/`e` (`ё` as `yo`, `jo` or `e`), and when screening `ou`/`u`.
+fn coarse(t: &str, screening: bool) -> String {
+    // `ou` for `у` in French-style romanisation (`Youli` / `Yuli`, `Foulk` /
+    // `Fulk`): only against a list, since in a case `Zaibrou` / `Zaibru` is as
+    // often two companies.
+    let t = if screening { t.replace("ou", "u") } else { t.to_string() };
     let s = t.replace("zh", "i").replace("ie", "e").replace("io", "e");
     fold_variants(&s)
 }
@@ -189,16 +200,39 @@ fn coarse(t: &str) -> String {
 /// transliteration variants accepted); without, the literal ones, since two
 /// Latin names from, say, China that agree only after folding
 /// (`Boyihua` / `Boihua`) are spelled differently.
-fn token_pair(s: &Side, i: usize, o: &Side, j: usize, translit: bool) -> (f64, bool) {
-    if !translit {
-        return (token_similarity(&s.literal[i], &o.literal[j]), false);
-    }
-    let (a, b) = (&s.tokens[i], &o.tokens[j]);
-    let sim = token_similarity(a, b);
-    if sim < 1.0 && a.len() >= 3 && coarse(a) == coarse(b) {
-        return (0.97, true);
+fn token_pair(s: &Side, i: usize, o: &Side, j: usize, mode: Mode) -> (f64, bool) {
+    let sim = if !mode.translit {
+        token_similarity(&s.literal[i], &o.literal[j])
+    } else {
+        let (a, b) = (&s.tokens[i], &o.tokens[j]);
+        let sim = token_similarity(a, b);
+        if sim < 1.0 && a.len() >= 3 && coarse(a, mode.slips) == coarse(b, mode.slips) {
+            return (0.97, true);
+        }
+        sim
+    };
+    if mode.slips && sim < SLIP_SCORE && is_slip(&s.literal[i], &o.literal[j]) {
+        return (SLIP_SCORE, false);
     }
     (sim, false)
+}
+
+/// Similarity of a one-letter slip in a long word when screening.
+pub const SLIP_SCORE: f64 = 0.95;
+
+/// One keyboard slip (a letter replaced, dropped, added or two swapped) in a
+/// word of seven letters or more (`TECHNOLOTY`, `ONERNANK`).
+fn is_slip(a: &str, b: &str) -> bool {
+    a.len().min(b.len()) >= 7 && a.len().abs_diff(b.len()) <= 1 && rapidfuzz::distance::osa::distance(a.bytes(), b.bytes()) == 1
+}
+
+/// How two names are compared.
+#[derive(Clone, Copy, Debug)]
+struct Mode {
+    /// Transliteration variants are plausible (see [`translit_plausible`]).
+    translit: bool,
+    /// A one-letter slip in a long word is nearly the same word (screening).
+    slips: bool,
 }
 
 /// Compares two weighed names.
@@ -211,12 +245,27 @@ fn token_pair(s: &Side, i: usize, o: &Side, j: usize, translit: bool) -> (f64, b
 /// # Complexity
 /// O(|a|·|b|) token comparisons.
 pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEvidence {
+    compare(a, b, Mode { translit, slips: false })
+}
+
+/// Compares a party's name with a list name: like [`compare_names`], with
+/// transliteration variants always plausible (list names are themselves
+/// romanised, often from Cyrillic or Arabic, whatever the entry's country)
+/// and a one-letter slip in a word of seven letters or more scoring
+/// [`SLIP_SCORE`]: against a list, a slip of the listed name is far likelier
+/// than another company one letter away from it. The screening score is
+/// [`NameEvidence::mean`]: a word on one side only costs half its weight.
+pub fn compare_for_screening(query: &WeighedName, listed: &WeighedName) -> NameEvidence {
+    compare(query, listed, Mode { translit: true, slips: true })
+}
+
+fn compare(a: &WeighedName, b: &WeighedName, mode: Mode) -> NameEvidence {
     let (sa, sb) = (side(a, b), side(b, a));
     let mut best_b = vec![(0.0f64, usize::MAX, false); sb.tokens.len()];
     let mut best_a = vec![(0.0f64, usize::MAX, false); sa.tokens.len()];
     for (i, ba) in best_a.iter_mut().enumerate() {
         for (j, bb) in best_b.iter_mut().enumerate() {
-            let (s, v) = token_pair(&sa, i, &sb, j, translit);
+            let (s, v) = token_pair(&sa, i, &sb, j, mode);
             if s > ba.0 {
                 *ba = (s, j, v);
             }
@@ -257,7 +306,8 @@ pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEv
             num / den
         }
     };
-    let score = dir(&sa, &best_a, &sb).min(dir(&sb, &best_b, &sa));
+    let (fwd, bwd) = (dir(&sa, &best_a, &sb), dir(&sb, &best_b, &sa));
+    let score = fwd.min(bwd);
     let mut edit = None;
     let mut equal = Vec::new();
     for (s, best, o) in [(&sa, &best_a, &sb), (&sb, &best_b, &sa)] {
@@ -276,13 +326,24 @@ pub fn compare_names(a: &WeighedName, b: &WeighedName, translit: bool) -> NameEv
             }
         }
     }
+    // Some word that identifies (not generic, not a place) agrees: equal, a variant or a slip.
+    let specific = [(&sa, &best_a), (&sb, &best_b)]
+        .iter()
+        .any(|(s, best)| s.tokens.iter().zip(best.iter()).any(|(t, &(b, _, v))| (b >= SLIP_SCORE || v) && !is_generic(t) && !is_place(t)));
+    // A single letter on one side only (`Вектор-М` / `Вектор`).
+    let lone_letter = [(&sa, &best_a), (&sb, &best_b)].iter().any(|(s, best)| {
+        s.tokens.iter().zip(best.iter()).any(|(t, &(b, _, _))| b < 0.75 && t.len() == 1 && t.bytes().all(|c| c.is_ascii_alphabetic()))
+    });
     let known = |n: &WeighedName| n.nn.tokens.iter().all(|t| t.len() < 3 || is_generic(t) || is_place(t));
     NameEvidence {
         score,
+        mean: (fwd + bwd) / 2.0,
         distinctive_edit: edit,
         distinctive_equal: equal,
         common_only: !a.has_distinctive() && !b.has_distinctive(),
         vocabulary_only: known(a) && known(b),
+        specific_agrees: specific,
+        lone_letter,
         same_key: a.nn.key == b.nn.key,
     }
 }

@@ -97,6 +97,9 @@ pub fn fold_variants(token: &str) -> String {
         let rest = &b[i..];
         let (emit, skip): (&[u8], usize) = if rest.starts_with(b"shch") {
             (b"sh", 4)
+        } else if rest.starts_with(b"schch") {
+            // `Щ` written `sch` + `ch` (`OBSCHCHESTVO`): as `shch`.
+            (b"sh", 5)
         } else if rest.starts_with(b"sch") && !rest.starts_with(b"schch") {
             // German `Schitajol` for `Щ`/`Ш`: `sh`.
             (b"sh", 3)
