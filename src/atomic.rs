@@ -19,6 +19,8 @@ pub struct AtomicFile {
     path: PathBuf,
     tmp: PathBuf,
     file: Option<BufWriter<File>>,
+    /// Renamed into place: nothing left to clean up.
+    committed: bool,
 }
 
 impl AtomicFile {
@@ -33,7 +35,7 @@ impl AtomicFile {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
         let f = File::create(&tmp).map_err(|e| Error::io(path, e))?;
-        Ok(AtomicFile { path: path.to_path_buf(), tmp, file: Some(BufWriter::with_capacity(1 << 16, f)) })
+        Ok(AtomicFile { path: path.to_path_buf(), tmp, file: Some(BufWriter::with_capacity(1 << 16, f)), committed: false })
     }
 
     pub fn path(&self) -> &Path {
@@ -45,13 +47,22 @@ impl AtomicFile {
         &self.tmp
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes and syncs the data to disk without renaming it: a full disk
+    /// or an I/O error shows here. A caller writing several files finishes
+    /// them all before committing any, so a failure leaves none renamed.
+    pub fn finish(&mut self) -> Result<()> {
+        let f = self.file.as_mut().expect("file present until commit");
+        f.flush().map_err(|e| Error::io(&self.path, e))?;
+        f.get_ref().sync_all().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Finishes the file and renames it into place.
     pub fn commit(mut self) -> Result<()> {
-        let f = self.file.take().expect("file present until commit");
-        let f = f.into_inner().map_err(|e| Error::io(&self.path, e.into_error()))?;
-        f.sync_all().map_err(|e| Error::io(&self.path, e))?;
-        drop(f);
-        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))
+        self.finish()?;
+        drop(self.file.take());
+        std::fs::rename(&self.tmp, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        self.committed = true;
+        Ok(())
     }
 }
 
@@ -65,8 +76,10 @@ impl Write for AtomicFile {
 }
 
 impl Drop for AtomicFile {
+    /// An uncommitted file, or one whose commit failed, leaves no temporary file behind.
     fn drop(&mut self) {
-        if self.file.take().is_some() {
+        drop(self.file.take());
+        if !self.committed {
             let _ = std::fs::remove_file(&self.tmp);
         }
     }

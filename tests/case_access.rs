@@ -181,3 +181,69 @@ fn a_busy_case_waits_then_names_the_holder() {
     drop(holder);
     assert!(sha256(&case) == before);
 }
+
+/// Each refused change leaves every byte of the file it was pointed at.
+fn refused_and_unchanged(file: &Path, args: &[&std::ffi::OsStr], expect: &str) {
+    let before = sha256(file);
+    let o = divtrace(args).failed();
+    assert!(o.stderr.contains(expect), "{args:?}: expected {expect:?} in:\n{}", o.stderr);
+    assert!(sha256(file) == before, "{args:?} changed {} although it failed", file.display());
+}
+
+#[test]
+fn failed_changes_leave_the_case_and_foreign_files_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = ingest_case(tmp.path(), "bundles/small");
+    let c = case.as_os_str();
+    let csl = fixture("lists/csl/small.csv");
+    // resolve: an unknown id, the same entity twice.
+    refused_and_unchanged(&case, &[os("resolve"), os("--case"), c, os("--merge"), os("TR1"), os("NOPE")], "NOPE");
+    refused_and_unchanged(&case, &[os("resolve"), os("--case"), c, os("--merge"), os("TR1"), os("TR1")], "same entity");
+    // screen --case: an empty list, a folder as a list, a list that is not UTF-8.
+    let empty = tmp.path().join("empty.csv");
+    std::fs::write(&empty, b"").unwrap();
+    let latin1 = tmp.path().join("latin1.csv");
+    let mut bytes = std::fs::read(&csl).unwrap();
+    bytes.extend_from_slice(b"\n\xe9\n");
+    std::fs::write(&latin1, bytes).unwrap();
+    for (flag, list, expect) in [
+        ("--sdn", empty.as_os_str(), "no entries"),
+        ("--ftm", empty.as_os_str(), "no entries"),
+        ("--csl", tmp.path().as_os_str(), "a folder"),
+        ("--csl", latin1.as_os_str(), "not UTF-8"),
+    ] {
+        refused_and_unchanged(&case, &[os("screen"), os("--case"), c, os("--csl"), csl.as_os_str(), os(flag), list], expect);
+    }
+    // ingest --map: a mapping naming a missing column, a key it does not know, a bad pattern, a bad date format.
+    let map = tmp.path().join("m.toml");
+    let tr = fixture("bundles/tr-exports");
+    let shipments = "[shipments]\nfile = \"ihracat.csv\"\n[shipments.columns]\n";
+    for (text, expect) in [
+        (format!("{shipments}shipper_name = \"İhracatçı Unvanı\"\nid = \"Beyanname Numarası\"\n"), "column 'Beyanname Numarası'"),
+        ("[shipments]\nfile = \"ihracat.csv\"\nbogus = 1\n".to_string(), "bogus"),
+        (format!("{shipments}manufacturer = {{ column = \"Eşya Tanımı\", pattern = \"([\" }}\n"), "bad pattern"),
+        (format!("{shipments}date = {{ column = \"Tescil Tarihi\", date_format = \"QQ.MM\" }}\n"), "m.toml"),
+    ] {
+        std::fs::write(&map, text).unwrap();
+        refused_and_unchanged(&case, &[os("ingest"), tr.as_os_str(), os("--case"), c, os("--map"), map.as_os_str(), os("-q")], expect);
+    }
+    // ingest into a file that is not a divtrace case: a foreign SQLite file, bytes that are no database, a damaged case.
+    let foreign = tmp.path().join("foreign.db");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE t(x); INSERT INTO t VALUES (1);").unwrap();
+    drop(conn);
+    let junk = tmp.path().join("junk.db");
+    std::fs::write(&junk, b"these bytes are not a database").unwrap();
+    let damaged = tmp.path().join("damaged.db");
+    let mut bytes = std::fs::read(&case).unwrap();
+    for b in &mut bytes[100..4096] {
+        *b = 0x5a;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    let bundle = fixture("bundles/small");
+    for (file, expect) in [(&foreign, "not a divtrace case file"), (&junk, "not a SQLite database"), (&damaged, "damaged.db")] {
+        refused_and_unchanged(file, &[os("ingest"), bundle.as_os_str(), os("--case"), file.as_os_str(), os("-q")], expect);
+        refused_and_unchanged(file, &[os("resolve"), os("--case"), file.as_os_str()], expect);
+        refused_and_unchanged(file, &[os("screen"), os("--case"), file.as_os_str(), os("--csl"), csl.as_os_str()], expect);
+    }
+}

@@ -90,6 +90,10 @@ pub fn write_report(case: &Case, spec: &QuerySpec, dir: &Path, max_nodes: usize)
     if let Some((f, _)) = svg {
         pending.push(f);
     }
+    // Everything on disk first (a full disk fails here, before any file is renamed), then the renames.
+    for f in &mut pending {
+        f.finish()?;
+    }
     for f in pending {
         f.commit()?;
     }

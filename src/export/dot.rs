@@ -36,7 +36,18 @@ pub fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
 
 /// A text piece for a label: capped, then escaped.
 fn label(s: &str) -> String {
-    html(&cap(s, MAX_LABEL_CHARS))
+    nonempty(html(&cap(s, MAX_LABEL_CHARS)))
+}
+
+/// Graphviz rejects the whole file for an empty `<B></B>` or `<FONT></FONT>`
+/// (a syntax error), so an empty text piece (an empty detail or list from the
+/// data) is written as one space.
+fn nonempty(s: String) -> String {
+    if s.is_empty() {
+        " ".to_string()
+    } else {
+        s
+    }
 }
 
 /// Escapes text for an HTML-like Graphviz label (without the outer `<>`).
@@ -179,7 +190,7 @@ pub fn to_dot(d: &Diagram) -> String {
 }
 
 fn title(d: &Diagram) -> String {
-    let mut t = format!("<B>{}</B>", html(&cap(&d.title, 4 * MAX_LABEL_CHARS)));
+    let mut t = format!("<B>{}</B>", nonempty(html(&cap(&d.title, 4 * MAX_LABEL_CHARS))));
     for l in d.subtitle.iter().chain(&d.notes) {
         t += &format!("<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"9\">{}</FONT>", label(l));
     }
