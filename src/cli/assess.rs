@@ -10,7 +10,7 @@ use divtrace::assess::Weights;
 use divtrace::text::safe::term;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, SheetFormat, Target};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -39,7 +39,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_score: u32,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -56,11 +59,13 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         None if a.all => Who::All,
         None => Who::Entities(&a.entities),
     };
+    let target = a.format.target(a.out.as_deref())?;
     let rep = assess(a.case.file(), &weights, &who, a.min_score)?;
-    match a.format {
-        Format::Json => output::json(out, &rep),
-        Format::Table => io(write_table(out, &rep)),
-        Format::Csv => write_csv(out, &rep),
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::assess(&rep)),
+        Target::Print(output::Format::Json) => output::json(out, &rep),
+        Target::Print(output::Format::Table) => io(write_table(out, &rep)),
+        Target::Print(output::Format::Csv) => write_csv(out, &rep),
     }
 }
 

@@ -7,7 +7,7 @@ use divtrace::app::routes::hubs;
 use divtrace::assess::report::HubsReport;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
 use super::query::{spec, QueryArgs};
 use super::CaseArg;
 
@@ -20,7 +20,10 @@ pub struct Args {
     #[command(flatten)]
     pub query: QueryArgs,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -28,11 +31,13 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage(if a.query.from.is_empty() { "--from" } else { "--to" }, "hubs needs both --from and --to selectors"));
     }
     let spec = spec(&a.query)?;
+    let target = a.format.target(a.out.as_deref())?;
     let rep = hubs(a.case.file(), &spec, (!a.query.all).then_some(a.query.limit))?;
-    match a.format {
-        Format::Json => output::json(out, &rep),
-        Format::Table => io(write_table(out, &rep)),
-        Format::Csv => write_csv(out, &rep),
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::hubs(&rep)),
+        Target::Print(Format::Json) => output::json(out, &rep),
+        Target::Print(Format::Table) => io(write_table(out, &rep)),
+        Target::Print(Format::Csv) => write_csv(out, &rep),
     }
 }
 

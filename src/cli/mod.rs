@@ -104,14 +104,16 @@ impl Cli {
     /// Whether this command prints text for a terminal (tables, status lines) rather than JSON or CSV.
     fn prints_text(&self) -> bool {
         let f = |f: Format| f == Format::Table;
+        // An xlsx goes to a file; nothing is printed but errors.
+        let s = |f: output::SheetFormat| matches!(f, output::SheetFormat::Table | output::SheetFormat::Xlsx);
         match &self.command {
             Command::Ingest(a) => matches!(a.format, ingest::IngestFormat::Table | ingest::IngestFormat::Ftm),
             Command::Info(a) => f(a.format),
-            Command::Routes(a) => f(a.format),
-            Command::Assess(a) => f(a.format),
-            Command::Hubs(a) => f(a.format),
+            Command::Routes(a) => s(a.format),
+            Command::Assess(a) => s(a.format),
+            Command::Hubs(a) => s(a.format),
             Command::Resolve(a) => f(a.format),
-            Command::Screen(a) => f(a.format),
+            Command::Screen(a) => s(a.format),
             Command::Investigate(_) | Command::Export(_) | Command::Report(_) => true,
             #[cfg(feature = "synth")]
             Command::Synth(_) => true,

@@ -20,6 +20,53 @@ pub enum Format {
     Csv,
 }
 
+/// The formats of the commands that also write Excel workbooks (`assess`,
+/// `routes`, `screen`, `hubs`); a separate type so that the other commands
+/// do not offer `xlsx`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    /// An Excel workbook, written to --out FILE
+    Xlsx,
+}
+
+/// What a command with `--format` and `--out` is to write.
+pub enum Target<'a> {
+    /// Text on the output, in this format.
+    Print(Format),
+    /// An Excel workbook at this path.
+    Workbook(&'a std::path::Path),
+}
+
+impl SheetFormat {
+    /// Checks `--format` against `--out`: a workbook is binary, so it needs a
+    /// file and is never written to the terminal or stdout; the text formats
+    /// print to stdout and take no `--out`.
+    pub fn target(self, out: Option<&std::path::Path>) -> Result<Target<'_>> {
+        let text = match self {
+            SheetFormat::Table => Format::Table,
+            SheetFormat::Json => Format::Json,
+            SheetFormat::Csv => Format::Csv,
+            SheetFormat::Xlsx => {
+                return match out {
+                    Some(p) if p.as_os_str() != "-" => Ok(Target::Workbook(p)),
+                    _ => Err(Error::usage(
+                        "--out",
+                        "--format xlsx writes a binary workbook, never to the terminal or stdout: give --out FILE.xlsx",
+                    )),
+                };
+            }
+        };
+        match out {
+            None => Ok(Target::Print(text)),
+            Some(_) => Err(Error::usage("--out", "--out is for --format xlsx; the other formats print to stdout")),
+        }
+    }
+}
+
 /// Where printed output goes in error messages.
 const STDOUT: &str = "stdout";
 

@@ -8,7 +8,7 @@ use divtrace::routes::report::{ExplainReport, RouteOut, RoutesReport, Text};
 use divtrace::text::safe::term;
 use divtrace::Result;
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
 use super::query::{spec, QueryArgs};
 use super::CaseArg;
 
@@ -25,7 +25,10 @@ pub struct Args {
     #[arg(long)]
     pub explain: bool,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx (routes, not --group or --explain)
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -37,7 +40,20 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     } else {
         Mode::Routes
     };
-    if mode == Mode::Routes && a.format == Format::Json {
+    let format = match a.format.target(a.out.as_deref())? {
+        Target::Print(f) => f,
+        Target::Workbook(_) if mode != Mode::Routes => {
+            return Err(divtrace::Error::usage("--format", "xlsx is written for routes; leave out --group and --explain"));
+        }
+        Target::Workbook(path) => {
+            let (_loaded, answer) = route_query(a.case.file(), &spec, mode)?;
+            return match answer {
+                Answer::Routes(rep) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::routes(&rep)),
+                Answer::Explain(_) => Err(divtrace::Error::Other("a route search answered with an explanation".into())),
+            };
+        }
+    };
+    if mode == Mode::Routes && format == Format::Json {
         // JSON is written while the routes are built, chunk by chunk: with
         // `--all` on a national case the routes outweigh the graph.
         let (loaded, found) = search(a.case.file(), &spec)?;
@@ -53,7 +69,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let (loaded, answer) = route_query(a.case.file(), &spec, mode)?;
     let rep = match answer {
         Answer::Explain(rep) => {
-            return match a.format {
+            return match format {
                 Format::Json => output::json(out, &rep),
                 Format::Table => io(write_explain_table(out, &rep)),
                 Format::Csv => write_explain_csv(out, &rep),
@@ -66,7 +82,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     // few large writes.
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
     let out = &mut buf;
-    let written = match a.format {
+    let written = match format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => write_csv(out, &rep),

@@ -8,7 +8,7 @@ use divtrace::model::Country;
 use divtrace::resolve::screen::DEFAULT_THRESHOLD;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -43,7 +43,10 @@ pub struct Args {
     #[arg(long)]
     review: bool,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
@@ -71,8 +74,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         sdn_alt: args.sdn_alt.clone(),
         ftm: args.ftm.clone(),
     };
+    let target = args.format.target(args.out.as_deref())?;
     let rows = screen(&subject, &lists, args.threshold, args.review)?;
-    print(&rows, args.format, out)
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::screen(&rows)),
+        Target::Print(format) => print(&rows, format, out),
+    }
 }
 
 fn print(rows: &[MatchOut], format: Format, out: &mut dyn Write) -> Result<()> {
