@@ -148,6 +148,19 @@ fn tables_show_escapes_visibly_and_json_stays_exact() {
 }
 
 #[test]
+fn investigate_tables_keep_one_party_per_line() {
+    // investigate prints its own tables (routes, parties by risk): a line
+    // break inside a name must not start a forged row in either of them.
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let text = divtrace(["investigate".as_ref(), fixture("bundles/hostile").as_os_str(), "--out".as_ref(), out.as_os_str()]).ok().stdout;
+    assert_terminal_safe(&text, "investigate");
+    assert!(text.contains("Parties on these routes"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with("real lines")), "a name's line break started a new row:\n{text}");
+    assert!(text.contains("Two\\u{a}real lines [RU3] (RU)"), "the party is shown on one line, its break visible:\n{text}");
+}
+
+#[test]
 fn error_messages_show_escapes_visibly() {
     let tmp = tempfile::tempdir().unwrap();
     let case = hostile_case(tmp.path());

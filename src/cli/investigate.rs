@@ -94,9 +94,9 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             "  {:>3} {:<7} {} [{}] ({})  {}",
             a.score,
             a.band.as_str(),
-            a.name,
-            a.entity,
-            a.country.as_deref().unwrap_or("??"),
+            divtrace::text::safe::term(&a.name),
+            divtrace::text::safe::term(&a.entity),
+            divtrace::text::safe::term(a.country.as_deref().unwrap_or("??")),
             codes.join(", ")
         ))?;
     }
