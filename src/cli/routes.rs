@@ -244,29 +244,7 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
         }
         return w.finish();
     }
-    w.row([
-        "rank",
-        "score",
-        "hop",
-        "date",
-        "shipment",
-        "shipper",
-        "shipper_name",
-        "shipper_country",
-        "consignee",
-        "consignee_name",
-        "consignee_country",
-        "hs",
-        "value_usd",
-        "quantity",
-        "unit",
-        "manufacturer",
-        "origin_country",
-        "dwell_days",
-        "declaration",
-        "source_file",
-        "source_line",
-    ])?;
+    w.row(divtrace::routes::report::HOP_COLUMNS)?;
     for r in &rep.routes {
         let (rank, score) = (r.rank.to_string(), r.score.to_string());
         for h in &r.hops {

@@ -59,32 +59,7 @@ pub fn assess(rep: &AssessReport) -> Vec<Sheet> {
 /// `routes`: one row per hop (as in the CSV, with its declaration and
 /// source line), one per score reason with its evidence.
 pub fn routes(rep: &RoutesReport) -> Vec<Sheet> {
-    let mut hops = Sheet::new(
-        "Hops",
-        &[
-            "rank",
-            "score",
-            "hop",
-            "date",
-            "shipment",
-            "shipper",
-            "shipper_name",
-            "shipper_country",
-            "consignee",
-            "consignee_name",
-            "consignee_country",
-            "hs",
-            "value_usd",
-            "quantity",
-            "unit",
-            "manufacturer",
-            "origin_country",
-            "dwell_days",
-            "declaration",
-            "source_file",
-            "source_line",
-        ],
-    );
+    let mut hops = Sheet::new("Hops", crate::routes::report::HOP_COLUMNS);
     let mut reasons = Sheet::new("Reasons", &["rank", "score", "code", "points", "detail", "evidence"]);
     for r in &rep.routes {
         let (rank, score) = (Cell::Number(r.rank as f64), Cell::Number(r.score as f64));

@@ -138,6 +138,32 @@ pub struct HopOut {
     pub source_line: i64,
 }
 
+/// The columns of a route hop row, in order: the CSV header of `routes --format csv`
+/// and the Hops sheet of its workbook, spelled once so the two cannot drift apart.
+pub const HOP_COLUMNS: &[&str] = &[
+    "rank",
+    "score",
+    "hop",
+    "date",
+    "shipment",
+    "shipper",
+    "shipper_name",
+    "shipper_country",
+    "consignee",
+    "consignee_name",
+    "consignee_country",
+    "hs",
+    "value_usd",
+    "quantity",
+    "unit",
+    "manufacturer",
+    "origin_country",
+    "dwell_days",
+    "declaration",
+    "source_file",
+    "source_line",
+];
+
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RouteOut {
     pub rank: usize,
