@@ -147,11 +147,14 @@ fn customer_list_in_rated_list_out() {
     let c = codes(&rep, "TR1");
     assert!(c.contains(&"ROUTE_US_TO_RU_BY".to_string()) && c.contains(&"TRANSSHIPMENT_COUNTRY".to_string()), "{c:?}");
 
+    // The CSV of a customer list keeps its columns (customer, notes), one row per input row.
     let csv_out = ok(&["assess", "--case", &case, "--input", input.to_str().unwrap(), "--format", "csv"]);
     let mut r = csv::Reader::from_reader(csv_out.as_bytes());
+    assert_eq!(r.headers().unwrap().iter().take(4).collect::<Vec<_>>(), ["customer", "notes", "line", "status"]);
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
-    assert_eq!(rows.len(), 4, "{csv_out}");
-    assert!(rows.iter().any(|x| &x[2] == "not_found" && &x[1] == "Nobody Trading GmbH" && &x[0] == "4"), "{csv_out}");
+    assert_eq!(rows.len(), 6, "{csv_out}");
+    assert!(rows.iter().any(|x| &x[3] == "not_found" && &x[0] == "Nobody Trading GmbH" && &x[2] == "4"), "{csv_out}");
+    assert!(rows.iter().any(|x| &x[3] == "empty" && &x[2] == "3"), "{csv_out}");
     let table = ok(&["assess", "--case", &case, "--input", input.to_str().unwrap()]);
     assert!(table.contains("line 4: 'Nobody Trading GmbH': not found"), "{table}");
 }

@@ -22,6 +22,9 @@ impl Directory for Case {
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
         graph::entity_names(self)
     }
+    fn ids_and_names(&self) -> Result<Vec<(String, String)>> {
+        Ok(assess::entity_labels(self)?.into_iter().map(|e| (e.input_id, e.name)).collect())
+    }
 }
 
 impl Lookup for Case {

@@ -224,9 +224,11 @@ pub struct Exported {
     pub notes: Vec<String>,
     /// Nodes in the diagram (which layout [`render`] picks depends on it).
     pub diagram_nodes: usize,
+    /// The text written, when `out` is `-` (standard output) and the caller prints it.
+    pub text: Option<String>,
 }
 
-/// Draws `target` from `case` into the file `out`.
+/// Draws `target` from `case` into the file `out` (`-`: returned in [`Exported::text`] for standard output).
 pub fn export(case: CaseFile, target: &Target, max_nodes: usize, format: FileFormat, out: &Path) -> Result<Exported> {
     let case = case.open()?;
     let sel = match target {
@@ -241,13 +243,17 @@ pub fn export(case: CaseFile, target: &Target, max_nodes: usize, format: FileFor
         FileFormat::Graphml => crate::export::graphml::to_graphml(&sel.evidence),
         FileFormat::Ftm => crate::export::ftm::to_ftm(&sel.evidence),
     };
-    super::write_file(out, text.as_bytes())?;
+    let to_stdout = super::input::is_dash(out);
+    if !to_stdout {
+        super::write_file(out, text.as_bytes())?;
+    }
     Ok(Exported {
         entities: sel.evidence.entities.len(),
         shipments: sel.evidence.shipments.len(),
         routes: sel.routes.len(),
         notes: sel.diagram.notes,
         diagram_nodes: sel.diagram.nodes.len(),
+        text: to_stdout.then_some(text),
     })
 }
 

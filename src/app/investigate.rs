@@ -1,13 +1,14 @@
-//! The main job in one flow: ingest a bundle into OUT/case.db, resolve it,
-//! group the routes from US makers and US-origin goods to Russia and Belarus
-//! into channels, and write the evidence report into OUT.
+//! The main job in one flow: ingest one or more bundles into OUT/case.db
+//! (each with its own column mapping), resolve it, screen it against the
+//! lists given, group the routes of the query (by default from US makers
+//! and US-origin goods to Russia and Belarus) into channels, and write the
+//! evidence report into OUT.
 
 use std::path::{Path, PathBuf};
 
 use crate::assess::report::AssessmentOut;
 use crate::error::{Error, Result};
-use crate::ingest::{Options, Summary};
-use crate::refdata::goods::GoodsLists;
+use crate::ingest::{Mapping, Options, Summary};
 use crate::routes::group::{drop_subchains, group_routes};
 use crate::routes::report::{channels_report, RoutesReport};
 use crate::routes::{resolve_query, QuerySpec, Selector};
@@ -15,13 +16,39 @@ use crate::store::graph::load_graph;
 
 use super::ingest::Source;
 use super::resolve::Resolution;
+use super::screen::Lists;
 use super::CaseFile;
+
+/// One input of an investigation: a CSV bundle folder (with its column
+/// mapping, when its layout is not the contract's) or a FollowTheMoney file.
+#[derive(Clone, Debug)]
+pub struct BundleIn {
+    pub path: PathBuf,
+    pub mapping: Option<PathBuf>,
+}
+
+/// What to investigate and how.
+pub struct Plan<'a> {
+    pub bundles: &'a [BundleIn],
+    /// Where the case file, diagram and report go (created if missing).
+    pub out: &'a Path,
+    /// The route query; an empty `from` or `to` is [`default_query`]'s.
+    pub spec: QuerySpec,
+    /// Screening lists and the threshold, when given.
+    pub screening: Option<(&'a Lists, f64)>,
+    pub progress: bool,
+}
 
 /// What [`investigate`] did, step by step.
 pub struct Investigation {
     pub case_path: PathBuf,
-    pub summary: Summary,
+    /// One import summary per bundle, in the order given.
+    pub summaries: Vec<Summary>,
     pub resolution: Resolution,
+    /// Accepted list matches stored in the case, when lists were given.
+    pub screened: Option<usize>,
+    /// The query asked (the default one filled in).
+    pub spec: QuerySpec,
     /// The best channels, without those that are parts of longer ones.
     pub channels: RoutesReport,
     /// How many channels were left out as parts of longer ones.
@@ -32,7 +59,7 @@ pub struct Investigation {
     pub assessments: Vec<AssessmentOut>,
 }
 
-/// The question investigate asks: US makers or US-origin goods to Russia or Belarus.
+/// The question investigate asks by default: US makers or US-origin goods to Russia or Belarus.
 pub fn default_query(limit: usize) -> Result<QuerySpec> {
     let sel = |flag: &str, s: &str| Selector::parse(flag, s);
     Ok(QuerySpec {
@@ -43,27 +70,107 @@ pub fn default_query(limit: usize) -> Result<QuerySpec> {
     })
 }
 
-/// Runs the main job on `bundle` into the folder `out`, listing `limit` channels.
-/// `goods` lists count as controlled goods; `controlled` keeps only controlled goods.
-pub fn investigate(bundle: &Path, out: &Path, limit: usize, progress: bool, goods: &GoodsLists, controlled: bool) -> Result<Investigation> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
-    let case_path = out.join("case.db");
-    let opts = Options { progress, ..Default::default() };
-    let summary = super::ingest::ingest(&case_path, bundle, &opts, Source::Bundle)?;
+/// The case file is built beside its final name and renamed into place only
+/// when every bundle imported: a failed import leaves OUT as it was.
+struct Staged {
+    tmp: PathBuf,
+    created_out: bool,
+    out: PathBuf,
+}
+
+impl Staged {
+    fn discard(&self) {
+        let _ = std::fs::remove_file(&self.tmp);
+        for ext in ["-journal", "-wal", "-shm"] {
+            let mut p = self.tmp.clone().into_os_string();
+            p.push(ext);
+            let _ = std::fs::remove_file(PathBuf::from(p));
+        }
+        if self.created_out {
+            let _ = std::fs::remove_dir(&self.out);
+        }
+    }
+}
+
+/// Ingests every bundle into a copy of OUT/case.db, then puts it in place.
+fn ingest_all(plan: &Plan, case_path: &Path) -> Result<Vec<Summary>> {
+    // Every mapping is read first: a bad one stops the run before anything is written.
+    let mut mappings = Vec::with_capacity(plan.bundles.len());
+    for b in plan.bundles {
+        mappings.push(match &b.mapping {
+            Some(p) => {
+                super::input::not_a_folder("--map", p, "a column mapping file (TOML, docs/ingest.md)")?;
+                Some((p.clone(), Mapping::load(p)?))
+            }
+            None => None,
+        });
+    }
+    let created_out = !plan.out.exists();
+    std::fs::create_dir_all(plan.out).map_err(|e| Error::io(plan.out, e))?;
+    let staged =
+        Staged { tmp: plan.out.join(format!(".case.db.partial-{}", std::process::id())), created_out, out: plan.out.to_path_buf() };
+    let run = || -> Result<Vec<Summary>> {
+        if case_path.exists() {
+            std::fs::copy(case_path, &staged.tmp).map_err(|e| Error::io(case_path, e))?;
+        }
+        let mut summaries = Vec::new();
+        for (b, mapping) in plan.bundles.iter().zip(mappings) {
+            let ftm = b.path.is_file();
+            if ftm && mapping.is_some() {
+                return Err(Error::usage(
+                    "--map",
+                    format!("{}: column mappings apply to CSV bundles, not to FollowTheMoney files", b.path.display()),
+                ));
+            }
+            let opts = Options { progress: plan.progress, mapping, ..Default::default() };
+            let source = if ftm { Source::Ftm } else { Source::Bundle };
+            summaries.push(super::ingest::ingest(&staged.tmp, &b.path, &opts, source)?);
+        }
+        std::fs::rename(&staged.tmp, case_path).map_err(|e| Error::io(case_path, e))?;
+        Ok(summaries)
+    };
+    let r = run();
+    if r.is_err() {
+        staged.discard();
+    }
+    r
+}
+
+/// Runs the main job.
+pub fn investigate(plan: &Plan) -> Result<Investigation> {
+    if plan.bundles.is_empty() {
+        return Err(Error::usage("BUNDLE", "give at least one case bundle"));
+    }
+    let case_path = plan.out.join("case.db");
+    let summaries = ingest_all(plan, &case_path)?;
     // The same company under several ids breaks routes exactly where they matter: resolve first.
     let resolution = super::resolve::resolve_case(CaseFile::new(&case_path), &[])?;
+    let screened = match plan.screening {
+        Some((lists, threshold)) => {
+            let subject = super::screen::Subject::Case(CaseFile::new(&case_path));
+            Some(super::screen::screen(&subject, lists, threshold, false)?.len())
+        }
+        None => None,
+    };
+    let limit = plan.spec.limit;
+    // An end left open is the default query's end.
+    let d = default_query(20)?;
+    let pick = |given: &[Selector], default: Vec<Selector>| if given.is_empty() { default } else { given.to_vec() };
+    let spec = QuerySpec { from: pick(&plan.spec.from, d.from), to: pick(&plan.spec.to, d.to), ..plan.spec.clone() };
     let case = CaseFile::new(&case_path).open()?;
     // Ask for more channels than shown: sub-chains are dropped from the summary.
-    let spec = QuerySpec { goods: goods.clone(), controlled, ..default_query(limit * 5)? };
+    let search = QuerySpec { limit: limit.map(|l| l.saturating_mul(5)), ..spec.clone() };
     let (g, _) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &spec)?;
+    let q = resolve_query(&g, &case, &search)?;
     let mut grouped = group_routes(&g, &q);
     // A channel whose chain lies inside a longer channel's chain (same goods) is part of
     // that story, not a new one: the summary shows the longer one only.
     let hidden = drop_subchains(&mut grouped);
-    grouped.channels.truncate(limit);
-    let channels = channels_report(&case, &g, &spec, &q, &grouped)?;
-    let report_spec = QuerySpec { limit: Some(20), goods: goods.clone(), controlled, ..default_query(20)? };
-    let (report_lines, assessments) = super::report::write_report(&case, &report_spec, out, 60)?;
-    Ok(Investigation { case_path, summary, resolution, channels, hidden, report_lines, assessments })
+    if let Some(l) = limit {
+        grouped.channels.truncate(l);
+    }
+    let channels = channels_report(&case, &g, &search, &q, &grouped)?;
+    let report_spec = QuerySpec { limit: Some(limit.unwrap_or(usize::MAX).max(20)), ..spec.clone() };
+    let (report_lines, assessments) = super::report::write_report(&case, &report_spec, plan.out, 60)?;
+    Ok(Investigation { case_path, summaries, resolution, screened, spec, channels, hidden, report_lines, assessments })
 }

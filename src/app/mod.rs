@@ -22,6 +22,7 @@ pub mod assess;
 mod directory;
 pub mod export;
 pub mod ingest;
+pub mod input;
 pub mod investigate;
 pub mod report;
 pub mod resolve;

@@ -52,6 +52,9 @@ pub struct MatchOut {
     /// The score before rounding (tables and CSV print it with 3 places).
     #[serde(skip)]
     pub raw_score: f64,
+    /// Where the entry is: `list file:line`.
+    #[serde(skip)]
+    pub record: String,
 }
 
 /// `divtrace screen --format json`.
@@ -61,6 +64,7 @@ pub struct MatchesDoc<'a> {
 }
 
 fn read(path: &Path) -> Result<(String, String)> {
+    super::input::not_a_folder("--csl/--sdn/--ftm", path, "a screening list file")?;
     if !crate::ingest::source::regular_file(path)? {
         return Err(Error::Input(InputError::new(path, 0, None, "no such file: expected a screening list")));
     }
@@ -126,6 +130,55 @@ fn load(args: &Lists) -> Result<(ScreeningList, Vec<ScreenFile>)> {
     Ok((list, files))
 }
 
+fn match_out(list: &ScreeningList, idx: &ScreenIndex, threshold: f64, entity: String, entity_name: String, m: &Match) -> MatchOut {
+    let e = idx.entry(m.entry);
+    MatchOut {
+        accepted: m.score >= threshold,
+        countries: e.countries.clone(),
+        entity,
+        entity_name,
+        entry: e.entry_id.clone(),
+        explanation: m.explanation.clone(),
+        identifier: m.identifier.clone(),
+        list: e.list.clone(),
+        listed_name: e.names[0].clone(),
+        listed_on: e.listed_on.clone(),
+        matched_name: m.list_name.clone(),
+        programs: e.programs.clone(),
+        score: (m.score * 1000.0).round() / 1000.0,
+        raw_score: m.score,
+        record: format!("{}:{}", list.files.get(e.file).map_or_else(String::new, |f| f.path.display().to_string()), e.line),
+    }
+}
+
+/// Names screened against lists, each with its matches from the review floor up.
+pub struct NamesScreened {
+    /// Per name, in the order given: matches best first (`accepted` from the threshold up).
+    pub matches: Vec<Vec<MatchOut>>,
+    /// `role:path` of each list file read.
+    pub files: Vec<String>,
+    pub entries: usize,
+}
+
+/// Screens `names` (name, ISO country) against `lists`; nothing is stored.
+/// Matches below `threshold` but above the review floor come back with
+/// `accepted: false`, for the caller to show as borderline.
+pub fn screen_names(names: &[(String, Option<String>)], lists: &Lists, threshold: f64) -> Result<NamesScreened> {
+    let (list, files) = load(lists)?;
+    let idx = ScreenIndex::new(&list);
+    let matches = names
+        .par_iter()
+        .map(|(name, country)| {
+            let q = Query { names: vec![name.clone()], country: country.clone(), ..Default::default() };
+            idx.screen(&q, REVIEW_FLOOR.min(threshold))
+                .iter()
+                .map(|m| match_out(&list, &idx, threshold, String::new(), name.clone(), m))
+                .collect::<Vec<MatchOut>>()
+        })
+        .collect();
+    Ok(NamesScreened { matches, files: files.iter().map(|f| format!("{}:{}", f.role, f.path)).collect(), entries: list.entries.len() })
+}
+
 /// Screens `subject` against `lists`: matches from `threshold` up, or with
 /// `review` only the borderline ones below it (and then nothing is stored).
 pub fn screen(subject: &Subject, lists: &Lists, threshold: f64, review: bool) -> Result<Vec<MatchOut>> {
@@ -137,25 +190,7 @@ pub fn screen(subject: &Subject, lists: &Lists, threshold: f64, review: bool) ->
     let idx = ScreenIndex::new(&list);
     let floor = if review { REVIEW_FLOOR } else { threshold };
     let keep = |m: &Match| if review { m.score < threshold } else { true };
-    let out = |entity: String, entity_name: String, m: &Match| {
-        let e = idx.entry(m.entry);
-        MatchOut {
-            accepted: m.score >= threshold,
-            countries: e.countries.clone(),
-            entity,
-            entity_name,
-            entry: e.entry_id.clone(),
-            explanation: m.explanation.clone(),
-            identifier: m.identifier.clone(),
-            list: e.list.clone(),
-            listed_name: e.names[0].clone(),
-            listed_on: e.listed_on.clone(),
-            matched_name: m.list_name.clone(),
-            programs: e.programs.clone(),
-            score: (m.score * 1000.0).round() / 1000.0,
-            raw_score: m.score,
-        }
-    };
+    let out = |entity: String, entity_name: String, m: &Match| match_out(&list, &idx, threshold, entity, entity_name, m);
     let mut rows = Vec::new();
     match (subject, case.as_mut()) {
         (Subject::Name { name, country }, _) => {
@@ -207,4 +242,74 @@ pub fn screen(subject: &Subject, lists: &Lists, threshold: f64, review: bool) ->
         (Subject::Case(_), None) => unreachable!("a case subject opened its case above"),
     }
     Ok(rows)
+}
+
+/// A country cell of a customer list as ISO alpha-2: a code or a country
+/// name ("Türkiye", "Россия"); `None` when it is neither.
+pub fn iso_country(cell: &str) -> Option<String> {
+    crate::model::Country::parse(cell).map(|c| c.as_str().to_string()).or_else(|| crate::refdata::country_by_name(cell).map(str::to_string))
+}
+
+/// One row of a list of names, screened.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct RowScreened {
+    /// 1-based physical line in the file (the header is line 1).
+    pub line: u64,
+    pub input: String,
+    /// ISO alpha-2 of the row's country cell (`--country-column`), when it is one.
+    pub country: Option<String>,
+    /// `match` (an accepted match), `review` (borderline only), `no_match`, or `empty` (nothing to screen).
+    pub status: &'static str,
+    /// Best first.
+    pub matches: Vec<MatchOut>,
+}
+
+/// `divtrace screen --input --format json`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ListScreened {
+    pub rows: Vec<RowScreened>,
+    pub screening: crate::assess::report::ScreeningOut,
+    /// The list of names as read (for output that keeps its columns).
+    #[serde(skip)]
+    pub names: crate::assess::customers::CustomerList,
+}
+
+/// Screens every row of a list of names (CSV; `-` for standard input)
+/// against `lists`; nothing is stored. With `review` only the borderline
+/// matches are kept, as for one name.
+pub fn screen_list(
+    path: &Path,
+    column: Option<&str>,
+    country_column: Option<&str>,
+    lists: &Lists,
+    threshold: f64,
+    review: bool,
+) -> Result<ListScreened> {
+    let names = super::assess::read_customers(path, column, country_column)?;
+    let country = |r: &crate::assess::customers::CustomerRow| r.country.as_deref().and_then(iso_country);
+    let queries: Vec<(String, Option<String>)> = names.named().map(|r| (r.text.clone(), country(r))).collect();
+    let found = screen_names(&queries, lists, threshold)?;
+    let mut found_rows = found.matches.into_iter();
+    let mut rows = Vec::with_capacity(names.rows.len());
+    for r in &names.rows {
+        if r.text.is_empty() {
+            rows.push(RowScreened { line: r.line, input: String::new(), country: None, status: "empty", matches: Vec::new() });
+            continue;
+        }
+        let mut ms = found_rows.next().unwrap_or_default();
+        ms.retain(|m| if review { !m.accepted } else { m.accepted || m.raw_score >= REVIEW_FLOOR });
+        let status = if ms.iter().any(|m| m.accepted) {
+            "match"
+        } else if ms.is_empty() {
+            "no_match"
+        } else {
+            "review"
+        };
+        rows.push(RowScreened { line: r.line, input: r.text.clone(), country: country(r), status, matches: ms });
+    }
+    Ok(ListScreened {
+        rows,
+        screening: crate::assess::report::ScreeningOut { files: found.files, entries: found.entries, threshold },
+        names,
+    })
 }

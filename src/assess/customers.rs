@@ -9,23 +9,52 @@ use crate::resolve::cluster::ACCEPT;
 use crate::resolve::matching::similarity;
 use crate::resolve::normalise::{normalise_name, NormalisedName};
 
-/// One non-empty row of a customer list.
+/// One row of a customer list: every row is kept, empty ones too, so that
+/// the output can say what happened to each line of the user's file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CustomerRow {
     /// 1-based physical line in the file (the header is line 1).
     pub line: u64,
+    /// The name or id, trimmed; empty for an empty cell or a blank line.
     pub text: String,
+    /// The country cell (`--country-column`), trimmed, when there is one.
+    pub country: Option<String>,
+    /// Every cell as written, in the file's column order (none for a blank line).
+    pub cells: Vec<String>,
+    /// A blank line (no cells at all) rather than a row with an empty name.
+    pub blank: bool,
+}
+
+/// A customer list as read: its header, the column of names or ids, and every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomerList {
+    /// The header as written (trimmed, byte-order mark removed).
+    pub columns: Vec<String>,
+    /// The column holding names or ids.
+    pub column: String,
+    /// Every row and blank line between the header and the last row, in file order.
+    pub rows: Vec<CustomerRow>,
+}
+
+impl CustomerList {
+    /// The rows naming something, in file order.
+    pub fn named(&self) -> impl Iterator<Item = &CustomerRow> {
+        self.rows.iter().filter(|r| !r.text.is_empty())
+    }
 }
 
 /// Column names tried, in order, when `--column` is not given.
 pub const COLUMN_NAMES: [&str; 6] = ["id", "entity", "name", "customer", "company", "counterparty"];
 
-/// Reads the customer column of `path`. Blank lines and empty cells are skipped.
+/// Reads a customer list: the column of names or ids (`column`, else the
+/// only column, else the first of [`COLUMN_NAMES`]) and, with
+/// `country_column`, each row's country. Rows with an empty name and blank
+/// lines are kept (blank lines after the last row are not rows).
 ///
 /// # Errors
-/// A missing file, a file without a header, a missing column (naming the
-/// columns found) or a malformed line (naming it).
-pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>) -> Result<Vec<CustomerRow>> {
+/// A file without a header, a missing column (naming the columns found) or
+/// a malformed line (naming it).
+pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>, country_column: Option<&str>) -> Result<CustomerList> {
     let err = |line: u64, col: Option<&str>, msg: String| Error::Input(InputError::new(path, line, col, msg));
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = rdr.byte_headers().map_err(|e| err(1, None, format!("cannot read the header row: {e}")))?.clone();
@@ -33,11 +62,14 @@ pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>) -> Resul
         return Err(err(1, None, "empty file: expected a header row naming the column of customer names or ids".into()));
     }
     let names: Vec<String> = headers.iter().map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_string()).collect();
-    let pos = match column {
-        Some(c) => names
+    let find = |c: &str, flag: &str| {
+        names
             .iter()
             .position(|h| h.eq_ignore_ascii_case(c.trim()))
-            .ok_or_else(|| err(1, None, format!("no column '{c}' (the header has: {})", names.join(", "))))?,
+            .ok_or_else(|| err(1, None, format!("no column '{c}' ({flag}; the header has: {})", names.join(", "))))
+    };
+    let pos = match column {
+        Some(c) => find(c, "--column")?,
         None if names.len() == 1 => 0,
         None => COLUMN_NAMES.iter().find_map(|want| names.iter().position(|h| h.eq_ignore_ascii_case(want))).ok_or_else(|| {
             err(
@@ -51,30 +83,51 @@ pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>) -> Resul
             )
         })?,
     };
+    let country_pos = country_column.map(|c| find(c, "--country-column")).transpose()?;
     let col = names[pos].clone();
-    // The reader does not count blank lines; physical lines come from byte offsets.
-    // A record's offset is where the previous one ended, before any blank lines: skip those.
-    let line_at = |byte: u64| {
-        let mut b = (byte as usize).min(bytes.len());
-        while b < bytes.len() && matches!(bytes[b], b'\n' | b'\r') {
-            b += 1;
+    // The reader neither yields blank lines nor counts them; physical lines
+    // come from byte offsets, counted once from the previous record on (a
+    // count from the start for every record would be quadratic).
+    let mut counted = (0usize, 1u64);
+    let mut line_of = |byte: usize| {
+        let b = byte.min(bytes.len());
+        if b < counted.0 {
+            counted = (0, 1);
         }
-        bytes[..b].iter().filter(|&&c| c == b'\n').count() as u64 + 1
+        counted.1 += memchr::memchr_iter(b'\n', &bytes[counted.0..b]).count() as u64;
+        counted.0 = b;
+        counted.1
     };
     let mut out = Vec::new();
     for rec in rdr.byte_records() {
         let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, |p| line_at(p.byte()));
+            let line =
+                e.position().map_or(0, |p| memchr::memchr_iter(b'\n', &bytes[..(p.byte() as usize).min(bytes.len())]).count() as u64 + 1);
             err(line, None, format!("malformed CSV: {e}"))
         })?;
-        let line = rec.position().map_or(0, |p| line_at(p.byte()));
-        let Some(cell) = rec.get(pos) else { continue };
-        let text = std::str::from_utf8(cell).map_err(|_| err(line, Some(&col), "not valid UTF-8".into()))?.trim();
-        if !text.is_empty() {
-            out.push(CustomerRow { line, text: text.to_string() });
+        // A record's offset is where the previous one ended: after its "\n",
+        // or at the "\r" of a "\r\n". Blank lines lie between that and the first byte of the record.
+        let at = rec.position().map_or(0, |p| p.byte() as usize);
+        let mut start = at.min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
+            start += 1;
         }
+        let first_free = line_of(at) + u64::from(bytes.get(at) == Some(&b'\r'));
+        let line = line_of(start);
+        for blank in first_free..line {
+            out.push(CustomerRow { line: blank, text: String::new(), country: None, cells: Vec::new(), blank: true });
+        }
+        let mut cells = Vec::with_capacity(rec.len());
+        for (i, c) in rec.iter().enumerate() {
+            let at_col = names.get(i).map_or("", String::as_str);
+            let text = std::str::from_utf8(c).map_err(|_| err(line, Some(at_col), "not valid UTF-8".into()))?;
+            cells.push(text.to_string());
+        }
+        let cell = |p: usize| cells.get(p).map_or("", |c| c.trim()).to_string();
+        let country = country_pos.map(cell).filter(|c| !c.is_empty());
+        out.push(CustomerRow { line, text: cell(pos), country, cells, blank: false });
     }
-    Ok(out)
+    Ok(CustomerList { columns: names, column: col, rows: out })
 }
 
 /// Lookups from a customer's text to entity row ids, with entity
@@ -173,20 +226,31 @@ mod tests {
     #[test]
     fn reads_columns_and_reports_problems() {
         let p = std::path::Path::new("c.csv");
-        let read = |text: &[u8], col: Option<&str>| parse_customers(p, text, col);
-        let rows = read(b"name,notes\nDenkar,x\n\n,blank\n\"Falcon,\nCrest\",y\nLast,z\n", None).unwrap();
-        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![2, 5, 7]);
-        assert_eq!(rows[1].text, "Falcon,\nCrest");
+        let read = |text: &[u8], col: Option<&str>| parse_customers(p, text, col, None);
+        let list = read(b"name,notes\nDenkar,x\n\n,blank\n\"Falcon,\nCrest\",y\nLast,z\n\n", None).unwrap();
+        let lines: Vec<(u64, &str, bool)> = list.rows.iter().map(|r| (r.line, r.text.as_str(), r.blank)).collect();
+        assert_eq!(lines, vec![(2, "Denkar", false), (3, "", true), (4, "", false), (5, "Falcon,\nCrest", false), (7, "Last", false)]);
+        assert_eq!(list.rows[2].cells, vec!["", "blank"]);
+        assert_eq!(list.named().count(), 3);
+        assert_eq!(list.columns, vec!["name", "notes"]);
+        // Windows line ends: the same lines.
+        let crlf = read(b"name\r\nA\r\n\r\nB\r\n", None).unwrap();
+        let lines: Vec<(u64, bool)> = crlf.rows.iter().map(|r| (r.line, r.blank)).collect();
+        assert_eq!(lines, vec![(2, false), (3, true), (4, false)]);
         let e = read(b"name\nok\n\xff\xfe\n", None).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("UTF-8"), "{e}");
         let e = read(b"a,b\n1,2\n", None).unwrap_err().to_string();
         assert!(e.contains("c.csv, line 1") && e.contains("no column of customers") && e.contains("a, b"), "{e}");
         let e = read(b"a,b\n1,2\n", Some("zz")).unwrap_err().to_string();
         assert!(e.contains("no column 'zz'"), "{e}");
-        assert_eq!(read(b"a,b\n1,2\n", Some("B")).unwrap()[0].text, "2");
+        assert_eq!(read(b"a,b\n1,2\n", Some("B")).unwrap().rows[0].text, "2");
         assert!(read(b"", None).unwrap_err().to_string().contains("empty file"));
-        assert_eq!(read(b"only\nX\n", None).unwrap()[0].text, "X");
+        assert_eq!(read(b"only\nX\n", None).unwrap().rows[0].text, "X");
+        let with_country = parse_customers(p, b"name,cc\nA,TR\nB,\n", None, Some("CC")).unwrap();
+        assert_eq!(with_country.rows[0].country.as_deref(), Some("TR"));
+        assert_eq!(with_country.rows[1].country, None);
+        let e = parse_customers(p, b"name\nA\n", None, Some("cc")).unwrap_err().to_string();
+        assert!(e.contains("no column 'cc' (--country-column"), "{e}");
     }
 
     #[test]

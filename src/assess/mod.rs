@@ -13,6 +13,7 @@
 //! - [`geography`]: FinCEN/BIS transshipment countries;
 //! - [`hubs`]: intermediaries ranked by route value and betweenness;
 //! - [`customers`]: customer lists (CSV) and name matching;
+//! - [`listed`]: names not in the case, rated from the screening lists alone;
 //! - [`report`]: the only part that reads the case file, and the output shapes.
 
 pub mod config;
@@ -23,6 +24,7 @@ pub mod factor;
 pub mod geography;
 pub mod hubs;
 pub mod links;
+pub mod listed;
 pub mod ownership;
 pub mod report;
 pub mod trade;

@@ -54,6 +54,37 @@ pub struct NotFound {
     pub line: u64,
     pub input: String,
     pub reason: String,
+    /// Screened against the lists given (`--csl`, `--sdn`, `--ftm`) without an accepted match.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub screened: bool,
+}
+
+/// A customer-list row that names no entity of the case but matches a
+/// screening list: rated from the lists alone ([`super::listed`]).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ListedOut {
+    pub line: u64,
+    pub input: String,
+    pub country: Option<String>,
+    pub score: u32,
+    pub band: Band,
+    pub factors: Vec<FactorOut>,
+}
+
+/// A customer-list row with nothing to look up: a blank line or an empty cell.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct EmptyRow {
+    pub line: u64,
+    pub reason: String,
+}
+
+/// The lists a customer list was screened against.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ScreeningOut {
+    /// `role:path` of each list file.
+    pub files: Vec<String>,
+    pub entries: usize,
+    pub threshold: f64,
 }
 
 /// `divtrace assess` output.
@@ -63,6 +94,17 @@ pub struct AssessReport {
     pub assessments: Vec<AssessmentOut>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_found: Vec<NotFound>,
+    /// Customer-list rows rated from the screening lists alone, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub from_lists: Vec<ListedOut>,
+    /// Customer-list rows with nothing to look up, in file order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub empty: Vec<EmptyRow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screening: Option<ScreeningOut>,
+    /// The customer list as read (for output that keeps its columns).
+    #[serde(skip)]
+    pub customers: Option<super::customers::CustomerList>,
 }
 
 /// Which entities to assess.
@@ -187,7 +229,9 @@ fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Sele
             for text in list.iter() {
                 let hits: Vec<Node> = idx.find(text).iter().filter_map(|e| ent_node.get(e).copied()).collect();
                 if hits.is_empty() {
-                    return Err(Error::usage("ENTITY", format!("'{text}': no entity with this id or name in the case")));
+                    let all: Vec<(String, String)> = labels.iter().map(|e| (e.input_id.clone(), e.name.clone())).collect();
+                    let hint = crate::text::suggest::entities(text, &all, "", 3).map_or_else(String::new, |d| format!("; {d}"));
+                    return Err(Error::usage("ENTITY", format!("'{text}': no entity with this id or name in the case{hint}")));
                 }
                 for v in hits {
                     refs.entry(v).or_default();
@@ -196,13 +240,14 @@ fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Sele
         }
         Selection::Customers(rows) => {
             let idx = index();
-            for row in rows.iter() {
+            for row in rows.iter().filter(|r| !r.text.is_empty()) {
                 let hits: Vec<Node> = idx.find(&row.text).iter().filter_map(|e| ent_node.get(e).copied()).collect();
                 if hits.is_empty() {
                     missing.push(NotFound {
                         line: row.line,
                         input: row.text.clone(),
                         reason: "not found: no entity with this id or name".into(),
+                        screened: false,
                     });
                 }
                 for v in hits {
@@ -278,7 +323,7 @@ pub fn assess_report(case: &dyn Records, g: &CaseGraph, w: &Weights, sel: &Selec
         })
         .collect();
     assessments.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.entity.cmp(&b.entity)));
-    Ok(AssessReport { assessments, not_found })
+    Ok(AssessReport { assessments, not_found, from_lists: Vec::new(), empty: Vec::new(), screening: None, customers: None })
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

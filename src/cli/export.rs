@@ -23,7 +23,7 @@ pub struct Args {
     /// With --entity: how many shipment hops out from it
     #[arg(long, default_value_t = 1, requires = "entity")]
     pub depth: u32,
-    /// The file to write (FILE.dot, FILE.graphml, FILE.jsonl)
+    /// The file to write (FILE.dot, FILE.graphml, FILE.jsonl); `-` writes to standard output
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// What to write: a Graphviz diagram, GraphML, or FollowTheMoney JSON lines
@@ -72,7 +72,20 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         ExportFormat::Graphml => FileFormat::Graphml,
         ExportFormat::Ftm => FileFormat::Ftm,
     };
+    let to_stdout = divtrace::app::input::is_dash(&a.out);
+    if to_stdout && a.render.is_some() {
+        return Err(Error::usage("--render", "renders a DOT file beside it: give --out FILE.dot, not -"));
+    }
     let done = export(a.case.file(), &target, a.max_nodes, format, &a.out)?;
+    if let Some(text) = &done.text {
+        // The data is the output; what was drawn goes to stderr, as a status line.
+        io(out.write_all(text.as_bytes()))?;
+        eprintln!("Wrote {} entities, {} shipments, {} routes drawn to stdout.", done.entities, done.shipments, done.routes);
+        for n in &done.notes {
+            eprintln!("  {}", divtrace::text::safe::term(n));
+        }
+        return Ok(());
+    }
     io(writeln!(
         out,
         "Wrote {} ({} entities, {} shipments, {} routes drawn).",

@@ -14,7 +14,7 @@ use super::CaseArg;
 #[derive(clap::Args)]
 pub struct Args {
     /// The case bundle: a folder with entities.csv, shipments.csv and optionally relations.csv, lists.csv;
-    /// or a FollowTheMoney JSON-lines file
+    /// or a FollowTheMoney JSON-lines file (`-` with --format ftm: standard input)
     #[arg(value_name = "BUNDLE_DIR|FILE.jsonl")]
     pub bundle: PathBuf,
     #[command(flatten)]
@@ -59,7 +59,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage("--read-only", "ingest changes the case file; leave out --read-only"));
     }
     let mapping = match &args.map {
-        Some(p) => Some((p.clone(), Mapping::load(p)?)),
+        Some(p) => {
+            divtrace::app::input::not_a_folder("--map", p, "a column mapping file (TOML, docs/ingest.md)")?;
+            Some((p.clone(), Mapping::load(p)?))
+        }
         None => None,
     };
     let opts = ingest::Options {

@@ -114,7 +114,9 @@ impl Cli {
             Command::Hubs(a) => s(a.format),
             Command::Resolve(a) => f(a.format),
             Command::Screen(a) => s(a.format),
-            Command::Investigate(_) | Command::Export(_) | Command::Report(_) => true,
+            // `export --out -` writes the file's exact bytes to stdout.
+            Command::Export(a) => !divtrace::app::input::is_dash(&a.out),
+            Command::Investigate(_) | Command::Report(_) => true,
             #[cfg(feature = "synth")]
             Command::Synth(_) => true,
         }

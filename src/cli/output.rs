@@ -137,6 +137,24 @@ impl<'a> Csv<'a> {
     }
 }
 
+/// The header of a CSV that keeps an input file's columns and adds its own
+/// after them; an added name the input already uses gets a `divtrace_` prefix.
+pub fn with_columns(input: &[String], added: &[&str]) -> Vec<String> {
+    let mut head: Vec<String> = input.to_vec();
+    for a in added {
+        let taken = input.iter().any(|c| c.eq_ignore_ascii_case(a));
+        head.push(if taken { format!("divtrace_{a}") } else { a.to_string() });
+    }
+    head
+}
+
+/// An input row's cells, one per input column (missing ones empty).
+pub fn input_cells(cells: &[String], columns: usize) -> Vec<String> {
+    let mut v: Vec<String> = cells.iter().take(columns).cloned().collect();
+    v.resize(columns, String::new());
+    v
+}
+
 /// A CSV error as our error, keeping an I/O error's kind.
 fn csv_error(e: csv::Error) -> Error {
     if e.is_io_error() {

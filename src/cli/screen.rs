@@ -3,42 +3,79 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use divtrace::app::screen::{screen, Lists, MatchOut, MatchesDoc, Subject};
+use divtrace::app::screen::{screen, screen_list, ListScreened, Lists, MatchOut, MatchesDoc, Subject};
 use divtrace::model::Country;
 use divtrace::resolve::screen::DEFAULT_THRESHOLD;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format, SheetFormat, Target};
+use super::output::{self, input_cells, io, with_columns, Csv, Format, SheetFormat, Target};
+
+/// The screening-list flags, the same on `screen`, `assess` and `investigate`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct ListArgs {
+    /// US Consolidated Screening List CSV (trade.gov layout); repeatable
+    #[arg(long = "csl", value_name = "FILE")]
+    pub csl: Vec<PathBuf>,
+    /// OFAC legacy sdn.csv
+    #[arg(long = "sdn", value_name = "FILE")]
+    pub sdn: Option<PathBuf>,
+    /// OFAC legacy add.csv (addresses) for --sdn
+    #[arg(long = "sdn-add", value_name = "FILE", requires = "sdn")]
+    pub sdn_add: Option<PathBuf>,
+    /// OFAC legacy alt.csv (aliases) for --sdn
+    #[arg(long = "sdn-alt", value_name = "FILE", requires = "sdn")]
+    pub sdn_alt: Option<PathBuf>,
+    /// OpenSanctions / FollowTheMoney JSON lines; repeatable
+    #[arg(long = "ftm", value_name = "FILE")]
+    pub ftm: Vec<PathBuf>,
+    /// Score from which a match is accepted (0 to 1)
+    #[arg(long, default_value_t = DEFAULT_THRESHOLD)]
+    pub threshold: f64,
+}
+
+impl ListArgs {
+    /// Whether any list was given.
+    pub fn any(&self) -> bool {
+        !self.csl.is_empty() || self.sdn.is_some() || !self.ftm.is_empty()
+    }
+
+    /// The list files, the threshold checked.
+    pub fn lists(&self) -> Result<Lists> {
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return Err(Error::usage("--threshold", format!("expected a score above 0 and at most 1, got {}", self.threshold)));
+        }
+        Ok(Lists {
+            csl: self.csl.clone(),
+            sdn: self.sdn.clone(),
+            sdn_add: self.sdn_add.clone(),
+            sdn_alt: self.sdn_alt.clone(),
+            ftm: self.ftm.clone(),
+        })
+    }
+}
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Screen every entity of this case file and store accepted matches as list memberships
-    #[arg(long = "case", value_name = "FILE", conflicts_with = "name")]
+    #[arg(long = "case", value_name = "FILE", conflicts_with_all = ["name", "input"])]
     pub case: Option<PathBuf>,
+    /// Screen a list of names instead (CSV; `-` reads standard input); nothing is stored
+    #[arg(long, value_name = "CSV", conflicts_with = "name")]
+    input: Option<PathBuf>,
+    /// The column of --input holding the names (default: the only column, or one named id, entity, name, customer, company or counterparty)
+    #[arg(long, value_name = "NAME", requires = "input")]
+    column: Option<String>,
+    /// The column of --input holding each name's country (ISO code or name), which agreement with the list raises the score
+    #[arg(long, value_name = "NAME", requires = "input")]
+    country_column: Option<String>,
     /// Screen one name instead of a case (nothing is stored)
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
     /// Country of --name (ISO alpha-2), which agreement with the list raises the score
     #[arg(long, value_name = "CC", requires = "name")]
     country: Option<String>,
-    /// US Consolidated Screening List CSV (trade.gov layout); repeatable
-    #[arg(long = "csl", value_name = "FILE")]
-    csl: Vec<PathBuf>,
-    /// OFAC legacy sdn.csv
-    #[arg(long = "sdn", value_name = "FILE")]
-    sdn: Option<PathBuf>,
-    /// OFAC legacy add.csv (addresses) for --sdn
-    #[arg(long = "sdn-add", value_name = "FILE", requires = "sdn")]
-    sdn_add: Option<PathBuf>,
-    /// OFAC legacy alt.csv (aliases) for --sdn
-    #[arg(long = "sdn-alt", value_name = "FILE", requires = "sdn")]
-    sdn_alt: Option<PathBuf>,
-    /// OpenSanctions / FollowTheMoney JSON lines; repeatable
-    #[arg(long = "ftm", value_name = "FILE")]
-    ftm: Vec<PathBuf>,
-    /// Score from which a match is accepted (0 to 1)
-    #[arg(long, default_value_t = DEFAULT_THRESHOLD)]
-    threshold: f64,
+    #[command(flatten)]
+    pub lists: ListArgs,
     /// Show only the borderline matches (between 0.80 and the threshold) and store nothing
     #[arg(long)]
     review: bool,
@@ -50,9 +87,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
-    if !(args.threshold > 0.0 && args.threshold <= 1.0) {
-        return Err(Error::usage("--threshold", format!("expected a score above 0 and at most 1, got {}", args.threshold)));
-    }
+    let lists = args.lists.lists()?;
     let country = match &args.country {
         Some(c) => Some(
             Country::parse(c)
@@ -62,23 +97,90 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         ),
         None => None,
     };
+    let target = args.format.target(args.out.as_deref())?;
+    if let Some(input) = &args.input {
+        let done = screen_list(input, args.column.as_deref(), args.country_column.as_deref(), &lists, args.lists.threshold, args.review)?;
+        return match target {
+            Target::Workbook(path) => {
+                let rows: Vec<MatchOut> = done.rows.iter().flat_map(|r| r.matches.iter().cloned()).collect();
+                divtrace::export::xlsx::write(path, &divtrace::export::workbook::screen(&rows))
+            }
+            Target::Print(format) => print_list(&done, format, out),
+        };
+    }
     let subject = match (&args.name, &args.case) {
         (Some(name), _) => Subject::Name { name, country },
         (None, Some(case)) => Subject::Case(divtrace::app::CaseFile::new(case)),
-        (None, None) => return Err(Error::usage("--case/--name", "give a case file to screen, or one --name")),
+        (None, None) => {
+            return Err(Error::usage("--case/--name/--input", "give a case file to screen, one --name, or a list of names (--input)"))
+        }
     };
-    let lists = Lists {
-        csl: args.csl.clone(),
-        sdn: args.sdn.clone(),
-        sdn_add: args.sdn_add.clone(),
-        sdn_alt: args.sdn_alt.clone(),
-        ftm: args.ftm.clone(),
-    };
-    let target = args.format.target(args.out.as_deref())?;
-    let rows = screen(&subject, &lists, args.threshold, args.review)?;
+    let rows = screen(&subject, &lists, args.lists.threshold, args.review)?;
     match target {
         Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::screen(&rows)),
         Target::Print(format) => print(&rows, format, out),
+    }
+}
+
+/// A list of names screened: one CSV row per input row (its columns first,
+/// the best match after), JSON with every match, or a table.
+fn print_list(done: &ListScreened, format: Format, out: &mut dyn Write) -> Result<()> {
+    match format {
+        Format::Json => output::json(out, done),
+        Format::Csv => {
+            let list = &done.names;
+            let added = ["line", "status", "score", "list", "entry", "listed_name", "programs", "matches", "explanation"];
+            let mut w = Csv::new(out, with_columns(&list.columns, &added))?;
+            for (r, s) in list.rows.iter().zip(&done.rows) {
+                let mut row = input_cells(&r.cells, list.columns.len());
+                row.push(s.line.to_string());
+                row.push(s.status.to_string());
+                match s.matches.first() {
+                    Some(m) => row.extend([
+                        format!("{:.3}", m.raw_score),
+                        m.list.clone(),
+                        m.entry.clone(),
+                        m.listed_name.clone(),
+                        m.programs.join(";"),
+                        s.matches.len().to_string(),
+                        m.explanation.clone(),
+                    ]),
+                    None => {
+                        let why = if s.status == "empty" { "nothing to screen: empty row" } else { "no match" };
+                        row.extend([String::new(), String::new(), String::new(), String::new(), String::new(), "0".into(), why.into()]);
+                    }
+                }
+                w.row(&row)?;
+            }
+            w.finish()
+        }
+        Format::Table => {
+            let sc = &done.screening;
+            io(writeln!(out, "screened against {} ({} entries, threshold {})", sc.files.join(", "), sc.entries, sc.threshold))?;
+            for s in &done.rows {
+                match s.status {
+                    "empty" => io(writeln!(out, "line {}: empty row, nothing to screen", s.line))?,
+                    "no_match" => io(writeln!(out, "line {}: {}: no match", s.line, s.input))?,
+                    status => {
+                        io(writeln!(out, "line {}: {}: {status}", s.line, s.input))?;
+                        for m in &s.matches {
+                            let st = if m.accepted { "accepted" } else { "review" };
+                            io(writeln!(
+                                out,
+                                "  {:.3} {st} {} {} '{}' [{}]\n    {}",
+                                m.raw_score,
+                                m.list,
+                                m.entry,
+                                m.listed_name,
+                                m.programs.join(";"),
+                                m.explanation
+                            ))?;
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
     }
 }
 

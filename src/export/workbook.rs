@@ -48,8 +48,39 @@ pub fn assess(rep: &AssessReport) -> Vec<Sheet> {
             ]);
         }
     }
+    for l in &rep.from_lists {
+        let codes: Vec<String> = l.factors.iter().map(|f| format!("{}={}", f.code, f.weight)).collect();
+        rows.rows.push(vec![
+            Cell::Number(l.line as f64),
+            Cell::text(&l.input),
+            Cell::text("listed_not_in_case"),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::opt(l.country.as_deref()),
+            Cell::Number(l.score.into()),
+            Cell::text(l.band.as_str()),
+            Cell::text(codes.join(";")),
+            Cell::Empty,
+        ]);
+        for f in &l.factors {
+            factors.rows.push(vec![
+                Cell::Empty,
+                Cell::text(&l.input),
+                Cell::Number(l.score.into()),
+                Cell::text(f.code.to_string()),
+                Cell::Number(f.weight.into()),
+                Cell::text(&f.detail),
+                Cell::text(f.evidence.join(";")),
+            ]);
+        }
+    }
     for n in &rep.not_found {
         let mut r = vec![Cell::Number(n.line as f64), Cell::text(&n.input), Cell::text("not_found")];
+        r.resize(10, Cell::Empty);
+        rows.rows.push(r);
+    }
+    for e in &rep.empty {
+        let mut r = vec![Cell::Number(e.line as f64), Cell::Empty, Cell::text("empty")];
         r.resize(10, Cell::Empty);
         rows.rows.push(r);
     }

@@ -55,11 +55,28 @@ pub struct TableMap {
     pub columns: BTreeMap<String, ColumnSpec>,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum ColumnSpec {
     Name(String),
     Full(Box<Transform>),
+}
+
+// By hand rather than `#[serde(untagged)]`: untagged swallows the inner
+// error, so a mistyped key in `{ colum = "x" }` read as "did not match any
+// variant" instead of naming the key.
+impl<'de> Deserialize<'de> for ColumnSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => Ok(ColumnSpec::Name(s)),
+            v @ toml::Value::Table(_) => {
+                Transform::deserialize(v).map(|t| ColumnSpec::Full(Box::new(t))).map_err(|e| serde::de::Error::custom(e.message()))
+            }
+            other => Err(serde::de::Error::custom(format!(
+                "expected a column name (\"Header\") or a table ({{ column = \"Header\", ... }}), found a {}",
+                other.type_str()
+            ))),
+        }
+    }
 }
 
 /// Where a contract field's value comes from and how it is rewritten.
@@ -97,7 +114,7 @@ impl Mapping {
         let text = std::fs::read_to_string(path).map_err(|e| InputError::new(path, 0, None, format!("cannot read: {e}")))?;
         let mut m: Mapping = toml::from_str(&text).map_err(|e| {
             let line = e.span().map(|s| text[..s.start].matches('\n').count() as u64 + 1).unwrap_or(0);
-            InputError::new(path, line, None, format!("not a valid mapping: {}", e.message()))
+            InputError::new(path, line, None, format!("not a valid mapping: {}", unknown_key_hint(e.message())))
         })?;
         m.text = text;
         for (table, tm) in m.tables() {
@@ -111,9 +128,23 @@ impl Mapping {
                     ));
                 }
             }
+            let spec_of = crate::ingest::plan::spec_named(table);
             for (field, spec) in &tm.columns {
                 let t = spec.transform();
                 let at = format!("{table}.columns.{field}");
+                if let Some(known) = spec_of.filter(|sp| !sp.fields.iter().any(|f| f.0 == field)) {
+                    let names: Vec<&str> = known.fields.iter().map(|f| f.0).collect();
+                    let close: Vec<String> =
+                        crate::text::suggest::closest(field, names.iter().copied(), 2).into_iter().map(str::to_string).collect();
+                    let mean = crate::text::suggest::did_you_mean(&close).map_or_else(String::new, |d| format!(", {d}"));
+                    let line = key_line(&m.text, field);
+                    return Err(InputError::new(
+                        path,
+                        line,
+                        Some(&at),
+                        format!("unknown key `{field}`{mean} ([{table}.columns] maps these fields: {})", names.join(", ")),
+                    ));
+                }
                 let sources = [t.column.is_some(), t.columns.is_some(), t.value.is_some()].iter().filter(|x| **x).count();
                 if sources != 1 {
                     return Err(InputError::new(path, 0, Some(&at), "give exactly one of `column`, `columns` or `value`"));
@@ -146,6 +177,28 @@ impl Mapping {
     pub fn table(&self, name: &str) -> Option<&TableMap> {
         self.tables().find(|(n, _)| *n == name).map(|(_, t)| t)
     }
+}
+
+/// The first line of `text` that sets `key` (`key =` or `"key" =`), 0 if none does.
+fn key_line(text: &str, key: &str) -> u64 {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            let rest = l.strip_prefix(key).or_else(|| l.strip_prefix(&format!("\"{key}\""))).unwrap_or("-");
+            rest.trim_start().starts_with('=')
+        })
+        .map_or(0, |i| i as u64 + 1)
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" in the words of a
+/// mapping file: "unknown key `x`, did you mean `a`? (keys here: a, b)".
+fn unknown_key_hint(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else { return message.to_string() };
+    let Some((key, expected)) = rest.split_once("`, ") else { return message.to_string() };
+    let keys: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    let close: Vec<String> = crate::text::suggest::closest(key, keys.iter().copied(), 2).into_iter().map(str::to_string).collect();
+    let mean = crate::text::suggest::did_you_mean(&close).map_or_else(String::new, |d| format!(", {d}"));
+    format!("unknown key `{key}`{mean} (the keys allowed here: {}; docs/ingest.md lists them)", keys.join(", "))
 }
 
 impl ColumnSpec {

@@ -6,6 +6,7 @@
 //! file and line it came from; every file its SHA-256.
 
 pub mod ftm;
+mod hint;
 pub mod mapping;
 mod plan;
 pub mod source;
@@ -124,7 +125,11 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
                 &p,
                 0,
                 None,
-                format!("missing: a case bundle needs {} (see the case-bundle contract)", spec.file),
+                format!(
+                    "missing: a case bundle needs {} (see the case-bundle contract){}",
+                    spec.file,
+                    if mapping.is_none() { hint::without_mapping(dir) } else { String::new() }
+                ),
             )));
         }
     }

@@ -14,6 +14,11 @@ pub struct TableSpec {
     pub fields: &'static [(&'static str, bool)],
 }
 
+/// The contract table of this name (`entities`, `shipments`, `relations`, `lists`).
+pub fn spec_named(name: &str) -> Option<&'static TableSpec> {
+    [&ENTITIES, &SHIPMENTS, &RELATIONS, &LISTS].into_iter().find(|s| s.name == name)
+}
+
 pub const ENTITIES: TableSpec = TableSpec {
     name: "entities",
     file: "entities.csv",
@@ -179,6 +184,8 @@ impl Plan {
             let inline_party = matches!(*field, "shipper" | "consignee") && inline(field);
             if *required && matches!(plan.getters[i], Getter::Missing) && !inline_party {
                 let hint = if map.is_some() { format!(" and the mapping {map_path} does not map it") } else { String::new() };
+                let tail =
+                    if map.is_some() { String::new() } else { file.path.parent().map(super::hint::without_mapping).unwrap_or_default() };
                 return Err(InputError::new(
                     &file.path,
                     1,
@@ -186,8 +193,8 @@ impl Plan {
                     format!(
                         "required column is missing from the header{hint}; expected columns {}; found: {}",
                         spec.fields.iter().filter(|f| f.1).map(|f| f.0).collect::<Vec<_>>().join(", "),
-                        file.headers.join(", ")
-                    ),
+                        file.headers.join(", "),
+                    ) + &tail,
                 ));
             }
         }

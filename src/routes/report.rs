@@ -580,21 +580,22 @@ pub fn channels_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Q
 /// The report of `--explain`.
 pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &Explanation) -> Result<ExplainReport> {
     let echo = QueryEcho::new(spec, false);
+    let list = |v: &[super::Selector]| v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
     let (finding, mut message, chains) = match ex {
         Explanation::Connected { routes } => {
-            ("connected", format!("{routes} route(s) connect --from to --to; nothing to explain"), &[][..])
+            ("connected", format!("{routes} route(s) connect --from to --to under these options: nothing to explain (leave out --explain to list them)"), &[][..])
         }
-        Explanation::NoOrigin => ("no_origin", "no entity matches --from".to_string(), &[][..]),
-        Explanation::NoDestination => ("no_destination", "no entity matches --to".to_string(), &[][..]),
+        Explanation::NoOrigin => ("no_origin", format!("no route: no entity matches --from {}", list(&spec.from)), &[][..]),
+        Explanation::NoDestination => ("no_destination", format!("no route: no entity matches --to {}", list(&spec.to)), &[][..]),
         Explanation::NoShipmentOut => (
             "no_shipment_out",
-            "no shipment out: nothing leaves the --from entities (or carries the --from goods) that passes the filters".to_string(),
+            "no route: no shipment that passes the filters leaves the --from entities (or carries the --from goods)".to_string(),
             &[][..],
         ),
         Explanation::NotConnected { reached, .. } => (
             "not_connected",
             format!(
-                "no chain of shipments reaches --to within {} hops, even ignoring dates and HS codes; the origins reach {reached} entities",
+                "no route: even ignoring dates and HS codes, no chain of shipments reaches --to within --max-hops {}; {reached} entities can be reached from the origins",
                 spec.max_hops
             ),
             &[][..],
@@ -602,7 +603,7 @@ pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &E
         Explanation::Broken { chains, more } => (
             "broken",
             format!(
-                "{} chain(s) of entities lead from --from to --to, and each breaks at one hop{}",
+                "no route: {} chain(s) of trading partners lead from --from to --to, but on each the goods cannot be followed past one hop, named below{}",
                 chains.len(),
                 if *more { " (showing the shortest)" } else { "" }
             ),
@@ -632,29 +633,30 @@ pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &E
                 Break::HsMismatch { arrived_hs, left_hs } => (
                     "hs_mismatch",
                     format!(
-                        "goods arrived as HS {}; what left is HS {} (no agreement on {} digits)",
+                        "the goods arrived as HS {}, but what left is HS {}: they differ in the first {} digits (--hs-level)",
                         hs(arrived_hs),
                         hs(left_hs),
                         spec.hs_level
                     ),
                 ),
                 Break::TooEarly { first_arrival, last_departure } => {
-                    ("too_early", format!("the matching goods left by {} but arrived only from {}", d(*last_departure), d(*first_arrival)))
+                    ("too_early", format!("every matching shipment out left by {}, before the goods first arrived on {}", d(*last_departure), d(*first_arrival)))
                 }
                 Break::TooLate { last_arrival, deadline, first_departure } => (
                     "too_late",
                     format!(
-                        "goods arrived by {}; with --max-dwell-days {} they had to leave by {}, but the matching shipments left from {}",
+                        "the goods arrived by {}; with --max-dwell-days {} they had to leave by {}, but the earliest matching shipment out left on {} (--max-dwell-days {} would follow it)",
                         d(*last_arrival),
                         spec.max_dwell_days,
                         d(*deadline),
-                        d(*first_departure)
+                        d(*first_departure),
+                        first_departure - last_arrival
                     ),
                 ),
                 Break::OutsideWindow { too_early, too_late } => (
                     "outside_window",
                     format!(
-                        "{too_early} matching shipment(s) left before the goods arrived and {too_late} more than {} days after",
+                        "of the matching shipments out, {too_early} left before the goods arrived and {too_late} more than --max-dwell-days {} days after",
                         spec.max_dwell_days
                     ),
                 ),

@@ -92,6 +92,11 @@ pub trait Directory {
     fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>>;
     /// Every entity's id with its name and aliases.
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>>;
+    /// Every entity's bundle id and name, for "did you mean" after an unknown id
+    /// (none by default: no suggestion).
+    fn ids_and_names(&self) -> Result<Vec<(String, String)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The node ids of the graph that hold entity `entity_id`, built once per resolution.
@@ -204,7 +209,11 @@ fn resolve_entity_id(dir: &dyn Directory, field: QueryField, text: &str) -> Resu
     }
     let hits = dir.entities_by_input_id(None, text)?;
     match hits.len() {
-        0 => Err(query_error(field, format!("'entity:{text}': no entity with this id in the case"))),
+        0 => {
+            let hint =
+                crate::text::suggest::entities(text, &dir.ids_and_names()?, "entity:", 3).map_or_else(String::new, |d| format!("; {d}"));
+            Err(query_error(field, format!("'entity:{text}': no entity with this id in the case{hint}")))
+        }
         1 => Ok(vec![hits[0].0]),
         _ => {
             let c: Vec<String> = hits.iter().map(|(_, s)| format!("entity:{s}:{text}")).collect();

@@ -93,7 +93,11 @@ pub fn find_entity(case: &Case, input_id: &str, flag: &str) -> Result<i64> {
     let ids: Vec<i64> = st.query_map([input_id], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
     match ids.as_slice() {
         [one] => Ok(*one),
-        [] => Err(Error::usage(flag, format!("no entity with id '{input_id}' in the case"))),
+        [] => {
+            let all = crate::store::assess::entity_labels(case)?.into_iter().map(|e| (e.input_id, e.name)).collect::<Vec<_>>();
+            let hint = crate::text::suggest::entities(input_id, &all, "", 3).map_or_else(String::new, |d| format!("; {d}"));
+            Err(Error::usage(flag, format!("no entity with id '{input_id}' in the case{hint}")))
+        }
         _ => Err(Error::usage(flag, format!("{} entities have id '{input_id}' (from different bundles)", ids.len()))),
     }
 }

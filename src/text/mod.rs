@@ -1,6 +1,8 @@
 //! Text that leaves the tool: the pure rules that keep hostile names from
 //! becoming spreadsheet formulas or terminal escapes ([`safe`]), and the one
-//! CSV writer every CSV output goes through ([`csv_out`]).
+//! CSV writer every CSV output goes through ([`csv_out`]), and the one
+//! "did you mean" rule for mistyped ids and keys ([`suggest`]).
 
 pub mod csv_out;
 pub mod safe;
+pub mod suggest;
