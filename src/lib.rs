@@ -16,6 +16,7 @@ pub mod model;
 pub mod refdata;
 pub mod resolve;
 pub mod routes;
+pub mod serve;
 pub mod store;
 pub mod synth;
 

@@ -19,6 +19,7 @@ mod report;
 mod resolve;
 mod routes;
 mod screen;
+mod serve;
 mod synth;
 
 #[derive(Parser)]
@@ -52,6 +53,8 @@ enum Command {
     Resolve(resolve::Args),
     /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
     Screen(screen::Args),
+    /// Open a case in the interactive workspace: a local web page (search, link chart, routes)
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -67,6 +70,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Report(a) => report::run(a, out),
         Command::Resolve(a) => resolve::run(a, out),
         Command::Screen(a) => screen::run(a, out),
+        Command::Serve(a) => serve::run(a, out),
     }
 }
 
