@@ -66,6 +66,17 @@ pub struct Trade {
     pub trades_with_military_end_user: u32,
 }
 
+/// Where goods end: Russian/Belarusian recipients and military end users.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EndUse {
+    pub ru_by_recipient: u32,
+    pub military_recipient: u32,
+    pub meu_designated: u32,
+    /// Lists (lower-case) that are military end-user lists as a whole.
+    pub meu_lists: Vec<String>,
+}
+
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Geography {
@@ -83,6 +94,7 @@ pub struct Weights {
     pub links: Links,
     pub route: Route,
     pub trade: Trade,
+    pub end_use: EndUse,
     pub geography: Geography,
 }
 
@@ -131,6 +143,7 @@ impl Weights {
         let lower = |v: &mut Vec<String>| v.iter_mut().for_each(|s| *s = s.to_lowercase());
         lower(&mut w.ownership.ofac_blocking_lists);
         lower(&mut w.ownership.control_lists);
+        lower(&mut w.end_use.meu_lists);
         if !(w.bands.medium <= w.bands.high && w.bands.high <= w.bands.severe) {
             return Err("[bands] must satisfy medium <= high <= severe".into());
         }
@@ -144,6 +157,12 @@ impl Weights {
             return Err("day counts must be 0 or more".into());
         }
         Ok(w)
+    }
+
+    /// Whether list `name` is a military end-user list (its parties get
+    /// `MILITARY_END_USER_DESIGNATED`, not `LISTED`).
+    pub fn is_meu_list(&self, name: &str) -> bool {
+        self.end_use.meu_lists.iter().any(|l| l.eq_ignore_ascii_case(name))
     }
 
     /// The weight of being on list `name` directly.

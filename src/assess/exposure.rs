@@ -11,6 +11,9 @@
 //! different manufacturer, a tenth or ten times the value, more goods out
 //! than in, a third or three times the unit price) are not counted:
 //! they are not evidence that the same goods moved on.
+//!
+//! The same routes give each Russian/Belarusian end its receipts (the
+//! last hops of routes whose goods are controlled), read by [`super::end_use`].
 
 use std::collections::HashMap;
 
@@ -31,10 +34,23 @@ pub struct Exposure {
     pub forwarded: Vec<Ship>,
 }
 
-/// Every forwarding party's exposure.
+/// A Russian/Belarusian party's place at the end of routes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Receipt {
+    /// Routes ending at this party whose goods are controlled.
+    pub routes: u64,
+    /// Distinct last-hop shipments it received along those routes.
+    pub received: Vec<Ship>,
+    /// Distinct first-hop shipments (the US-origin goods the routes start with), except those in `received`.
+    pub first: Vec<Ship>,
+}
+
+/// Every forwarding party's exposure, and every end's receipts.
 #[derive(Clone, Debug, Default)]
 pub struct RouteExposure {
     pub by_node: HashMap<Node, Exposure>,
+    /// By the route's last node (in Russia or Belarus).
+    pub ends: HashMap<Node, Receipt>,
     pub total_routes: u64,
 }
 
@@ -96,10 +112,27 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
             e.min_hops_to_end = e.min_hops_to_end.min((k - i) as u32);
             e.forwarded.push(route[i]);
         }
+        let last = route[k - 1];
+        if super::end_use::controlled(g, last as usize) {
+            let r = out.ends.entry(nodes[k]).or_default();
+            r.routes += 1;
+            r.received.push(last);
+            r.first.push(route[0]);
+        }
     });
     for e in out.by_node.values_mut() {
         e.forwarded.sort_unstable();
         e.forwarded.dedup();
+    }
+    for r in out.ends.values_mut() {
+        for v in [&mut r.received, &mut r.first] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        // A one-hop route starts with the shipment received; cite it once.
+        let received = std::mem::take(&mut r.received);
+        r.first.retain(|s| received.binary_search(s).is_err());
+        r.received = received;
     }
     out
 }

@@ -8,6 +8,7 @@
 //! - [`ownership`]: lists, OFAC's 50 percent rule as a dated fixpoint, EU/UK ownership or control, listed directors;
 //! - [`links`]: shared address, director or identifier with a listed party;
 //! - [`exposure`]: place on routes of US-origin goods to Russia/Belarus (one search with `routes`);
+//! - [`end_use`]: Russian/Belarusian recipients of US-origin controlled goods, military end users;
 //! - [`trade`]: mirror trade, CHPL share and its post-invasion jump, incorporation timing, listed or military counterparties;
 //! - [`geography`]: FinCEN/BIS transshipment countries;
 //! - [`hubs`]: intermediaries ranked by route value and betweenness;
@@ -16,6 +17,7 @@
 
 pub mod config;
 pub mod customers;
+pub mod end_use;
 pub mod exposure;
 pub mod geography;
 pub mod hubs;
@@ -71,6 +73,8 @@ pub struct Listing {
     /// Lower-case list name.
     pub list: String,
     pub program: Option<String>,
+    /// The row's source text (read for Entity List footnote 3).
+    pub source: Option<String>,
     /// Day listed, [`NO_DATE`] when unknown (then treated as always listed).
     pub since: i32,
     pub reference: String,
@@ -241,6 +245,7 @@ pub fn assess(ctx: &Context, w: &Weights, targets: Option<&[Node]>) -> Vec<Asses
     let own = ownership::Ownership::compute(ctx, w);
     let expo = exposure::route_exposure(g, w);
     let link_index = links::LinkIndex::build(ctx, &own);
+    let mil = end_use::Military::build(ctx, w);
     let mut out: Vec<Assessment> = Vec::with_capacity(targets.len());
     for &v in targets {
         let mut f: Vec<Factor> = Vec::new();
@@ -249,7 +254,8 @@ pub fn assess(ctx: &Context, w: &Weights, targets: Option<&[Node]>) -> Vec<Asses
         if let Some(x) = expo.factor(g, w, v) {
             f.push(x);
         }
-        trade::factors(ctx, w, &own, v, &mut f);
+        end_use::factors(ctx, w, &expo, &mil, v, &mut f);
+        trade::factors(ctx, w, &own, &mil, v, &mut f);
         geography::factors(g, w, v, &mut f);
         f.retain(|x| x.weight > 0);
         for x in &mut f {

@@ -228,11 +228,12 @@ impl Ownership {
     /// The list and ownership factors of node `v`.
     pub fn factors(&self, ctx: &Context, w: &Weights, v: Node, out: &mut Vec<Factor>) {
         // Listed directly.
-        if let Some(ls) = self.node_listings.get(&v) {
+        // Military end-user lists are their own factor (end_use), not "any other list".
+        if let Some(ls) = self.node_listings.get(&v).filter(|ls| ls.iter().any(|&i| !w.is_meu_list(&ctx.listings[i].list))) {
             let mut weight = 0;
             let mut parts = Vec::new();
             let mut ev = Vec::new();
-            for &i in ls {
+            for &i in ls.iter().filter(|&&i| !w.is_meu_list(&ctx.listings[i].list)) {
                 let l = &ctx.listings[i];
                 weight = weight.max(w.list_weight(&l.list));
                 let prog = l.program.as_deref().map_or_else(String::new, |p| format!(" {p}"));
@@ -394,6 +395,7 @@ mod tests {
                 entity: i64::from(v) + 1,
                 list: "sdn".into(),
                 program: None,
+                source: None,
                 since: NO_DATE,
                 reference: format!("l:{v}"),
             })

@@ -90,6 +90,7 @@ pub fn load_context<'g>(case: &Case, g: &'g CaseGraph) -> Result<(Context<'g>, V
                 entity: l.entity,
                 list: l.list.to_lowercase(),
                 program: l.program,
+                source: l.source,
                 since: day_or_none(l.listed_on.as_deref()),
                 reference: l.reference,
             })

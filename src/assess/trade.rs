@@ -6,9 +6,10 @@
 //! (or blocked, at the trade's date) parties and military end users.
 
 use crate::graph::{hs_key, CaseGraph, Node, Ship, NO_DATE};
-use crate::model::{Day, Role, Roles};
+use crate::model::Day;
 use crate::refdata;
 
+use super::end_use::Military;
 use super::ownership::Ownership;
 use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, Weights, MAX_EVIDENCE};
 
@@ -63,7 +64,7 @@ impl Share {
 ///
 /// Complexity: O(d log d) for the d shipments of `v` (each export to RU/BY
 /// binary-searches the imports of the same HS-6).
-pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut Vec<Factor>) {
+pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: Node, out: &mut Vec<Factor>) {
     let g = ctx.g;
     let t = &w.trade;
     let since = Day::parse_iso(&w.route.since).map_or(NO_DATE, |d| d.0);
@@ -190,12 +191,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
         }
     }
 
-    // Direct trade with listed/blocked parties (at the trade's date) and military end users.
-    let mil = {
-        let mut r = Roles::default();
-        r.insert(Role::MilitaryEndUser);
-        r.0
-    };
+    // Direct trade with listed/blocked parties (at the trade's date) and military end users (role or designation).
     let (mut listed, mut military): (Vec<Ship>, Vec<Ship>) = (Vec::new(), Vec::new());
     let (mut listed_parties, mut mil_parties) = (Vec::new(), Vec::new());
     for s in g.out_range(v).chain(incoming.iter().map(|&i| i as usize)) {
@@ -207,7 +203,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, v: Node, out: &mut V
             listed.push(s as Ship);
             listed_parties.push(other);
         }
-        if g.node_roles[other as usize] & mil != 0 {
+        if mil.is_military(g, other) {
             military.push(s as Ship);
             mil_parties.push(other);
         }

@@ -33,6 +33,8 @@ pub struct ListingRow {
     pub list: String,
     pub program: Option<String>,
     pub listed_on: Option<String>,
+    /// The row's `source` (a Federal Register notice, a list entry's text).
+    pub source: Option<String>,
     /// `scope:file-name:line` of the row in its bundle.
     pub reference: String,
 }
@@ -91,7 +93,7 @@ pub fn entity_labels(case: &Case) -> Result<Vec<EntityLabel>> {
 /// Every list membership, in row order.
 pub fn listings(case: &Case) -> Result<Vec<ListingRow>> {
     let mut st = case.conn().prepare(
-        "SELECT l.id, l.entity, l.list, l.program, l.listed_on, b.scope, f.path, l.src_line
+        "SELECT l.id, l.entity, l.list, l.program, l.listed_on, b.scope, f.path, l.src_line, l.source
          FROM list_membership l JOIN batch b ON b.id = l.batch JOIN batch_file f ON f.id = l.src_file ORDER BY l.id",
     )?;
     let rows = st.query_map([], |r| {
@@ -104,6 +106,7 @@ pub fn listings(case: &Case) -> Result<Vec<ListingRow>> {
             list: r.get(2)?,
             program: r.get(3)?,
             listed_on: r.get(4)?,
+            source: r.get(8)?,
             reference: format!("{scope}:{}:{line}", file_name(&path)),
         })
     })?;
