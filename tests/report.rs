@@ -110,3 +110,26 @@ fn report_renders_in_headless_chromium_without_network_requests() {
         .collect();
     assert!(page_requests.is_empty(), "the report made network requests: {page_requests:?}");
 }
+
+/// SOURCE_DATE_EPOCH fixes the generation time, so two runs write the same bytes.
+#[test]
+fn report_honours_source_date_epoch() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = ingest_case(tmp.path(), "bundles/hostile");
+    let run = |dir: &std::path::Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_divtrace"))
+            .args(["report", "--from", "country:US", "--to", "country:RU", "--case"])
+            .arg(&case)
+            .arg("--out")
+            .arg(dir)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        std::fs::read_to_string(dir.join("report.json")).unwrap()
+    };
+    let (a, b) = (run(&tmp.path().join("a")), run(&tmp.path().join("b")));
+    assert!(a.contains("\"generated_at\": \"2023-11-14T22:13:20Z\""), "{a}");
+    assert_eq!(a, b);
+    assert_eq!(std::fs::read(tmp.path().join("a/MANIFEST.sha256")).unwrap(), std::fs::read(tmp.path().join("b/MANIFEST.sha256")).unwrap());
+}

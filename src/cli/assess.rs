@@ -10,7 +10,8 @@ use divtrace::assess::Weights;
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -57,9 +58,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let mut rep = assess_report(&case, &g, &weights, &sel)?;
     rep.assessments.retain(|x| x.score >= a.min_score);
     match a.format {
-        Format::Json => super::write_json(out, &rep),
+        Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
-        Format::Csv => io(write_csv(out, &rep)),
+        Format::Csv => write_csv(out, &rep),
     }
 }
 
@@ -88,10 +89,8 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record(["line", "input", "status", "entity", "name", "country", "score", "band", "factors", "members"]).map_err(err)?;
+fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> Result<()> {
+    let mut w = Csv::new(out, ["line", "input", "status", "entity", "name", "country", "score", "band", "factors", "members"])?;
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     for a in &rep.assessments {
         let factors: Vec<String> = a.factors.iter().map(|f| format!("{}={}", f.code, f.weight)).collect();
@@ -136,7 +135,7 @@ fn write_csv(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     // Assessed rows keep the report's order (score, then id); not-found rows follow in file order.
     rows.sort_by_key(|r| r.0);
     for (_, r) in rows {
-        w.write_record(&r).map_err(err)?;
+        w.row(&r)?;
     }
-    w.flush()
+    w.finish()
 }

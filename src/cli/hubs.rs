@@ -9,8 +9,9 @@ use divtrace::routes::{resolve_query, QuerySpec};
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
+use super::output::{self, io, Csv, Format};
 use super::routes::{spec, QueryArgs};
-use super::{io, write_json, CaseArg, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -37,9 +38,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let h = hubs(&g, &q);
     let rep = hubs_report(&case, &g, &spec, &h, (!all).then_some(limit))?;
     match a.format {
-        Format::Json => write_json(out, &rep),
+        Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
-        Format::Csv => io(write_csv(out, &rep)),
+        Format::Csv => write_csv(out, &rep),
     }
 }
 
@@ -82,26 +83,26 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record([
-        "kind",
-        "rank",
-        "entity",
-        "name",
-        "country",
-        "intermediaries",
-        "routes",
-        "route_share",
-        "shipments",
-        "value_usd",
-        "value_share",
-        "betweenness",
-    ])
-    .map_err(err)?;
+fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> Result<()> {
+    let mut w = Csv::new(
+        out,
+        [
+            "kind",
+            "rank",
+            "entity",
+            "name",
+            "country",
+            "intermediaries",
+            "routes",
+            "route_share",
+            "shipments",
+            "value_usd",
+            "value_share",
+            "betweenness",
+        ],
+    )?;
     for (i, c) in rep.countries.iter().enumerate() {
-        w.write_record([
+        w.row([
             "country".to_string(),
             (i + 1).to_string(),
             String::new(),
@@ -114,11 +115,10 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
             c.value_usd.to_string(),
             c.value_share.to_string(),
             String::new(),
-        ])
-        .map_err(err)?;
+        ])?;
     }
     for h in &rep.hubs {
-        w.write_record([
+        w.row([
             "entity".to_string(),
             h.rank.to_string(),
             h.entity.clone(),
@@ -131,8 +131,7 @@ fn write_csv(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
             h.value_usd.to_string(),
             String::new(),
             h.betweenness.to_string(),
-        ])
-        .map_err(err)?;
+        ])?;
     }
-    w.flush()
+    w.finish()
 }

@@ -6,9 +6,10 @@ use std::io::Write;
 use divtrace::refdata;
 use divtrace::store::info::CaseInfo;
 use divtrace::store::Case;
-use divtrace::{Error, Result};
+use divtrace::Result;
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -25,38 +26,35 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let case = Case::open(&args.case.case)?;
     let info = case.info(args.top)?;
     match args.format {
-        Format::Json => io(writeln!(out, "{}", serde_json::to_string_pretty(&info).map_err(|e| Error::Other(e.to_string()))?)),
+        Format::Json => output::json(out, &info),
         Format::Csv => {
             // One row per figure: section, key, value — easy to diff between cases.
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut row = |a: &str, b: &str, c: String| {
-                let _ = w.write_record([a, b, &c]);
-            };
-            row("section", "key", "value".into());
+            let mut w = Csv::new(out, ["section", "key", "value"])?;
+            let mut row = |a: &str, b: &str, c: String| w.row([a, b, &c]);
             for (k, n) in &info.entities {
-                row("entities", k, n.to_string());
+                row("entities", k, n.to_string())?;
             }
-            row("shipments", "count", info.shipments.to_string());
+            row("shipments", "count", info.shipments.to_string())?;
             for (k, n) in &info.relations {
-                row("relations", k, n.to_string());
+                row("relations", k, n.to_string())?;
             }
             for (k, n) in &info.lists {
-                row("lists", k, n.to_string());
+                row("lists", k, n.to_string())?;
             }
             for c in &info.countries {
-                row("country_shipments_out", &c.country, c.shipments_out.to_string());
-                row("country_shipments_in", &c.country, c.shipments_in.to_string());
+                row("country_shipments_out", &c.country, c.shipments_out.to_string())?;
+                row("country_shipments_in", &c.country, c.shipments_in.to_string())?;
             }
             for h in &info.hs_headings {
-                row("hs_heading_shipments", &h.heading, h.shipments.to_string());
-                row("hs_heading_chpl_share", &h.heading, format!("{:.4}", h.chpl_share));
+                row("hs_heading_shipments", &h.heading, h.shipments.to_string())?;
+                row("hs_heading_chpl_share", &h.heading, format!("{:.4}", h.chpl_share))?;
             }
             for b in &info.batches {
                 for f in &b.files {
-                    row("batch_file_sha256", &format!("{}:{}", b.scope, f.path), f.sha256.clone());
+                    row("batch_file_sha256", &format!("{}:{}", b.scope, f.path), f.sha256.clone())?;
                 }
             }
-            io(out.write_all(&w.into_inner().unwrap_or_default()))
+            w.finish()
         }
         Format::Table => io(out.write_all(table(&info, &args.case.case.display().to_string()).as_bytes())),
     }

@@ -7,7 +7,8 @@ use divtrace::ingest::{self, Mapping, Summary};
 use divtrace::store::Case;
 use divtrace::{Error, Result};
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -91,15 +92,11 @@ pub fn ingest_into(case_path: &std::path::Path, bundle: &std::path::Path, opts: 
 
 pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &mut dyn Write) -> Result<()> {
     match format {
-        Format::Json => {
-            let v = serde_json::to_string_pretty(s).map_err(|e| Error::Other(e.to_string()))?;
-            io(writeln!(out, "{v}"))
-        }
+        Format::Json => output::json(out, s),
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let _ = w.write_record(["batch", "scope", "file", "role", "rows", "stored", "refused", "sha256"]);
+            let mut w = Csv::new(out, ["batch", "scope", "file", "role", "rows", "stored", "refused", "sha256"])?;
             for f in &s.files {
-                let _ = w.write_record([
+                w.row([
                     s.batch.to_string(),
                     s.scope.clone(),
                     f.path.clone(),
@@ -108,9 +105,9 @@ pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &
                     f.stored.to_string(),
                     f.refused.to_string(),
                     f.sha256.clone(),
-                ]);
+                ])?;
             }
-            io(out.write_all(&w.into_inner().unwrap_or_default()))
+            w.finish()
         }
         Format::Table => {
             if s.already_imported {

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 
 use divtrace::Result;
 
@@ -15,12 +15,16 @@ mod hubs;
 mod info;
 mod ingest;
 mod investigate;
+pub mod output;
 mod report;
 mod resolve;
 mod routes;
 mod screen;
 mod serve;
+#[cfg(feature = "synth")]
 mod synth;
+
+pub use output::{io, Format};
 
 #[derive(Parser)]
 #[command(name = "divtrace", version, about = "Trace diversion of export-controlled goods through customs records", long_about = None)]
@@ -48,6 +52,7 @@ enum Command {
     /// Write an evidence report (HTML page, diagram, JSON, SHA-256 manifest) for the routes of a query
     Report(report::Args),
     /// Write a fictional case bundle with planted diversion schemes and a truth file
+    #[cfg(feature = "synth")]
     Synth(synth::Args),
     /// Cluster records of the same company or person; analyst merge/split; review borderline pairs
     Resolve(resolve::Args),
@@ -63,6 +68,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Info(a) => info::run(a, out),
         Command::Investigate(a) => investigate::run(a, out),
         Command::Routes(a) => routes::run(a, out),
+        #[cfg(feature = "synth")]
         Command::Synth(a) => synth::run(a, out),
         Command::Assess(a) => assess::run(a, out),
         Command::Hubs(a) => hubs::run(a, out),
@@ -74,33 +80,10 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     }
 }
 
-/// Output format shared by every subcommand that prints records.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    #[default]
-    Table,
-    Json,
-    Csv,
-}
-
 /// `--case FILE`, the same on every subcommand that reads a case.
 #[derive(clap::Args, Clone, Debug)]
 pub struct CaseArg {
     /// The case file (SQLite), e.g. case.db
     #[arg(long = "case", value_name = "FILE")]
     pub case: PathBuf,
-}
-
-/// Writes a JSON document (pretty, newline-terminated): the shapes users script against.
-pub fn write_json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
-    serde_json::to_writer_pretty(&mut *out, v).map_err(|e| match e.io_error_kind() {
-        Some(_) => divtrace::Error::io("stdout", e.into()),
-        None => divtrace::Error::Other(format!("writing JSON: {e}")),
-    })?;
-    io(writeln!(out))
-}
-
-/// Writes output, mapping I/O errors (a closed pipe among them) to the error type `main` understands.
-pub fn io(r: std::io::Result<()>) -> Result<()> {
-    r.map_err(|e| divtrace::Error::io("stdout", e))
 }

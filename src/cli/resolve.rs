@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 use divtrace::model::Role;
 use divtrace::resolve::cluster::{self, Hints, Record};
 use divtrace::resolve::manufacturer::{self, Maker, MakerText};
@@ -117,18 +118,13 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if args.review {
         let review: Vec<&cluster::Pair> = res.pairs.iter().filter(|p| p.decision == cluster::Decision::Review).collect();
         return match args.format {
-            Format::Json => {
-                let doc = serde_json::json!({ "review": review.iter().map(|p| pair_json(p)).collect::<Vec<_>>() });
-                io(writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")))
-            }
+            Format::Json => output::json(out, &serde_json::json!({ "review": review.iter().map(|p| pair_json(p)).collect::<Vec<_>>() })),
             Format::Csv => {
-                io(writeln!(out, "a,b,a_name,b_name,score,detail"))?;
-                let mut w = csv::Writer::from_writer(Vec::new());
+                let mut w = Csv::new(out, ["a", "b", "a_name", "b_name", "score", "detail"])?;
                 for p in &review {
-                    w.write_record([ext(p.a), ext(p.b), name(p.a), name(p.b), format!("{:.3}", p.score), p.detail.clone()])
-                        .map_err(|e| divtrace::Error::Other(format!("writing CSV: {e}")))?;
+                    w.row([ext(p.a), ext(p.b), name(p.a), name(p.b), format!("{:.3}", p.score), p.detail.clone()])?;
                 }
-                io(out.write_all(&w.into_inner().map_err(|e| divtrace::Error::Other(format!("writing CSV: {e}")))?))
+                w.finish()
             }
             Format::Table => {
                 if review.is_empty() {
@@ -178,20 +174,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                 "conflicts": conflicts.iter().map(|(a, b)| serde_json::json!([a, b])).collect::<Vec<_>>(),
                 "manufacturer_links": links.len(),
             });
-            io(writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")))
+            output::json(out, &doc)
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut rows = vec![["cluster".to_string(), "cluster_name".into(), "member".into(), "member_name".into()]];
+            let mut w = Csv::new(out, ["cluster", "cluster_name", "member", "member_name"])?;
             for c in &multi {
                 for &m in &c.members {
-                    rows.push([ext(c.representative), c.name.clone(), ext(m), name(m)]);
+                    w.row([ext(c.representative), c.name.clone(), ext(m), name(m)])?;
                 }
             }
-            for r in rows {
-                w.write_record(&r).map_err(|e| divtrace::Error::Other(format!("writing CSV: {e}")))?;
-            }
-            io(out.write_all(&w.into_inner().map_err(|e| divtrace::Error::Other(format!("writing CSV: {e}")))?))
+            w.finish()
         }
         Format::Table => {
             for c in &multi {

@@ -9,7 +9,8 @@ use divtrace::routes::{collect_routes, explain::explain, group::group_routes, re
 use divtrace::store::{graph::load_graph, Case};
 use divtrace::{Error, Result};
 
-use super::{io, CaseArg, Format};
+use super::output::{self, io, Csv, Format};
+use super::CaseArg;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -121,9 +122,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         let ex = explain(&g, &q);
         let rep = explain_report(&case, &g, &spec, &ex)?;
         return match a.format {
-            Format::Json => json(out, &rep),
+            Format::Json => output::json(out, &rep),
             Format::Table => io(write_explain_table(out, &rep)),
-            Format::Csv => io(write_explain_csv(out, &rep)),
+            Format::Csv => write_explain_csv(out, &rep),
         };
     }
     // serde and the printers make many small writes: a large buffer of a
@@ -137,9 +138,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))?
     };
     let written = match a.format {
-        Format::Json => json(out, &rep),
+        Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
-        Format::Csv => io(write_csv(out, &rep)),
+        Format::Csv => write_csv(out, &rep),
     }
     .and_then(|()| io(out.flush()));
     // The process ends here: freeing millions of small allocations one by
@@ -148,10 +149,6 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     std::mem::forget(q);
     std::mem::forget(g);
     written
-}
-
-fn json<W: Write + ?Sized, T: serde::Serialize>(out: &mut W, v: &T) -> Result<()> {
-    super::write_json(out, v)
 }
 
 fn opt<T: ToString>(v: &Option<T>) -> String {
@@ -259,11 +256,10 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
     Ok(())
 }
 
-fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
+fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
+    let mut w = Csv::headless(out);
     if let Some(ch) = &rep.channels {
-        w.write_record([
+        w.row([
             "channel",
             "score",
             "routes",
@@ -278,14 +274,13 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
             "last_date",
             "value_shipped",
             "value_delivered",
-        ])
-        .map_err(err)?;
+        ])?;
         for c in ch {
             let (rank, score, routes) = (c.rank.to_string(), c.score.to_string(), c.routes.to_string());
             let (shipped, delivered) = (c.value_shipped.to_string(), c.value_delivered.to_string());
             for (h, n) in c.shipments_per_hop.iter().enumerate() {
                 let (hop, n) = ((h + 1).to_string(), n.to_string());
-                w.write_record([
+                w.row([
                     rank.as_str(),
                     &score,
                     &routes,
@@ -300,13 +295,12 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
                     &c.last_date,
                     &shipped,
                     &delivered,
-                ])
-                .map_err(err)?;
+                ])?;
             }
         }
-        return w.flush();
+        return w.finish();
     }
-    w.write_record([
+    w.row([
         "rank",
         "score",
         "hop",
@@ -328,14 +322,13 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
         "declaration",
         "source_file",
         "source_line",
-    ])
-    .map_err(err)?;
+    ])?;
     for r in &rep.routes {
         let (rank, score) = (r.rank.to_string(), r.score.to_string());
         for h in &r.hops {
             let (hop, value, qty, dwell, line) =
                 (h.hop.to_string(), opt(&h.value_usd), opt(&h.quantity), opt(&h.dwell_days), h.source_line.to_string());
-            w.write_record([
+            w.row([
                 rank.as_str(),
                 &score,
                 &hop,
@@ -357,11 +350,10 @@ fn write_csv<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::io::Res
                 text(&h.declaration),
                 &h.source_file,
                 &line,
-            ])
-            .map_err(err)?;
+            ])?;
         }
     }
-    w.flush()
+    w.finish()
 }
 
 fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
@@ -376,15 +368,13 @@ fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Res
     Ok(())
 }
 
-fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    let err = |e: csv::Error| std::io::Error::other(e.to_string());
-    w.write_record(["finding", "entities", "hop", "constraint", "detail", "arrived", "left"]).map_err(err)?;
+fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> Result<()> {
+    let mut w = Csv::new(out, ["finding", "entities", "hop", "constraint", "detail", "arrived", "left"])?;
     if rep.chains.is_empty() {
-        w.write_record([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""]).map_err(err)?;
+        w.row([rep.finding.as_str(), "", "", "", rep.message.as_str(), "", ""])?;
     }
     for c in &rep.chains {
-        w.write_record([
+        w.row([
             rep.finding.clone(),
             c.entities.join(";"),
             c.hop.to_string(),
@@ -392,8 +382,7 @@ fn write_explain_csv(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Resul
             c.detail.clone(),
             c.arrived.join(";"),
             c.left.join(";"),
-        ])
-        .map_err(err)?;
+        ])?;
     }
-    w.flush()
+    w.finish()
 }

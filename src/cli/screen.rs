@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::{io, Format};
+use super::output::{self, io, Csv, Format};
 use divtrace::model::Country;
 use divtrace::resolve::lists::{csl, ftm, ofac, ScreeningList};
 use divtrace::resolve::screen::{Match, Query, ScreenIndex, DEFAULT_THRESHOLD, REVIEW_FLOOR};
@@ -235,22 +235,14 @@ fn print(rows: &[Row], format: Format, out: &mut dyn Write) -> Result<()> {
                     })
                 })
                 .collect();
-            let doc = serde_json::json!({ "matches": ms });
-            io(writeln!(out, "{}", serde_json::to_string_pretty(&doc).expect("JSON values serialise")))
+            output::json(out, &serde_json::json!({ "matches": ms }))
         }
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            let mut go = || -> csv::Result<()> {
-                w.write_record(HEAD)?;
-                for r in rows {
-                    w.write_record(fields(r))?;
-                }
-                w.flush()?;
-                Ok(())
-            };
-            go().map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
-            let bytes = w.into_inner().map_err(|e| Error::Other(format!("writing CSV: {e}")))?;
-            io(out.write_all(&bytes))
+            let mut w = Csv::new(out, HEAD)?;
+            for r in rows {
+                w.row(fields(r))?;
+            }
+            w.finish()
         }
         Format::Table => {
             if rows.is_empty() {

@@ -620,9 +620,14 @@ impl Rejects {
     }
 }
 
-/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (for batch records only, never in diagrams).
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SSZ` (for batch records and the
+/// report's generation time, never in diagrams). `SOURCE_DATE_EPOCH` (seconds
+/// since 1970, the reproducible-builds convention) replaces the clock, so a
+/// rerun can produce the same bytes.
 pub fn now_rfc3339() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let fixed = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let secs =
+        fixed.unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0));
     let day = crate::model::Day((secs / 86_400) as i32);
     let rem = secs % 86_400;
     format!("{day}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
