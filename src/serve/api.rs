@@ -8,7 +8,7 @@ use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, Request, State as Ext};
 use axum::http::header::{self, HeaderValue};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -63,6 +63,28 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
     tokio::task::spawn_blocking(f).await.map_err(|e| ApiError { status: 500, message: format!("internal error: {e}"), parameter: None })?
 }
 
+/// Serves the kept answer for this request when there is one; else runs
+/// `f` off the async workers and keeps its answer. The key is the request
+/// line plus the assessment's state (bands appear in answers once it is done).
+async fn cached(
+    st: &Shared,
+    uri: &Uri,
+    f: impl FnOnce(&State) -> Result<Vec<u8>, ApiError> + Send + 'static,
+) -> Result<Response, ApiError> {
+    let key = format!("{}|{}", uri, st.risk.get().is_some());
+    if let Some(body) = st.answers.get(&key) {
+        return Ok(json_bytes(body.as_ref().clone()));
+    }
+    let st2 = st.clone();
+    let body = Arc::new(blocking(move || f(&st2)).await?);
+    st.answers.put(key, body.clone());
+    Ok(json_bytes(Arc::unwrap_or_clone(body)))
+}
+
+fn to_json(v: &serde_json::Value) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
+}
+
 async fn info(Ext(st): Ext<Shared>) -> Response {
     let mut v = st.info.clone();
     v["risk"] = json!(match st.risk.get() {
@@ -73,7 +95,7 @@ async fn info(Ext(st): Ext<Shared>) -> Response {
     json_value(&v)
 }
 
-async fn search(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {
+async fn search(Ext(st): Ext<Shared>, uri: Uri, q: Pairs) -> Result<Response, ApiError> {
     let v = pairs(q)?;
     let p = Params::new(&v, &["q", "limit"])?;
     let text = p
@@ -81,30 +103,30 @@ async fn search(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {
         .ok_or_else(|| ApiError::bad("q", "give the text to search for: a name in any script, a bundle id or an identifier"))?
         .to_string();
     let limit = p.uint("limit", 20, MAX_SEARCH)? as usize;
-    blocking(move || Ok(json_value(&flows::search(&st, &text, limit)))).await
+    cached(&st, &uri, move |st| Ok(to_json(&flows::search(st, &text, limit)))).await
 }
 
-async fn entity(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Response, ApiError> {
+async fn entity(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<Response, ApiError> {
     let id = id(p)?;
     Params::new(&pairs(q)?, &[])?;
-    blocking(move || {
-        let v = flows::node_of(&st, &id)?;
-        Ok(json_value(&flows::entity(&st, v)?))
+    cached(&st, &uri, move |st| {
+        let v = flows::node_of(st, &id)?;
+        Ok(to_json(&flows::entity(st, v)?))
     })
     .await
 }
 
 const PAGE_PARAMS: &[&str] = &["limit", "offset", "since", "until", "hs", "chpl", "chpl_tier", "country", "partner"];
 
-async fn neighbours(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Response, ApiError> {
+async fn neighbours(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<Response, ApiError> {
     let id = id(p)?;
     let v = pairs(q)?;
-    blocking(move || {
-        let p = Params::new(&v, &PAGE_PARAMS[..8])?;
-        let f = p.filter()?;
-        let (limit, offset) = (p.uint("limit", 20, MAX_PAGE)? as usize, p.uint("offset", 0, u64::from(u32::MAX))? as usize);
-        let node = flows::node_of(&st, &id)?;
-        Ok(json_value(&flows::neighbours(&st, node, &f, limit, offset)))
+    let p = Params::new(&v, &PAGE_PARAMS[..8])?;
+    let f = p.filter()?;
+    let (limit, offset) = (p.uint("limit", 20, MAX_PAGE)? as usize, p.uint("offset", 0, u64::from(u32::MAX))? as usize);
+    cached(&st, &uri, move |st| {
+        let node = flows::node_of(st, &id)?;
+        Ok(to_json(&flows::neighbours(st, node, &f, limit, offset)))
     })
     .await
 }
@@ -131,10 +153,10 @@ async fn shipment(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Response, Api
     blocking(move || Ok(json_value(&flows::shipment(&st, &id)?))).await
 }
 
-async fn routes(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {
+async fn routes(Ext(st): Ext<Shared>, uri: Uri, q: Pairs) -> Result<Response, ApiError> {
     let v = pairs(q)?;
     let ask = route_ask(&Params::new(&v, ROUTE_PARAMS)?)?;
-    blocking(move || Ok(json_bytes(flows::routes(&st, &ask)?))).await
+    cached(&st, &uri, move |st| Ok(flows::routes(st, &ask)?)).await
 }
 
 async fn export(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {

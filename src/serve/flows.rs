@@ -382,15 +382,18 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
         std::process::id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    let done = (|| -> Result<Vec<u8>> {
-        std::fs::create_dir_all(&dir).map_err(|e| crate::Error::io(&dir, e))?;
-        let p = dir.join("view.dot");
-        std::fs::write(&p, text.as_bytes()).map_err(|e| crate::Error::io(&p, e))?;
-        let layout = if diagram.nodes.len() > 150 { "sfdp" } else { "dot" };
-        let out = crate::export::render::render(&p, fmt, layout)?;
-        std::fs::read(&out).map_err(|e| crate::Error::io(&out, e))
-    })();
+    let layout = if diagram.nodes.len() > 150 { "sfdp" } else { "dot" };
+    let done = render_in(&dir, &text, fmt, layout);
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = done?;
     Ok((bytes, if matches!(format, ExportFormat::Svg) { "image/svg+xml" } else { "image/png" }))
+}
+
+/// Renders DOT text with Graphviz in `dir` (a fresh temporary folder) and returns the file's bytes.
+fn render_in(dir: &std::path::Path, text: &str, fmt: crate::export::render::RenderFormat, layout: &str) -> Result<Vec<u8>> {
+    std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
+    let p = dir.join("view.dot");
+    std::fs::write(&p, text.as_bytes()).map_err(|e| crate::Error::io(&p, e))?;
+    let out = crate::export::render::render(&p, fmt, layout)?;
+    std::fs::read(&out).map_err(|e| crate::Error::io(&out, e))
 }

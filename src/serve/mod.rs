@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod assets;
+pub mod cache;
 pub mod directory;
 pub mod flows;
 pub mod guard;

@@ -65,6 +65,8 @@ pub struct State {
     /// Route searches use every core: one at a time keeps the rest of the workspace answering.
     pub route_lock: Mutex<()>,
     pub info: serde_json::Value,
+    /// Answers kept for reuse (the case never changes under the server).
+    pub answers: super::cache::Answers,
 }
 
 impl State {
@@ -79,7 +81,18 @@ impl State {
         let info = super::flows::info_of(&case, &graph)?;
         let pool = Pool::new(path);
         pool.idle.lock().unwrap_or_else(|p| p.into_inner()).push(case);
-        Ok(State { path: path.to_path_buf(), graph, incoming, chpl, dir, pool, risk: OnceLock::new(), route_lock: Mutex::new(()), info })
+        Ok(State {
+            path: path.to_path_buf(),
+            graph,
+            incoming,
+            chpl,
+            dir,
+            pool,
+            risk: OnceLock::new(),
+            route_lock: Mutex::new(()),
+            info,
+            answers: super::cache::Answers::default(),
+        })
     }
 
     pub fn trade(&self) -> Trade<'_> {
