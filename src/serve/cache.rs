@@ -14,9 +14,12 @@ use std::sync::{Arc, Mutex};
 pub const MAX_ENTRIES: usize = 2048;
 pub const MAX_BYTES: usize = 128 << 20;
 
+/// Kept answers by key, and their total size in bytes.
+type Store = (HashMap<String, Arc<Vec<u8>>>, usize);
+
 #[derive(Default)]
 pub struct Answers {
-    inner: Mutex<(HashMap<String, Arc<Vec<u8>>>, usize)>,
+    inner: Mutex<Store>,
 }
 
 impl Answers {
