@@ -2,11 +2,12 @@
 // Usage: node e2e.mjs URL OUT_DIR [QUERY]
 // Searches a Turkish name typed without diacritics, expands its partners,
 // filters the dates, runs a route query, draws a channel, opens a hop's
-// declarations, checks the view survives a reload from its URL, and takes
+// declarations, checks the view survives a reload from its URL, saves a
+// snapshot and a DOT export, and takes
 // a screenshot (OUT_DIR/workspace.png). Fails on any page error or any
 // request to another host. Exit code 0 on success.
 import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const [url, outDir, query = 'bogazici yildiz', expectName = 'Boğaziçi'] = process.argv.slice(2);
@@ -25,7 +26,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+  const page = await browser.newPage({ viewport: { width: 1500, height: 900 }, acceptDownloads: true });
   const offsite = [];
   const errors = [];
   page.on('request', (r) => { if (!r.url().startsWith(origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:')) offsite.push(r.url()); });
@@ -95,6 +96,18 @@ try {
   // Names reach the page as text: no element came from data markup.
   const scripts = await page.$$eval('script', (s) => s.map((x) => x.getAttribute('src')));
   if (scripts.some((s) => !s || !s.startsWith('/assets/'))) fail('unexpected script elements: ' + scripts);
+
+  // Keep and share: a snapshot file and a DOT exhibit of the chart, both downloads.
+  await page.click('#tabs button[data-tab=view]');
+  const [snap] = await Promise.all([page.waitForEvent('download'), page.click('#save-snap')]);
+  const snapPath = join(outDir, 'view.json');
+  await snap.saveAs(snapPath);
+  const saved = JSON.parse(readFileSync(snapPath, 'utf8'));
+  if (saved.format !== 'divtrace-view/1' || !saved.state.pinned.length || !Object.keys(saved.positions).length) fail('bad snapshot: ' + JSON.stringify(saved).slice(0, 200));
+  const [dot] = await Promise.all([page.waitForEvent('download'), page.click('[data-export=dot]')]);
+  const dotPath = join(outDir, 'view.dot');
+  await dot.saveAs(dotPath);
+  if (!readFileSync(dotPath, 'utf8').startsWith('digraph divtrace {')) fail('the DOT export is not a divtrace diagram');
 
   await page.click('#tabs button[data-tab=routes]');
   await page.screenshot({ path: join(outDir, 'workspace.png') });
