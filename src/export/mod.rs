@@ -7,6 +7,7 @@ pub mod diagram;
 pub mod dot;
 pub mod fold;
 pub mod ftm;
+pub mod ftm_values;
 pub mod graphml;
 pub mod render;
 pub mod report;

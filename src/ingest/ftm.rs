@@ -7,10 +7,22 @@
 //! | Company, Organization, LegalEntity, Person, Vessel | entity (names, aliases, identifiers, countries, address, incorporation) |
 //! | Ownership (owner → asset, percentage) | relation `ownership` |
 //! | Directorship (director → organization) | relation `director` |
+//! | UnknownLink (subject → object, role = a relation kind such as `agent`) | that relation |
+//! | Identification, Passport (holder, number, type) | an identifier of the holder |
 //! | Sanction (entity, authority, program, startDate) | list membership |
 //! | EconomicActivity (sender, receiver, vedCode, originCountry, departureCountry, destinationCountry, customsAmount, date) | shipment |
 //!
-//! Other schemas (Address, Passport, Family, ...) are counted and skipped.
+//! The facts FtM has no property for come as `key: value` lines, the way
+//! `divtrace export --format ftm` writes them (docs/export.md): a shipment's
+//! `description` (`quantity`, `unit`, `weight_kg`, `manufacturer`, `id`), a
+//! party's `notes` (`name as written`, `alias as written`, `address as
+//! written`, `id`) and its roles in `keywords`.
+//!
+//! What OpenSanctions publishes beside `properties` is accepted: `referents`
+//! (the ids the entity had before it was merged; links that use them find it),
+//! `datasets` (the source when there is no `publisher`), `first_seen`,
+//! `last_seen`, `last_change`, `target`, `caption` (not needed here).
+//! Other schemas (Address, Family, ...) are counted and skipped.
 //! Two passes over the file: entities first, so links may come before the
 //! entities they name, as they do in real exports.
 
@@ -41,6 +53,7 @@ pub const IDENTIFIER_PROPS: &[(&str, &str)] = &[
 ];
 
 const ENTITY_SCHEMAS: &[&str] = &["Company", "Organization", "LegalEntity", "Person", "Vessel", "PublicBody"];
+const IDENTIFICATION_SCHEMAS: &[&str] = &["Identification", "Passport"];
 
 /// One parsed line.
 struct Line {
@@ -48,6 +61,10 @@ struct Line {
     id: String,
     schema: String,
     props: Map<String, Value>,
+    /// OpenSanctions: earlier ids of a merged entity.
+    referents: Vec<String>,
+    /// OpenSanctions: the datasets the entity comes from.
+    datasets: Vec<String>,
 }
 
 fn err(path: &Path, line: u64, field: Option<&str>, msg: impl Into<String>) -> InputError {
@@ -89,7 +106,11 @@ fn read_lines(path: &Path) -> Result<Vec<Line>, InputError> {
             Some(Value::Object(m)) => m.clone(),
             Some(_) => return Err(err(path, no, Some("properties"), "expected an object of lists of strings")),
         };
-        out.push(Line { no, id: id.to_string(), schema: schema.to_string(), props });
+        let strings = |key: &str| -> Vec<String> {
+            obj.get(key).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(String::from).collect()
+        };
+        let (referents, datasets) = (strings("referents"), strings("datasets"));
+        out.push(Line { no, id: id.to_string(), schema: schema.to_string(), props, referents, datasets });
     }
     if no == 0 {
         return Err(err(path, 1, None, "the file is empty: expected FtM JSON lines"));
@@ -108,6 +129,26 @@ fn vals<'a>(props: &'a Map<String, Value>, key: &str) -> Vec<&'a str> {
 
 fn first<'a>(props: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     vals(props, key).into_iter().next()
+}
+
+/// The values of the `key: value` lines of a text property (the export's form for facts FtM lacks).
+fn facts<'a>(props: &'a Map<String, Value>, prop: &str, key: &str) -> Vec<&'a str> {
+    vals(props, prop).into_iter().filter_map(|t| t.strip_prefix(key).and_then(|r| r.strip_prefix(": "))).collect()
+}
+
+/// Whether a text value is one of those fact lines rather than prose.
+fn is_fact(t: &str, keys: &[&str]) -> bool {
+    keys.iter().any(|k| t.strip_prefix(k).is_some_and(|r| r.starts_with(": ")))
+}
+
+const SHIPMENT_FACTS: &[&str] = &["quantity", "unit", "weight_kg", "manufacturer", "id"];
+
+/// Where a record comes from: its publisher, else its source link, else its datasets.
+fn provenance(l: &Line) -> Option<String> {
+    first(&l.props, "publisher")
+        .or_else(|| first(&l.props, "sourceUrl"))
+        .map(String::from)
+        .or_else(|| (!l.datasets.is_empty()).then(|| format!("FtM dataset {}", l.datasets.join(", "))))
 }
 
 fn number(props: &Map<String, Value>, key: &str) -> Option<f64> {
@@ -140,6 +181,16 @@ pub struct FtmRecords {
 pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
     let lines = read_lines(path)?;
     let mut out = FtmRecords { records: Vec::new(), skipped: Vec::new(), refused: Vec::new(), lines: lines.len() as u64 };
+    // Identifications and passports belong to their holder's entity record.
+    let mut held: std::collections::HashMap<&str, Vec<(String, String)>> = std::collections::HashMap::new();
+    for l in lines.iter().filter(|l| IDENTIFICATION_SCHEMAS.contains(&l.schema.as_str())) {
+        let scheme = first(&l.props, "type").map(str::to_lowercase).unwrap_or_else(|| l.schema.to_lowercase());
+        for (h, n) in vals(&l.props, "holder").into_iter().zip(std::iter::repeat(first(&l.props, "number"))) {
+            if let Some(n) = n {
+                held.entry(h).or_default().push((scheme.clone(), n.to_string()));
+            }
+        }
+    }
     // Pass 1: entities.
     for l in lines.iter().filter(|l| ENTITY_SCHEMAS.contains(&l.schema.as_str())) {
         if let Some(first) = reg.get(&l.id) {
@@ -147,18 +198,32 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
             continue;
         }
         let names = vals(&l.props, "name");
-        let Some(name) = names.first() else {
+        let written = |key: &str| facts(&l.props, "notes", key);
+        let name_as_written = written("name as written").into_iter().next();
+        let Some(name) = name_as_written.or(names.first().copied()) else {
             out.refused.push(err(path, l.no, Some("properties.name"), "missing: an entity needs at least one name"));
             continue;
         };
-        let mut aliases: Vec<String> = Vec::new();
-        for a in names[1..]
+        // A name as written replaces the cleaned form FtM holds (the export writes both).
+        let cleaned_written: Vec<Option<String>> = written("name as written")
             .iter()
-            .chain(vals(&l.props, "alias").iter())
+            .chain(written("alias as written").iter())
+            .map(|w| crate::export::ftm_values::name(w))
+            .collect();
+        let mut aliases: Vec<String> = Vec::new();
+        let alias_vals: Vec<&str> = vals(&l.props, "alias")
+            .into_iter()
+            .filter(|a| !cleaned_written.iter().any(|c| c.as_deref() == Some(*a)))
+            .chain(written("alias as written"))
+            .collect();
+        for a in names
+            .iter()
+            .filter(|n| !cleaned_written.iter().any(|c| c.as_deref() == Some(**n)))
+            .chain(alias_vals.iter())
             .chain(vals(&l.props, "previousName").iter())
             .chain(vals(&l.props, "weakAlias").iter())
         {
-            if !aliases.iter().any(|x| x == a) && a != name {
+            if !aliases.iter().any(|x| x == a) && *a != name {
                 aliases.push(a.to_string());
             }
         }
@@ -184,18 +249,24 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                 identifiers.push((scheme.to_string(), v.to_string()));
             }
         }
+        for id in std::iter::once(l.id.as_str()).chain(l.referents.iter().map(String::as_str)) {
+            identifiers.extend(held.get(id).into_iter().flatten().cloned());
+        }
         let mut roles = Roles::default();
         for r in vals(&l.props, "topics") {
             if r == "mil" || r == "export.risk" {
                 roles.insert(Role::MilitaryEndUser);
             }
         }
+        for r in vals(&l.props, "keywords").into_iter().filter_map(Role::parse) {
+            roles.insert(r);
+        }
         let inc_raw = first(&l.props, "incorporationDate");
         let row = reg.next_row();
         let mut r = rec(
             EntityData {
                 row,
-                input_id: l.id.clone(),
+                input_id: written("id").into_iter().next().map(String::from).unwrap_or_else(|| l.id.clone()),
                 name: name.to_string(),
                 kind: match l.schema.as_str() {
                     "Person" => EntityKind::Person,
@@ -203,10 +274,11 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                     _ => EntityKind::Company,
                 },
                 country,
-                address: first(&l.props, "address").map(String::from),
+                address: written("address as written").into_iter().next().or_else(|| first(&l.props, "address")).map(String::from),
                 incorporated: full_date(inc_raw),
                 roles,
-                source: first(&l.props, "sourceUrl").map(String::from).or_else(|| Some(format!("FtM {}", l.schema))),
+                // No invented source: the record's file and line already say it came from this file.
+                source: provenance(l),
                 aliases,
                 identifiers,
             },
@@ -220,7 +292,13 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                 r.raws.push(("country", c.to_string()));
             }
         }
-        reg.insert(&l.id, EntityRef { row, country, line: l.no });
+        let eref = EntityRef { row, country, line: l.no };
+        reg.insert(&l.id, eref);
+        for r in &l.referents {
+            if reg.get(r).is_none() {
+                reg.insert(r, eref);
+            }
+        }
         out.records.push((Record::Entity(r), l.id.clone()));
     }
     // Pass 2: links, listings, shipments.
@@ -237,12 +315,16 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
     };
     for l in &lines {
         let result: Result<Option<Record>, InputError> = (|| match l.schema.as_str() {
-            s if ENTITY_SCHEMAS.contains(&s) => Ok(None),
-            "Ownership" | "Directorship" => {
-                let (a, b, kind) = if l.schema == "Ownership" {
-                    (lookup(reg, l, "owner")?, lookup(reg, l, "asset")?, RelationKind::Ownership)
-                } else {
-                    (lookup(reg, l, "director")?, lookup(reg, l, "organization")?, RelationKind::Director)
+            s if ENTITY_SCHEMAS.contains(&s) || IDENTIFICATION_SCHEMAS.contains(&s) => Ok(None),
+            "UnknownLink" if first(&l.props, "role").and_then(RelationKind::parse).is_none() => Ok(None),
+            "Ownership" | "Directorship" | "UnknownLink" => {
+                let (a, b, kind) = match l.schema.as_str() {
+                    "Ownership" => (lookup(reg, l, "owner")?, lookup(reg, l, "asset")?, RelationKind::Ownership),
+                    "Directorship" => (lookup(reg, l, "director")?, lookup(reg, l, "organization")?, RelationKind::Director),
+                    _ => {
+                        let kind = first(&l.props, "role").and_then(RelationKind::parse).expect("checked by the arm above");
+                        (lookup(reg, l, "subject")?, lookup(reg, l, "object")?, kind)
+                    }
                 };
                 let share = number(&l.props, "percentage");
                 if share.is_some_and(|x| !(0.0..=100.0).contains(&x)) {
@@ -256,7 +338,7 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                         share,
                         start: full_date(first(&l.props, "startDate")),
                         end: full_date(first(&l.props, "endDate")),
-                        source: first(&l.props, "sourceUrl").map(String::from).or_else(|| Some(format!("FtM {} {}", l.schema, l.id))),
+                        source: provenance(l),
                     },
                     l.no,
                 ))))
@@ -271,7 +353,9 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                         list: list_name(authority, program.unwrap_or("")),
                         program: program.map(String::from),
                         listed_on: full_date(first(&l.props, "listingDate").or_else(|| first(&l.props, "startDate"))),
-                        source: Some(if authority.is_empty() { format!("FtM Sanction {}", l.id) } else { authority.to_string() }),
+                        source: first(&l.props, "publisher")
+                            .map(String::from)
+                            .or_else(|| Some(if authority.is_empty() { format!("FtM Sanction {}", l.id) } else { authority.to_string() })),
                     },
                     l.no,
                 ))))
@@ -302,24 +386,29 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                         }),
                     }
                 };
-                let notes = vals(&l.props, "notes");
-                let manufacturer = notes.iter().find_map(|n| n.strip_prefix("manufacturer: ")).map(String::from);
+                // The export's fact lines in `description`; older exports used `notes` and
+                // top-level quantity/unit/weight, which are still read.
+                let fact = |key: &str| facts(&l.props, "description", key).into_iter().next();
+                let manufacturer =
+                    fact("manufacturer").or_else(|| facts(&l.props, "notes", "manufacturer").into_iter().next()).map(String::from);
+                let fact_number = |key: &str, old: &str| fact(key).and_then(|t| t.parse::<f64>().ok()).or_else(|| number(&l.props, old));
+                let prose = vals(&l.props, "description").into_iter().find(|t| !is_fact(t, SHIPMENT_FACTS));
                 let mut r = rec(
                     ShipmentData {
-                        input_id: l.id.clone(),
+                        input_id: fact("id").map(String::from).unwrap_or_else(|| l.id.clone()),
                         date: day,
                         shipper: shipper.row,
                         consignee: consignee.row,
                         hs: hs.clone(),
-                        description: first(&l.props, "goodsDescription").or_else(|| first(&l.props, "description")).map(String::from),
+                        description: first(&l.props, "goodsDescription").or(prose).map(String::from),
                         manufacturer,
                         origin_country: country("originCountry")?,
                         from_country: country("departureCountry")?.or(shipper.country),
                         to_country: country("destinationCountry")?.or(consignee.country),
-                        quantity: number(&l.props, "quantity"),
-                        unit: first(&l.props, "unit").map(String::from),
+                        quantity: fact_number("quantity", "quantity"),
+                        unit: fact("unit").or_else(|| first(&l.props, "unit")).map(String::from),
                         value_usd: number(&l.props, "customsAmount").or_else(|| number(&l.props, "invoiceAmount")),
-                        weight_kg: number(&l.props, "weight"),
+                        weight_kg: fact_number("weight_kg", "weight"),
                         source: first(&l.props, "ccdNumber").map(String::from).or_else(|| Some(l.id.clone())),
                     },
                     l.no,
@@ -334,7 +423,7 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
         match result {
             Ok(Some(r)) => out.records.push((r, l.id.clone())),
             Ok(None) => {
-                if !ENTITY_SCHEMAS.contains(&l.schema.as_str()) {
+                if !ENTITY_SCHEMAS.contains(&l.schema.as_str()) && !IDENTIFICATION_SCHEMAS.contains(&l.schema.as_str()) {
                     out.skipped.push((l.schema.clone(), l.no));
                 }
             }

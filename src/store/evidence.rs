@@ -38,6 +38,10 @@ pub struct EntityRecord {
     /// `entity.id` of the cluster's representative (itself when unresolved).
     #[serde(skip)]
     pub cluster: i64,
+    /// The `source` column (where the record comes from, e.g. "company register").
+    /// Not serialised, so report.json keeps its shape; the FtM export writes it.
+    #[serde(skip)]
+    pub source: Option<String>,
     pub source_file: String,
     pub source_line: i64,
 }
@@ -146,7 +150,7 @@ impl Case {
             let ph = placeholders(chunk.len());
             let sql = format!(
                 "SELECT e.id, e.input_id, b.scope, e.name, e.kind, e.country, e.address, e.incorporated, e.roles,
-                        coalesce(c.cluster, e.id), f.path, e.src_line
+                        coalesce(c.cluster, e.id), f.path, e.src_line, e.source
                  FROM entity e JOIN batch b ON b.id = e.batch JOIN batch_file f ON f.id = e.src_file
                  LEFT JOIN entity_cluster c ON c.entity = e.id WHERE e.id IN ({ph})"
             );
@@ -167,6 +171,7 @@ impl Case {
                     identifiers: Vec::new(),
                     lists: Vec::new(),
                     cluster: r.get(9)?,
+                    source: r.get(12)?,
                     source_file: r.get(10)?,
                     source_line: r.get(11)?,
                 })
