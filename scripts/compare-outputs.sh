@@ -98,8 +98,10 @@ run() {
   BIN="$(realpath "$1")"
   local which="$2"
   OUT="$(mkdir -p "$3" && realpath "$3")"
-  FIX="$ROOT/fixtures"
   RUN="$(mktemp -d)"
+  # Fixtures are read through a relative path: outputs that name a list file must not depend on the checkout's location.
+  cp -r "$ROOT/fixtures" "$RUN/fixtures"
+  FIX=fixtures
   trap 'rm -rf "$RUN"' RETURN
   BIN_PATH="$PATH"
   if [ "${NO_GRAPHVIZ:-}" = 1 ]; then

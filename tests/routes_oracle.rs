@@ -177,6 +177,8 @@ fn case_strategy() -> impl Strategy<Value = Case> {
                         hs_level: if l4 { 4 } else { 6 },
                         hs: hs.unwrap_or_default().into_iter().map(str::to_string).collect(),
                         chpl_max_tier: chpl,
+                        goods: divtrace::refdata::goods::GoodsLists::bundled(),
+                        controlled: false,
                         since: since.map(Day),
                         until: until.map(Day),
                         min_value,

@@ -96,6 +96,9 @@ pub struct Weights {
     pub trade: Trade,
     pub end_use: EndUse,
     pub geography: Geography,
+    /// The goods lists that make goods controlled (`--goods`; the CHPL alone by default). Not read from TOML.
+    #[serde(skip)]
+    pub goods: crate::refdata::goods::GoodsLists,
 }
 
 fn merge(base: &mut toml::Value, over: toml::Value) {

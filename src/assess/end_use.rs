@@ -17,14 +17,13 @@ use std::collections::HashMap;
 
 use crate::graph::{CaseGraph, Node, Ship};
 use crate::model::{Role, Roles};
-use crate::refdata;
 
 use super::exposure::RouteExposure;
 use super::{is_ru_by, Context, Ev, Factor, Weights, MAX_EVIDENCE};
 
-/// Whether shipment `s` carries controlled goods (its HS-6 is on the CHPL).
-pub fn controlled(g: &CaseGraph, s: usize) -> bool {
-    refdata::chpl_item(&crate::graph::hs_decode(g.hs[s])).is_some()
+/// Whether shipment `s` carries controlled goods: on the CHPL or a loaded goods list (`w.goods`).
+pub fn controlled(g: &CaseGraph, w: &Weights, s: usize) -> bool {
+    w.goods.controlled(&crate::graph::hs_decode(g.hs[s]))
 }
 
 /// Whether a list row's program or source marks an Entity List entry with
@@ -123,7 +122,8 @@ pub fn factors(ctx: &Context, w: &Weights, expo: &RouteExposure, mil: &Military,
     let mut ev: Vec<Ev> = ships.iter().take(MAX_EVIDENCE / 2).map(|&s| Ev::Shipment(s)).collect();
     ev.extend(r.first.iter().take(MAX_EVIDENCE / 2).map(|&s| Ev::Shipment(s)));
     let receipt = format!(
-        "receives US-origin controlled (CHPL) goods in {}: {} route(s) end here, {} shipment(s) worth {value:.0} USD received",
+        "receives US-origin controlled ({}) goods in {}: {} route(s) end here, {} shipment(s) worth {value:.0} USD received",
+        if w.goods.has_user_lists() { w.goods.names().join(", ") } else { "CHPL".into() },
         crate::graph::country_str(g.node_country[v as usize]).unwrap_or_default(),
         r.routes,
         r.received.len()

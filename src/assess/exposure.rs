@@ -75,7 +75,10 @@ pub fn exposure_query(w: &Weights) -> QuerySpec {
         to: vec![Selector::Country("RU".into()), Selector::Country("BY".into())],
         max_hops: w.route.max_hops,
         max_dwell_days: w.route.max_dwell_days,
-        chpl_max_tier: w.route.chpl_only.then_some(4),
+        // With user goods lists, "controlled" is the CHPL or any of them; without, the CHPL tiers as before.
+        chpl_max_tier: (w.route.chpl_only && !w.goods.has_user_lists()).then_some(4),
+        goods: w.goods.clone(),
+        controlled: w.route.chpl_only && w.goods.has_user_lists(),
         since: Day::parse_iso(&w.route.since),
         limit: None,
         ..QuerySpec::default()
@@ -113,7 +116,7 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
             e.forwarded.push(route[i]);
         }
         let last = route[k - 1];
-        if super::end_use::controlled(g, last as usize) {
+        if super::end_use::controlled(g, w, last as usize) {
             let r = out.ends.entry(nodes[k]).or_default();
             r.routes += 1;
             r.received.push(last);
@@ -150,7 +153,7 @@ impl RouteExposure {
             weight: w.route.weight,
             detail: format!(
                 "forwards US-origin{} goods on {} route(s) to a Russian/Belarusian party, {} hop(s) from the end at the closest; {} shipment(s) worth {:.0} USD sent on",
-                if w.route.chpl_only { " CHPL" } else { "" },
+                if w.route.chpl_only { if w.goods.has_user_lists() { " controlled" } else { " CHPL" } } else { "" },
                 e.routes,
                 e.min_hops_to_end,
                 e.forwarded.len(),

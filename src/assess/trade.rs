@@ -13,9 +13,9 @@ use super::end_use::Military;
 use super::ownership::Ownership;
 use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, Weights, MAX_EVIDENCE};
 
-/// The CHPL tier of a shipment's goods, if they are on the list.
-fn tier(g: &CaseGraph, s: usize) -> Option<u8> {
-    refdata::chpl_item(&crate::graph::hs_decode(g.hs[s])).map(|c| c.tier_number())
+/// The CHPL tier of a shipment's goods, 4 for goods only on a user goods list, `None` when not controlled.
+fn tier(g: &CaseGraph, w: &Weights, s: usize) -> Option<u8> {
+    w.goods.tier(&crate::graph::hs_decode(g.hs[s]))
 }
 
 fn invasion() -> i32 {
@@ -71,7 +71,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     let inv = invasion();
     let incoming = ctx.incoming.of(v);
     let mut chpl_memo: std::collections::HashMap<u64, Option<u8>> = std::collections::HashMap::new();
-    let mut tier_of = |s: usize| *chpl_memo.entry(hs_key(g.hs[s], 6)).or_insert_with(|| tier(g, s));
+    let mut tier_of = |s: usize| *chpl_memo.entry(hs_key(g.hs[s], 6)).or_insert_with(|| tier(g, w, s));
 
     // Mirror trade and export shares, from the exports.
     let mut best_tier: Option<u8> = None;
@@ -122,7 +122,8 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             code: "MIRROR_TRADE",
             weight: w.mirror_weight(tr),
             detail: format!(
-                "{mirrored_exports} export(s) of CHPL goods (best tier {tr}) to RU/BY within {} days of importing the same HS-6 from the US/EU",
+                "{mirrored_exports} export(s) of {} goods (best tier {tr}) to RU/BY within {} days of importing the same HS-6 from the US/EU",
+                w.goods.label(),
                 t.mirror_days
             ),
             evidence: ev,
@@ -136,13 +137,14 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
                 code: "RU_BY_CHPL_EXPORT_SHARE",
                 weight: (f64::from(t.chpl_share) * share).round() as u32,
                 detail: format!(
-                    "{:.0}% of its exports since {} ({} of {} shipments, {:.0} of {:.0} USD) are CHPL goods to RU/BY",
+                    "{:.0}% of its exports since {} ({} of {} shipments, {:.0} of {:.0} USD) are {} goods to RU/BY",
                     share * 100.0,
                     refdata::INVASION_DATE,
                     post.count,
                     post.total_count,
                     post.value,
-                    post.total_value
+                    post.total_value,
+                    w.goods.label()
                 ),
                 evidence: ev.clone(),
             });
@@ -152,7 +154,8 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
                         code: "RU_BY_CHPL_JUMP",
                         weight: t.chpl_jump,
                         detail: format!(
-                            "CHPL exports to RU/BY rose from {:.0}% of its exports before {} to {:.0}% after",
+                            "{} exports to RU/BY rose from {:.0}% of its exports before {} to {:.0}% after",
+                            w.goods.label(),
                             before * 100.0,
                             refdata::INVASION_DATE,
                             share * 100.0
@@ -176,12 +179,18 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
                     code: "RECENTLY_INCORPORATED",
                     weight: t.recently_incorporated,
                     detail: if gap >= 0 {
-                        format!("incorporated {}, {gap} day(s) before its first trade in CHPL goods on {}", Day(inc), Day(g.date[s]))
+                        format!(
+                            "incorporated {}, {gap} day(s) before its first trade in {} goods on {}",
+                            Day(inc),
+                            w.goods.label(),
+                            Day(g.date[s])
+                        )
                     } else {
                         format!(
-                            "incorporated {}, {} day(s) after its first recorded trade in CHPL goods on {}",
+                            "incorporated {}, {} day(s) after its first recorded trade in {} goods on {}",
                             Day(inc),
                             -gap,
+                            w.goods.label(),
                             Day(g.date[s])
                         )
                     },

@@ -32,6 +32,9 @@ pub struct Args {
     /// Weights and bands (TOML); keys left out keep the bundled defaults (docs/assessment.md)
     #[arg(long, value_name = "FILE")]
     pub weights: Option<PathBuf>,
+    /// A goods list (CSV hs_code,list,description,source; repeatable): its goods count as controlled, like the CHPL's
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<PathBuf>,
     /// Only list assessments with at least this score
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_score: u32,
@@ -43,10 +46,11 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if !a.all && a.input.is_none() && a.entities.is_empty() {
         return Err(Error::usage("ENTITY", "give entity ids or names, --input CUSTOMERS.csv, or --all"));
     }
-    let weights = match &a.weights {
+    let mut weights = match &a.weights {
         Some(p) => Weights::from_file(p)?,
         None => Weights::defaults(),
     };
+    weights.goods = divtrace::refdata::goods::GoodsLists::load(&a.goods)?;
     let customers = a.input.as_deref().map(|p| read_customers(p, a.column.as_deref())).transpose()?;
     let case = Case::open(&a.case.case)?;
     let (g, _) = load_graph(&case)?;

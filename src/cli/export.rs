@@ -162,6 +162,12 @@ pub fn query_title(spec: &QuerySpec) -> String {
     if let Some(t) = spec.chpl_max_tier {
         parts.push(format!("--chpl-tier {t}"));
     }
+    for f in &spec.goods.files {
+        parts.push(format!("--goods {f}"));
+    }
+    if spec.controlled {
+        parts.push("--controlled".into());
+    }
     if let Some(d) = spec.since {
         parts.push(format!("--since {d}"));
     }
@@ -203,7 +209,7 @@ pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes:
     }
     let caption = Caption { title: query_title(spec), subtitle: caption_lines(case)?, notes };
     // The parties' risk, assessed over the whole case, colours the diagram.
-    let assessments = if assess { assess_parties(case, g, &evidence)? } else { Vec::new() };
+    let assessments = if assess { assess_parties(case, g, &evidence, spec)? } else { Vec::new() };
     let bands = bands_by_cluster(&evidence, &assessments);
     let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &bands, caption);
     let report = divtrace::routes::report::routes_report(case, g, spec, &q, &found)?;
@@ -211,12 +217,13 @@ pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes:
 }
 
 /// Assesses the resolved parties in `ev` (by their representatives' `SCOPE:ID`).
-fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence) -> Result<Vec<AssessmentOut>> {
+fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence, spec: &QuerySpec) -> Result<Vec<AssessmentOut>> {
     let ids: Vec<String> = ev.entities.values().filter(|e| e.row == e.cluster).map(|e| format!("{}:{}", e.scope, e.id)).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rep = assess_report(case, g, &Weights::defaults(), &AssessSelection::Entities(&ids))?;
+    let weights = Weights { goods: spec.goods.clone(), ..Weights::defaults() };
+    let rep = assess_report(case, g, &weights, &AssessSelection::Entities(&ids))?;
     Ok(rep.assessments)
 }
 

@@ -18,15 +18,26 @@ pub struct Args {
     /// How many countries and HS headings to list
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+    /// A goods list (CSV hs_code,list,description,source; repeatable): count the shipments on each loaded list
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<std::path::PathBuf>,
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    let goods = if args.goods.is_empty() { None } else { Some(refdata::goods::GoodsLists::load(&args.goods)?) };
     let case = Case::open(&args.case.case)?;
     let info = case.info(args.top)?;
+    // Only with --goods, so the output without it stays as it was.
+    let lists = goods.as_ref().map(|g| case.goods_counts(g)).transpose()?.unwrap_or_default();
     match args.format {
-        Format::Json => output::json(out, &info),
+        Format::Json if lists.is_empty() => output::json(out, &info),
+        Format::Json => {
+            let mut v = serde_json::to_value(&info).map_err(|e| divtrace::Error::Other(e.to_string()))?;
+            v["goods_lists"] = serde_json::to_value(&lists).map_err(|e| divtrace::Error::Other(e.to_string()))?;
+            output::json(out, &v)
+        }
         Format::Csv => {
             // One row per figure: section, key, value — easy to diff between cases.
             let mut w = Csv::new(out, ["section", "key", "value"])?;
@@ -49,6 +60,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                 row("hs_heading_shipments", &h.heading, h.shipments.to_string())?;
                 row("hs_heading_chpl_share", &h.heading, format!("{:.4}", h.chpl_share))?;
             }
+            for l in &lists {
+                row("goods_list_shipments", &l.list, l.shipments.to_string())?;
+                row("goods_list_share", &l.list, format!("{:.4}", l.share))?;
+            }
             for b in &info.batches {
                 for f in &b.files {
                     row("batch_file_sha256", &format!("{}:{}", b.scope, f.path), f.sha256.clone())?;
@@ -56,7 +71,16 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             }
             w.finish()
         }
-        Format::Table => io(out.write_all(table(&info, &args.case.case.display().to_string()).as_bytes())),
+        Format::Table => {
+            let mut s = table(&info, &args.case.case.display().to_string());
+            if !lists.is_empty() {
+                let _ = writeln!(s, "\nGoods lists\n  {:<24} {:>10} {:>16} {:>7}", "list", "shipments", "value US$", "share");
+                for l in &lists {
+                    let _ = writeln!(s, "  {:<24} {:>10} {:>16.0} {:>6.1}%", trunc(&l.list, 24), l.shipments, l.value_usd, l.share * 100.0);
+                }
+            }
+            io(out.write_all(s.as_bytes()))
+        }
     }
 }
 

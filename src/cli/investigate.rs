@@ -27,6 +27,12 @@ pub struct Args {
     /// No progress bars
     #[arg(long, short)]
     pub quiet: bool,
+    /// A goods list (CSV hs_code,list,description,source; repeatable): its goods count as controlled, like the CHPL's
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<PathBuf>,
+    /// Only controlled goods: on the CHPL or on a list loaded with --goods
+    #[arg(long)]
+    pub controlled: bool,
 }
 
 /// The question investigate asks: US makers or US-origin goods to Russia or Belarus.
@@ -41,6 +47,8 @@ pub fn default_query(limit: usize) -> Result<QuerySpec> {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    // Read the goods lists first: a bad file stops the run before anything is written.
+    let goods = divtrace::refdata::goods::GoodsLists::load(&args.goods)?;
     std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
     let case_path = args.out.join("case.db");
     let opts = ingest::Options { progress: !args.quiet, ..Default::default() };
@@ -67,7 +75,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
 
     io(writeln!(out, "\n== Routes: US makers and US-origin goods to Russia and Belarus, grouped into channels\n"))?;
     // Ask for more channels than shown: sub-chains are dropped from the summary below.
-    let spec = default_query(args.limit * 5)?;
+    let spec = QuerySpec { goods: goods.clone(), controlled: args.controlled, ..default_query(args.limit * 5)? };
     let (g, _) = load_graph(&case)?;
     let q = resolve_query(&g, &case, &spec)?;
     let mut rep = channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))?;
@@ -111,7 +119,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     }
 
     io(writeln!(out, "\n== Evidence\n"))?;
-    let report_spec = QuerySpec { limit: Some(20), ..default_query(20)? };
+    let report_spec = QuerySpec { limit: Some(20), goods, controlled: args.controlled, ..default_query(20)? };
     let (said, assessments) = super::report::write_report(&case, &report_spec, &args.out, 60)?;
     io(writeln!(out, "== Parties on these routes by risk (divtrace assess; every factor is in the report)\n"))?;
     for a in assessments.iter().take(args.limit) {

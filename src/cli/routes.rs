@@ -2,6 +2,7 @@
 //! into channels, or explain why none connects two parties.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use divtrace::model::Day;
 use divtrace::routes::report::{channels_report, explain_report, routes_report, ExplainReport, RouteOut, RoutesReport, Text};
@@ -62,6 +63,12 @@ pub struct QueryArgs {
     /// Only CHPL goods of this tier or a more sensitive one (1 = integrated circuits); implies --chpl
     #[arg(long, value_name = "N")]
     pub chpl_tier: Option<u8>,
+    /// A goods list to load: CSV hs_code,list,description,source with HS prefixes of 2 to 10 digits (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<PathBuf>,
+    /// Only controlled goods: on the CHPL or on a list loaded with --goods
+    #[arg(long)]
+    pub controlled: bool,
     /// Only shipments on or after this date (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
@@ -106,6 +113,8 @@ pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
         hs_level: a.hs_level,
         hs: a.hs.clone(),
         chpl_max_tier: a.chpl_tier.or(a.chpl.then_some(4)),
+        goods: divtrace::refdata::goods::GoodsLists::load(&a.goods)?,
+        controlled: a.controlled,
         since: date("--since", &a.since)?,
         until: date("--until", &a.until)?,
         min_value: a.min_value,

@@ -5,6 +5,8 @@
 //! The tables are parsed once, on first use, from the CSV text compiled in,
 //! so the tool needs no data files at run time.
 
+pub mod goods;
+
 use std::collections::HashMap;
 use std::sync::OnceLock;
 

@@ -45,6 +45,10 @@ pub struct QuerySpec {
     pub hs: Vec<String>,
     /// Every shipment must be CHPL goods of at most this tier (1..=4); `None` = any goods.
     pub chpl_max_tier: Option<u8>,
+    /// The goods lists loaded (the CHPL, plus `--goods` files).
+    pub goods: crate::refdata::goods::GoodsLists,
+    /// `--controlled`: every shipment's goods must be on one of `goods`' lists.
+    pub controlled: bool,
     pub since: Option<Day>,
     pub until: Option<Day>,
     /// Every shipment must have a declared value of at least this (USD).
@@ -65,6 +69,8 @@ impl Default for QuerySpec {
             hs_level: 6,
             hs: Vec::new(),
             chpl_max_tier: None,
+            goods: crate::refdata::goods::GoodsLists::bundled(),
+            controlled: false,
             since: None,
             until: None,
             min_value: None,

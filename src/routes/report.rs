@@ -38,6 +38,9 @@ pub struct QueryEcho {
     pub hs_level: u32,
     pub hs: Vec<String>,
     pub chpl_max_tier: Option<u8>,
+    /// With `--controlled`: the goods lists shipments must be on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub controlled: Option<Vec<String>>,
     pub since: Option<String>,
     pub until: Option<String>,
     pub min_value: Option<f64>,
@@ -59,6 +62,7 @@ impl QueryEcho {
             hs_level: spec.hs_level,
             hs: spec.hs.clone(),
             chpl_max_tier: spec.chpl_max_tier,
+            controlled: spec.controlled.then(|| spec.goods.names()),
             since: spec.since.map(|d| d.to_string()),
             until: spec.until.map(|d| d.to_string()),
             min_value: spec.min_value,

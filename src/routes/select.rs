@@ -283,6 +283,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
     let m = g.shipment_count();
     let mut ship_ok = vec![true; m];
     let mut chpl_memo: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
+    let mut goods_memo: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
     for (i, ok) in ship_ok.iter_mut().enumerate() {
         let d = crate::model::Day(g.date[i]);
         let code = g.hs[i];
@@ -294,7 +295,8 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
                 *chpl_memo
                     .entry(hs_key(code, 6))
                     .or_insert_with(|| refdata::chpl_item(&crate::graph::hs_decode(code)).is_some_and(|c| c.tier_number() <= t))
-            });
+            })
+            && (!spec.controlled || *goods_memo.entry(code).or_insert_with(|| spec.goods.controlled(&crate::graph::hs_decode(code))));
     }
 
     Ok(Query {

@@ -197,4 +197,42 @@ impl Case {
             batches,
         })
     }
+
+    /// Shipments and declared value on each loaded goods list (`info --goods`), by full HS code.
+    pub fn goods_counts(&self, goods: &refdata::goods::GoodsLists) -> Result<Vec<GoodsListCount>> {
+        let c = self.conn();
+        let total: i64 = c.query_row("SELECT count(*) FROM shipment", [], |r| r.get(0))?;
+        let mut st = c.prepare("SELECT hs, count(*), coalesce(sum(value_usd), 0) FROM shipment GROUP BY 1")?;
+        let mut by_list: BTreeMap<String, GoodsListCount> =
+            goods.names().into_iter().map(|l| (l.clone(), GoodsListCount { list: l, shipments: 0, value_usd: 0.0, share: 0.0 })).collect();
+        for row in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, f64>(2)?)))? {
+            let (hs, n, v) = row?;
+            let mut lists: Vec<&str> = goods.matching(&hs).map(|e| e.list.as_str()).collect();
+            lists.sort_unstable();
+            lists.dedup();
+            for l in lists {
+                if let Some(x) = by_list.get_mut(l) {
+                    x.shipments += n;
+                    x.value_usd += v;
+                }
+            }
+        }
+        Ok(by_list
+            .into_values()
+            .map(|mut x| {
+                x.share = x.shipments as f64 / total.max(1) as f64;
+                x
+            })
+            .collect())
+    }
+}
+
+/// Shipments on one goods list.
+#[derive(Debug, Serialize)]
+pub struct GoodsListCount {
+    pub list: String,
+    pub shipments: i64,
+    pub value_usd: f64,
+    /// Share of all shipments.
+    pub share: f64,
 }
