@@ -224,6 +224,8 @@ pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
         until: p.date("until")?,
         min_value,
         limit: Some(p.uint("limit", 20, MAX_ROUTES)? as usize),
+        // Goods-list selections of `routes` are not offered by the workspace yet: the CLI's defaults.
+        ..QuerySpec::default()
     };
     if spec.from.is_empty() {
         return Err(ApiError::bad("from", "give at least one origin selector, e.g. from=country:US"));
