@@ -13,9 +13,14 @@ ensure_build() {
     (cd "$REPO" && cargo build --release --quiet)
 }
 
+# Peers live in a bench venv of their own (not the test venv, not the system):
+# the DuckDB command line from PyPI's duckdb-cli, and networkx.
+BENCH_VENV=${BENCH_VENV:-$BENCH_DIR/venv}
 ensure_peers() {
-    command -v duckdb >/dev/null 2>&1 || pip install --quiet duckdb-cli
-    python3 -c 'import networkx' 2>/dev/null || pip install --quiet networkx
+    [ -x "$BENCH_VENV/bin/python3" ] || python3 -m venv "$BENCH_VENV"
+    [ -x "$BENCH_VENV/bin/duckdb" ] || "$BENCH_VENV/bin/pip" install --quiet duckdb-cli
+    "$BENCH_VENV/bin/python3" -c 'import networkx' 2>/dev/null || "$BENCH_VENV/bin/pip" install --quiet networkx
+    export PATH="$BENCH_VENV/bin:$PATH"
     if ! command -v sqlite3 >/dev/null 2>&1; then
         apt-get update -qq && apt-get install -y -qq sqlite3
     fi
@@ -23,12 +28,15 @@ ensure_peers() {
 
 # bundle N: a synthetic bundle of N shipments, without duplicate
 # spellings (--dup-rate 0) so that peers working on raw ids see the same
-# entities as divtrace (no resolution is involved).
+# entities as divtrace (no resolution is involved). With HUBS=H (default 0)
+# the bundle has H hub traders (`synth --hubs H`, the hub-heavy case).
+HUBS=${HUBS:-0}
+SUFFIX=$([ "$HUBS" -gt 0 ] && echo "-hubs$HUBS" || true)
 bundle() {
-    local n=$1 dir=$BENCH_DIR/synth-$1
+    local n=$1 dir=$BENCH_DIR/synth-$1$SUFFIX
     if [ ! -s "$dir/shipments.csv" ]; then
         rm -rf "$dir"
-        "$DIVTRACE" synth --seed 1 --shipments "$n" --dup-rate 0 --out "$dir" >&2
+        "$DIVTRACE" synth --seed 1 --shipments "$n" --dup-rate 0 --hubs "$HUBS" --out "$dir" >&2
     fi
     echo "$dir"
 }
@@ -36,7 +44,7 @@ bundle() {
 # case_db N: that bundle ingested into a divtrace case file (graph cache
 # written by a first `routes` run).
 case_db() {
-    local n=$1 db=$BENCH_DIR/case-$1.db dir
+    local n=$1 db=$BENCH_DIR/case-$1$SUFFIX.db dir
     dir=$(bundle "$n")
     if [ ! -s "$db" ]; then
         rm -f "$db"

@@ -4,6 +4,7 @@
 # networkx depth-first search; both search directions for each peer.
 #
 #   benches/routes.sh [SHIPMENTS] [RUNS] [NX_RUNS]     (default 1000000 7 3; NX_RUNS=0 skips networkx)
+#   HUBS=40 DUCK_DIRS=backward benches/routes.sh 5000000 5 0   (the hub-heavy case, docs/benchmarks.md)
 #
 # DUCK_DIRS (default "forward backward") picks the DuckDB query directions
 # timed in the process harness and TIMER_RUNS (default 3) the .timer runs per
@@ -18,9 +19,9 @@ ensure_build
 ensure_peers
 DIR=$(bundle "$N")
 DB=$(case_db "$N")
-OUT=$BENCH_DIR/routes-$N
+OUT=$BENCH_DIR/routes-$N$SUFFIX
 mkdir -p "$OUT"
-Q="--from country:US --to country:RU --max-hops 4"
+Q="--from country:US --to country:RU --max-hops 4 --max-dwell-days 180"
 
 # Untimed set-up: the graph cache is current (a first run writes it), and
 # the bundle is loaded into DuckDB once.
@@ -43,15 +44,25 @@ for f in sys.argv[1:]:
 PY
 echo "divtrace --all output: $(wc -c < "$OUT/all.json") bytes of JSON"
 TOTAL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"]["total_routes"])' "$OUT/limit1.json")
-for dir in forward backward; do
+for dir in ${DUCK_DIRS:-forward backward}; do
     n=$(duckdb -readonly -noheader -csv "$DUCK" < "$HERE/routes_duckdb_$dir.sql")
     echo "duckdb $dir: $n"
     [ "$n" = "$TOTAL" ] || { echo "route counts differ: divtrace $TOTAL, duckdb $dir $n" >&2; exit 1; }
 done
+# Not only the counts: the routes themselves, as sequences of shipment ids.
+duckdb -readonly -noheader -csv "$DUCK" < "$HERE/routes_duckdb_backward_paths.sql" > "$OUT/duckdb-routes.txt"
+python3 - "$OUT/all.json" "$OUT/duckdb-routes.txt" <<'PY'
+import json, sys
+ours = sorted(" ".join(r["shipments"]) for r in json.load(open(sys.argv[1]))["routes"])
+theirs = sorted(l.strip().strip('"') for l in open(sys.argv[2]) if l.strip())
+if ours != theirs:
+    sys.exit(f"route sets differ: divtrace {len(ours)}, duckdb {len(theirs)}, {len(set(ours) ^ set(theirs))} not in both")
+print(f"route sets identical: {len(ours)} routes, the same shipment ids hop by hop in divtrace and DuckDB")
+PY
 
 echo "== the search itself: divtrace (graph in memory) and DuckDB (.timer, data loaded)"
 cargo bench --quiet --manifest-path "$REPO/Cargo.toml" --bench routes_search -- "$DB" "$RUNS" 4
-for dir in forward backward; do
+for dir in ${DUCK_DIRS:-forward backward}; do
     for i in $(seq "${TIMER_RUNS:-3}"); do
         (echo .timer on; cat "$HERE/routes_duckdb_$dir.sql") | duckdb -readonly "$DUCK" | grep 'Run Time' | sed "s/^/duckdb $dir: /"
     done

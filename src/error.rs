@@ -46,6 +46,10 @@ pub enum Error {
     /// A bad command-line value; names the flag.
     #[error("{flag}: {message}")]
     Usage { flag: String, message: String },
+    /// A route query out of range, naming its field; front ends turn it
+    /// into their own terms (the CLI into a [`Error::Usage`] naming the flag).
+    #[error("{0}")]
+    Query(crate::routes::QueryError),
     #[error("case file {path}: {message}")]
     Case { path: PathBuf, message: String },
     #[error("{path}: {source}")]
@@ -78,10 +82,20 @@ impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }
+    /// Names the case file and the operation on a raw SQLite error, in words.
+    pub fn in_case(self, path: &std::path::Path, operation: &str) -> Error {
+        match self {
+            Error::Sql(e) => {
+                Error::Case { path: path.to_path_buf(), message: format!("{operation} failed: {}", crate::store::describe_sql_error(&e)) }
+            }
+            other => other,
+        }
+    }
+
     /// Exit code: 2 for problems in what the user gave, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } => 2,
+            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } | Error::Query(_) => 2,
             _ => 1,
         }
     }

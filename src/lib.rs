@@ -7,7 +7,9 @@
 //! [`export`] turns routes into DOT diagrams and reports. See
 //! docs/architecture.md.
 
+pub mod app;
 pub mod assess;
+pub mod atomic;
 pub mod error;
 pub mod export;
 pub mod graph;
@@ -20,6 +22,7 @@ pub mod serve;
 pub mod store;
 #[cfg(feature = "synth")]
 pub mod synth;
+pub mod text;
 
 pub use error::{Error, InputError, Result};
 

@@ -25,7 +25,8 @@ fn main() -> ExitCode {
         Err(divtrace::Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             drop(out);
-            eprintln!("error: {e}");
+            // Messages quote input values: no raw escape reaches the terminal.
+            eprintln!("error: {}", divtrace::text::safe::term_lines(&e.to_string()));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -127,11 +127,11 @@ fn measure_one_million_shipments() {
     eprintln!("graph from SQL rows: {:.2?} ({} skipped)", t.elapsed(), skipped.len());
     let bytes = g.heap_bytes();
     eprintln!(
-        "graph memory: {bytes} bytes = {:.1} bytes/shipment ({} nodes, {} shipments, {} node pairs)",
+        "graph memory: {bytes} bytes = {:.1} bytes/shipment ({} nodes, {} shipments, {} incoming index entries)",
         bytes as f64 / g.shipment_count() as f64,
         g.node_count(),
         g.shipment_count(),
-        g.reverse.edge_count()
+        g.in_order.len()
     );
     let t = Instant::now();
     let blob = divtrace::graph::cache::to_bytes(&g);

@@ -93,3 +93,37 @@ fn the_graph_cache_is_saved_used_and_rebuilt_when_stale() {
     assert_eq!(routes_json(&path, &args)["stats"]["total_routes"], 1);
     assert!(c.query_i64("SELECT length(data) FROM graph_cache") > 1);
 }
+
+/// The CLI writes `--format json` routes while it builds them, a chunk at a
+/// time: the document must be the one the whole report serialises to, also
+/// across chunk boundaries (here 4,900 routes, more than one chunk).
+#[test]
+fn streamed_routes_json_is_the_whole_report() {
+    use divtrace::app::routes::{route_query, search, streamed, Answer, Mode};
+    use divtrace::app::CaseFile as Opened;
+    use divtrace::routes::{QuerySpec, Selector};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.db");
+    let mut c = CaseFile::create(&path);
+    c.entities("b", "id,name,country,roles\nM,Maker Corp,US,manufacturer\nT,Anatolia Trade,TR,trader\nR,Volga OOO,RU,end_user\n");
+    // 70 shipments in, 70 out later: every pair is a route (70 x 70).
+    let mut ships = String::from("id,date,shipper,consignee,hs_code,manufacturer,value_usd,quantity\n");
+    for i in 0..70 {
+        ships += &format!("I{i},2023-01-{:02},M,T,854231,MAKER,{},{}\n", 1 + i % 28, 1000 + i, 10 + i % 7);
+        ships += &format!("O{i},2023-03-{:02},T,R,85423100,MAKER CORP,{},{}\n", 1 + i % 28, 900 + 3 * i, 9 + i % 5);
+    }
+    c.shipments("b", &ships);
+    let spec = QuerySpec {
+        from: vec![Selector::parse("--from", "country:US").unwrap()],
+        to: vec![Selector::parse("--to", "country:RU").unwrap()],
+        limit: None,
+        ..QuerySpec::default()
+    };
+    let (_, whole) = route_query(Opened::new(&path), &spec, Mode::Routes).unwrap();
+    let Answer::Routes(whole) = whole else { panic!("routes mode gives routes") };
+    assert_eq!(whole.routes.len(), 4900);
+    assert!(whole.routes.len() > divtrace::routes::report::STREAM_CHUNK);
+    let (l, found) = search(Opened::new(&path), &spec).unwrap();
+    let rep = streamed(&l, &spec, &found).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&rep).unwrap(), serde_json::to_string_pretty(&whole).unwrap());
+}

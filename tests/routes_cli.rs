@@ -253,7 +253,7 @@ fn bad_selectors_and_flags_are_usage_errors_naming_the_flag() {
         a.extend_from_slice(extra);
         divtrace(&a)
     };
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 14] = [
         (&["--from", "country:XX", "--to", "country:RU"], "--from: 'country:XX': unknown country 'XX'"),
         (&["--from", "country:US", "--to", "entity:NOPE"], "--to: 'entity:NOPE': no entity with this id"),
         (&["--from", "country:US", "--to", "country:RU", "--since", "2023-13-01"], "--since: '2023-13-01' is not a date"),
@@ -263,6 +263,14 @@ fn bad_selectors_and_flags_are_usage_errors_naming_the_flag() {
         (&["--from", "country:US", "--to", "country:RU", "--max-hops", "0"], "--max-hops: must be 1 to 12"),
         (&["--from", "country:US", "--to", "country:RU", "--hs", "85x"], "--hs: '85x' is not an HS prefix"),
         (&["--to", "country:RU"], "--from: give at least one selector"),
+        (&["--from", "country:US", "--to", "country:RU", "--max-dwell-days=-1"], "--max-dwell-days: must be 0 or more"),
+        (&["--from", "country:US", "--to", "country:RU", "--chpl-tier", "9"], "--chpl-tier: must be 1 to 4, got 9"),
+        (&["--from", "country:US", "--to", "country:RU", "--min-value=-5"], "--min-value: must be a non-negative number, got -5"),
+        (
+            &["--from", "country:US", "--to", "country:RU", "--since", "2024-02-01", "--until", "2024-01-01"],
+            "--since: 2024-02-01 is after --until",
+        ),
+        (&["--from", "country:US", "--to", "country:RU", "--via", "entity:NOPE"], "--via: 'entity:NOPE': no entity with this id"),
     ];
     for (args, want) in cases {
         let r = run(args);

@@ -3,7 +3,7 @@
 //! definition in docs/routes.md clause by clause.
 
 use divtrace::graph::{country_code, CaseGraph, EntityRow, ShipmentRow, NO_DATE};
-use divtrace::model::{Day, Role, Roles};
+use divtrace::model::{Country, Day, Role, Roles};
 use divtrace::routes::explain::{explain, Explanation};
 use divtrace::routes::group::group_routes;
 use divtrace::routes::rank::{brand_tokens, tokens_contain};
@@ -80,14 +80,14 @@ fn ship_strategy(n: usize) -> impl Strategy<Value = Shp> {
 
 fn sel_strategy(goods: bool, n: usize) -> impl Strategy<Value = Selector> {
     let mut options: Vec<BoxedStrategy<Selector>> = vec![
-        (0usize..4).prop_map(|c| Selector::Country(COUNTRIES[c].into())).boxed(),
+        (0usize..4).prop_map(|c| Selector::Country(Country::known(COUNTRIES[c]))).boxed(),
         (0..n).prop_map(|e| Selector::Entity(format!("E{e}"))).boxed(),
         (0usize..6).prop_map(|r| Selector::Role(Role::ALL[r])).boxed(),
         (0usize..2).prop_map(|l| Selector::List(LISTS[l].into())).boxed(),
         (0..n).prop_map(|e| Selector::Name(format!("company {e}"))).boxed(),
     ];
     if goods {
-        options.push((0usize..4).prop_map(|c| Selector::Origin(COUNTRIES[c].into())).boxed());
+        options.push((0usize..4).prop_map(|c| Selector::Origin(Country::known(COUNTRIES[c]))).boxed());
         options.push(
             prop::sample::select(vec!["texas", "instruments", "analog devices", "xilinx"]).prop_map(|b| Selector::Brand(b.into())).boxed(),
         );
@@ -234,7 +234,7 @@ fn oracle_entities(c: &Case, sel: &Selector) -> Vec<usize> {
     let matches = |i: usize| -> bool {
         let e = &c.ents[i];
         match sel {
-            Selector::Country(cc) => COUNTRIES[e.country] == cc,
+            Selector::Country(cc) => COUNTRIES[e.country] == cc.as_str(),
             Selector::Entity(id) => format!("E{i}") == *id,
             Selector::Role(r) => Roles(e.roles).contains(*r),
             Selector::List(l) => e.list.is_some_and(|x| LISTS[x] == l),
@@ -265,7 +265,7 @@ fn ship_ok(c: &Case, s: &Shp) -> bool {
 
 fn first_ok(c: &Case, s: &Shp) -> bool {
     c.spec.from.iter().any(|sel| match sel {
-        Selector::Origin(o) => s.origin.is_some_and(|x| COUNTRIES[x] == o),
+        Selector::Origin(o) => s.origin.is_some_and(|x| COUNTRIES[x] == o.as_str()),
         Selector::Brand(b) => s.brand.is_some_and(|x| tokens_contain(&brand_tokens(BRANDS[x]), &brand_tokens(b))),
         other => oracle_entities(c, other).contains(&rep(c, s.a)),
     })

@@ -398,3 +398,40 @@ fn smallest_bundle_has_every_decoy_kind() {
     assert_eq!(kinds.len(), 9, "{kinds:?}");
     assert!(b.truth["schemes"].as_array().unwrap().len() >= 3);
 }
+
+#[test]
+fn hubs_add_hub_trade_and_change_no_answer() {
+    let args = ["--seed", "2", "--shipments", "6000", "--dup-rate", "0"];
+    let (_a, plain) = generated(&args);
+    let (_b, hubbed) = generated(&[&args[..], &["--hubs", "5"]].concat());
+    let (p, h) = (load(&plain), load(&hubbed));
+    // The world is the same with five hubs appended; the planted schemes keep their ids.
+    assert_eq!(h.entities.len(), p.entities.len() + 5);
+    assert_eq!(&h.entities[..p.entities.len()], &p.entities[..]);
+    assert_eq!(std::fs::read(plain.join("truth.json")).unwrap(), std::fs::read(hubbed.join("truth.json")).unwrap());
+    let hubs: Vec<&HashMap<String, String>> = h.entities[p.entities.len()..].iter().collect();
+    let countries: Vec<&str> = hubs.iter().map(|e| e["country"].as_str()).collect();
+    assert_eq!(countries, ["TR", "AE", "HK", "CN", "KZ"]);
+    let country: HashMap<&str, &str> = h.entities.iter().map(|e| (e["id"].as_str(), e["country"].as_str())).collect();
+    let is_hub = |id: &str| hubs.iter().any(|e| e["id"] == id);
+    let hs6 = |s: &HashMap<String, String>| normalize_hs(&s["hs_code"]).unwrap()[..6].to_string();
+    let chpl = |s: &HashMap<String, String>| divtrace::refdata::chpl_item(&hs6(s)).is_some();
+    let from_us: Vec<_> = h.shipments.iter().filter(|s| is_hub(&s["consignee"]) && country[s["shipper"].as_str()] == "US").collect();
+    let to_ru: Vec<_> = h.shipments.iter().filter(|s| is_hub(&s["shipper"]) && country[s["consignee"].as_str()] == "RU").collect();
+    // Hubs are big: a large share of all lines, most of them US goods on the CHPL.
+    assert!(from_us.len() > 6000 / 10, "{} US lines into hubs", from_us.len());
+    assert!(from_us.iter().all(|s| chpl(s)));
+    assert!(!to_ru.is_empty());
+    // What a hub sends to Russia never shares an HS-4 heading with what it gets from the US.
+    for r in &to_ru {
+        assert!(!chpl(r), "{r:?}");
+        let heading = &hs6(r)[..4];
+        assert!(from_us.iter().all(|u| u["consignee"] != r["shipper"] || &hs6(u)[..4] != heading), "{r:?}");
+    }
+    // So hub trade adds no route: every path is a planted route or a direct sale, as without hubs.
+    let paths = count_paths(&h);
+    assert!(paths < 1200, "{paths} paths");
+    let out = synth(&hubbed.with_file_name("bad"), &["--shipments", "1000", "--hubs", "100000"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--hubs"));
+}

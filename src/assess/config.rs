@@ -130,12 +130,6 @@ impl Weights {
         Self::parse_over(Some(v)).map_err(|m| Error::Input(InputError::new(file, 0, None, m)))
     }
 
-    /// Reads `--weights FILE`.
-    pub fn from_file(file: &Path) -> Result<Weights> {
-        let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
-        Self::from_text(file, &text)
-    }
-
     fn parse_over(user: Option<toml::Value>) -> std::result::Result<Weights, String> {
         let mut base: toml::Value = toml::from_str(DEFAULT_WEIGHTS).map_err(|e| e.to_string())?;
         if let Some(u) = user {
@@ -153,11 +147,10 @@ impl Weights {
         if crate::model::Day::parse_iso(&w.route.since).is_none() {
             return Err(format!("[route] since = '{}' is not a date (expected YYYY-MM-DD)", w.route.since));
         }
-        if !(1..=crate::routes::MAX_HOPS_LIMIT).contains(&w.route.max_hops) {
-            return Err(format!("[route] max_hops must be 1 to {}", crate::routes::MAX_HOPS_LIMIT));
-        }
-        if w.trade.mirror_days < 0 || w.trade.recent_days < 0 || w.route.max_dwell_days < 0 {
-            return Err("day counts must be 0 or more".into());
+        // The route query's limits are the query's own (its fields are named like the `[route]` keys).
+        super::exposure::exposure_query(&w).validate().map_err(|e| format!("[route] {e}"))?;
+        if w.trade.mirror_days < 0 || w.trade.recent_days < 0 {
+            return Err("[trade] day counts must be 0 or more".into());
         }
         Ok(w)
     }
@@ -241,6 +234,10 @@ mod tests {
         assert!(e.contains("w.toml") && e.contains("shared_adress"), "{e}");
         let e = Weights::from_text(Path::new("w.toml"), "[bands]\nmedium = \"x\"\n").unwrap_err().to_string();
         assert!(e.contains("w.toml"), "{e}");
+        let e = Weights::from_text(Path::new("w.toml"), "[route]\nmax_hops = 0\n").unwrap_err().to_string();
+        assert!(e.contains("w.toml") && e.contains("[route] max_hops: must be 1 to 12, got 0"), "{e}");
+        let e = Weights::from_text(Path::new("w.toml"), "[route]\nmax_dwell_days = -1\n").unwrap_err().to_string();
+        assert!(e.contains("[route] max_dwell_days: must be 0 or more"), "{e}");
         let e = Weights::from_text(Path::new("w.toml"), "\n\n[bands\n").unwrap_err().to_string();
         assert!(e.contains("line 3"), "{e}");
     }

@@ -25,10 +25,9 @@ pub const COLUMN_NAMES: [&str; 6] = ["id", "entity", "name", "customer", "compan
 /// # Errors
 /// A missing file, a file without a header, a missing column (naming the
 /// columns found) or a malformed line (naming it).
-pub fn read_customers(path: &Path, column: Option<&str>) -> Result<Vec<CustomerRow>> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>) -> Result<Vec<CustomerRow>> {
     let err = |line: u64, col: Option<&str>, msg: String| Error::Input(InputError::new(path, line, col, msg));
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes.as_slice());
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = rdr.byte_headers().map_err(|e| err(1, None, format!("cannot read the header row: {e}")))?.clone();
     if headers.is_empty() || headers.iter().all(|h| h.iter().all(u8::is_ascii_whitespace)) {
         return Err(err(1, None, "empty file: expected a header row naming the column of customer names or ids".into()));
@@ -173,27 +172,21 @@ mod tests {
 
     #[test]
     fn reads_columns_and_reports_problems() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("c.csv");
-        std::fs::write(&p, "name,notes\nDenkar,x\n\n,blank\n\"Falcon,\nCrest\",y\nLast,z\n").unwrap();
-        let rows = read_customers(&p, None).unwrap();
+        let p = std::path::Path::new("c.csv");
+        let read = |text: &[u8], col: Option<&str>| parse_customers(p, text, col);
+        let rows = read(b"name,notes\nDenkar,x\n\n,blank\n\"Falcon,\nCrest\",y\nLast,z\n", None).unwrap();
         let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 5, 7]);
         assert_eq!(rows[1].text, "Falcon,\nCrest");
-        std::fs::write(&p, b"name\nok\n\xff\xfe\n").unwrap();
-        let e = read_customers(&p, None).unwrap_err().to_string();
+        let e = read(b"name\nok\n\xff\xfe\n", None).unwrap_err().to_string();
         assert!(e.contains("line 3") && e.contains("UTF-8"), "{e}");
-        std::fs::write(&p, "a,b\n1,2\n").unwrap();
-        let e = read_customers(&p, None).unwrap_err().to_string();
+        let e = read(b"a,b\n1,2\n", None).unwrap_err().to_string();
         assert!(e.contains("c.csv, line 1") && e.contains("no column of customers") && e.contains("a, b"), "{e}");
-        let e = read_customers(&p, Some("zz")).unwrap_err().to_string();
+        let e = read(b"a,b\n1,2\n", Some("zz")).unwrap_err().to_string();
         assert!(e.contains("no column 'zz'"), "{e}");
-        assert_eq!(read_customers(&p, Some("B")).unwrap()[0].text, "2");
-        std::fs::write(&p, "").unwrap();
-        assert!(read_customers(&p, None).unwrap_err().to_string().contains("empty file"));
-        std::fs::write(&p, "only\nX\n").unwrap();
-        assert_eq!(read_customers(&p, None).unwrap()[0].text, "X");
-        assert!(read_customers(&dir.path().join("missing.csv"), None).is_err());
+        assert_eq!(read(b"a,b\n1,2\n", Some("B")).unwrap()[0].text, "2");
+        assert!(read(b"", None).unwrap_err().to_string().contains("empty file"));
+        assert_eq!(read(b"only\nX\n", None).unwrap()[0].text, "X");
     }
 
     #[test]

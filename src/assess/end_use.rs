@@ -19,11 +19,11 @@ use crate::graph::{CaseGraph, Node, Ship};
 use crate::model::{Role, Roles};
 
 use super::exposure::RouteExposure;
-use super::{is_ru_by, Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{is_ru_by, Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// Whether shipment `s` carries controlled goods: on the CHPL or a loaded goods list (`w.goods`).
 pub fn controlled(g: &CaseGraph, w: &Weights, s: usize) -> bool {
-    w.goods.controlled(&crate::graph::hs_decode(g.hs[s]))
+    w.goods.controlled(&crate::graph::hs_decode(g.hs(s)))
 }
 
 /// Whether a list row's program or source marks an Entity List entry with
@@ -106,7 +106,7 @@ pub fn factors(ctx: &Context, w: &Weights, expo: &RouteExposure, mil: &Military,
     let designation = mil.designation_detail(ctx, w, v);
     if let Some((detail, ev)) = &designation {
         out.push(Factor {
-            code: "MILITARY_END_USER_DESIGNATED",
+            code: RiskFactor::MilitaryEndUserDesignated,
             weight: w.end_use.meu_designated,
             detail: detail.clone(),
             evidence: ev.clone(),
@@ -135,13 +135,13 @@ pub fn factors(ctx: &Context, w: &Weights, expo: &RouteExposure, mil: &Military,
             (None, _) => "role military_end_user".to_string(),
         };
         out.push(Factor {
-            code: "MILITARY_END_USER_RECIPIENT",
+            code: RiskFactor::MilitaryEndUserRecipient,
             weight: w.end_use.military_recipient,
             detail: format!("military end user ({why}) {receipt}"),
             evidence: ev,
         });
     } else {
-        out.push(Factor { code: "RU_BY_RECIPIENT", weight: w.end_use.ru_by_recipient, detail: receipt, evidence: ev });
+        out.push(Factor { code: RiskFactor::RuByRecipient, weight: w.end_use.ru_by_recipient, detail: receipt, evidence: ev });
     }
 }
 

@@ -18,11 +18,11 @@
 use std::collections::HashMap;
 
 use crate::graph::{country_code, CaseGraph, Node, Ship};
-use crate::model::Day;
+use crate::model::{Country, Day};
 use crate::routes::rank::Ranker;
 use crate::routes::{resolve_query, route_nodes, search::search, Directory, QuerySpec, Selector};
 
-use super::{Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// A party's place on routes.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,8 +71,8 @@ impl Directory for NoDirectory {
 /// The route query behind the factor.
 pub fn exposure_query(w: &Weights) -> QuerySpec {
     QuerySpec {
-        from: vec![Selector::Origin("US".into()), Selector::Country("US".into())],
-        to: vec![Selector::Country("RU".into()), Selector::Country("BY".into())],
+        from: vec![Selector::Origin(Country::known("US")), Selector::Country(Country::known("US"))],
+        to: vec![Selector::Country(Country::known("RU")), Selector::Country(Country::known("BY"))],
         max_hops: w.route.max_hops,
         max_dwell_days: w.route.max_dwell_days,
         // With user goods lists, "controlled" is the CHPL or any of them; without, the CHPL tiers as before.
@@ -98,8 +98,7 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
     search(g, &q, |route| {
         reasons.clear();
         ranker.score(route, Some(&mut reasons));
-        if reasons.iter().any(|r| matches!(r.code, "BRAND_DIFFERS" | "VALUE_INCONSISTENT" | "QUANTITY_EXCEEDS" | "UNIT_PRICE_INCONSISTENT"))
-        {
+        if reasons.iter().any(|r| r.code.contradicts()) {
             return;
         }
         out.total_routes += 1;
@@ -149,7 +148,7 @@ impl RouteExposure {
         ships.sort_by(|&a, &b| g.value[b as usize].total_cmp(&g.value[a as usize]).then(a.cmp(&b)));
         ships.truncate(MAX_EVIDENCE);
         Some(Factor {
-            code: "ROUTE_US_TO_RU_BY",
+            code: RiskFactor::RouteUsToRuBy,
             weight: w.route.weight,
             detail: format!(
                 "forwards US-origin{} goods on {} route(s) to a Russian/Belarusian party, {} hop(s) from the end at the closest; {} shipment(s) worth {:.0} USD sent on",

@@ -5,14 +5,14 @@
 use crate::graph::{country_str, CaseGraph, Node};
 use crate::refdata;
 
-use super::{Ev, Factor, Weights};
+use super::{Ev, Factor, RiskFactor, Weights};
 
 /// The geography factor of node `v`.
 pub fn factors(g: &CaseGraph, w: &Weights, v: Node, out: &mut Vec<Factor>) {
     let Some(c) = country_str(g.node_country[v as usize]) else { return };
     if let Some(src) = refdata::transshipment_source(&c) {
         out.push(Factor {
-            code: "TRANSSHIPMENT_COUNTRY",
+            code: RiskFactor::TransshipmentCountry,
             weight: w.geography.transshipment_country,
             detail: format!(
                 "registered in {} ({c}), named as a common transshipment point: {src}",

@@ -9,9 +9,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::graph::Node;
+use crate::model::RelationKind;
 
 use super::ownership::Ownership;
-use super::{Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// An address as comparable text: ASCII-folded, lower-case, alphanumeric words.
 pub fn address_key(a: &str) -> String {
@@ -56,7 +57,7 @@ impl LinkIndex {
         }
         let mut directs: BTreeMap<Node, Vec<(Node, usize)>> = BTreeMap::new();
         for (i, r) in ctx.relations.iter().enumerate() {
-            if r.kind == "director" && r.from != r.to {
+            if r.kind == RelationKind::Director && r.from != r.to {
                 directs.entry(r.from).or_default().push((r.to, i));
             }
         }
@@ -78,7 +79,7 @@ impl LinkIndex {
                 }
             }
         }
-        for r in ctx.relations_of(v).map(|i| &ctx.relations[i]).filter(|r| r.kind == "shared_address") {
+        for r in ctx.relations_of(v).map(|i| &ctx.relations[i]).filter(|r| r.kind == RelationKind::SharedAddress) {
             let other = if r.from == v {
                 r.to
             } else if r.to == v {
@@ -92,7 +93,14 @@ impl LinkIndex {
                 addr_ev.extend([Ev::Entity(oe), Ev::Record(r.reference.clone())]);
             }
         }
-        push(out, "SHARED_ADDRESS_WITH_LISTED", w.links.shared_address, "shares an address with a listed party", addr_parts, addr_ev);
+        push(
+            out,
+            RiskFactor::SharedAddressWithListed,
+            w.links.shared_address,
+            "shares an address with a listed party",
+            addr_parts,
+            addr_ev,
+        );
 
         let mut id_parts = BTreeSet::new();
         let mut id_ev = Vec::new();
@@ -107,11 +115,19 @@ impl LinkIndex {
                 }
             }
         }
-        push(out, "SHARED_IDENTIFIER_WITH_LISTED", w.links.shared_identifier, "shares an identifier with a listed party", id_parts, id_ev);
+        push(
+            out,
+            RiskFactor::SharedIdentifierWithListed,
+            w.links.shared_identifier,
+            "shares an identifier with a listed party",
+            id_parts,
+            id_ev,
+        );
 
         let mut dir_parts = BTreeSet::new();
         let mut dir_ev = Vec::new();
-        let my_directors = ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice).iter().filter(|&&i| ctx.relations[i].kind == "director");
+        let my_directors =
+            ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice).iter().filter(|&&i| ctx.relations[i].kind == RelationKind::Director);
         for &mine in my_directors {
             let Some(list) = self.directs.get(&ctx.relations[mine].from) else { continue };
             for &(o, ri) in list {
@@ -127,11 +143,18 @@ impl LinkIndex {
                 }
             }
         }
-        push(out, "SHARED_DIRECTOR_WITH_LISTED", w.links.shared_director, "shares a director with a listed party", dir_parts, dir_ev);
+        push(
+            out,
+            RiskFactor::SharedDirectorWithListed,
+            w.links.shared_director,
+            "shares a director with a listed party",
+            dir_parts,
+            dir_ev,
+        );
     }
 }
 
-fn push(out: &mut Vec<Factor>, code: &'static str, weight: u32, what: &str, parts: BTreeSet<String>, mut ev: Vec<Ev>) {
+fn push(out: &mut Vec<Factor>, code: RiskFactor, weight: u32, what: &str, parts: BTreeSet<String>, mut ev: Vec<Ev>) {
     if parts.is_empty() {
         return;
     }

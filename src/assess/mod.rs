@@ -19,6 +19,7 @@ pub mod config;
 pub mod customers;
 pub mod end_use;
 pub mod exposure;
+pub mod factor;
 pub mod geography;
 pub mod hubs;
 pub mod links;
@@ -31,6 +32,7 @@ use std::collections::HashMap;
 use crate::graph::{CaseGraph, Node, Ship, NO_DATE};
 
 pub use config::{Band, Weights};
+pub use factor::RiskFactor;
 
 /// What a factor rests on.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -46,7 +48,7 @@ pub enum Ev {
 /// One red flag with its weight.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Factor {
-    pub code: &'static str,
+    pub code: RiskFactor,
     pub weight: u32,
     pub detail: String,
     pub evidence: Vec<Ev>,
@@ -87,8 +89,7 @@ pub struct Relation {
     pub to: Node,
     pub from_entity: i64,
     pub to_entity: i64,
-    /// Lower-case kind (`ownership`, `director`, ...).
-    pub kind: String,
+    pub kind: crate::model::RelationKind,
     pub share: Option<f64>,
     /// First day in force, [`NO_DATE`] when unknown.
     pub start: i32,
@@ -188,7 +189,7 @@ impl Incoming {
         let mut ships: Vec<Ship> = (0..g.shipment_count() as Ship).collect();
         ships.sort_unstable_by_key(|&s| {
             let i = s as usize;
-            (g.consignee[i], crate::graph::hs_key(g.hs[i], 6), g.date[i], s)
+            (g.consignee[i], u64::from(g.key6[i]), g.date[i], s)
         });
         let mut start = vec![0u32; n + 1];
         for &s in &ships {
@@ -261,7 +262,7 @@ pub fn assess(ctx: &Context, w: &Weights, targets: Option<&[Node]>) -> Vec<Asses
         for x in &mut f {
             x.evidence.dedup();
         }
-        f.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(b.code)).then_with(|| a.detail.cmp(&b.detail)));
+        f.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(&b.code)).then_with(|| a.detail.cmp(&b.detail)));
         let score = f.iter().map(|x| x.weight).sum::<u32>().min(100);
         out.push(Assessment { node: v, score, band: w.band(score), factors: f });
     }

@@ -25,7 +25,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 use crate::graph::{Node, NO_DATE};
 use crate::model::Day;
 
-use super::{Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// One owner's stake in a node, counted toward a rule.
 #[derive(Clone, Debug, PartialEq)]
@@ -74,13 +74,6 @@ pub struct Ownership {
     pub node_listings: HashMap<Node, Vec<usize>>,
 }
 
-fn owning_kind(k: &str) -> bool {
-    k == "ownership"
-}
-fn control_kind(k: &str) -> bool {
-    k == "director" || k == "agent"
-}
-
 /// Runs one rule's propagation on the day `day`.
 ///
 /// Complexity: O(L + R) for L listings and R relations.
@@ -100,7 +93,7 @@ fn fixpoint(ctx: &Context, by_from: &HashMap<Node, Vec<usize>>, rule: &Rule, day
             if x == y || !r.in_force(day) || st.seeds.contains(&x) || st.by_rule.contains_key(&x) {
                 continue;
             }
-            let control = control_kind(&r.kind);
+            let control = r.kind.is_control();
             if control && !rule.control {
                 continue;
             }
@@ -147,7 +140,7 @@ impl Ownership {
         let mut by_from: HashMap<Node, Vec<usize>> = HashMap::new();
         let mut points: Vec<i32> = Vec::new();
         for (i, r) in ctx.relations.iter().enumerate() {
-            if owning_kind(&r.kind) || control_kind(&r.kind) {
+            if r.kind.is_ownership() || r.kind.is_control() {
                 by_from.entry(r.from).or_default().push(i);
                 if r.start != NO_DATE {
                     points.push(r.start);
@@ -243,19 +236,19 @@ impl Ownership {
                 ev.push(Ev::Record(l.reference.clone()));
             }
             parts.dedup();
-            out.push(Factor { code: "LISTED", weight, detail: format!("on {}", parts.join("; ")), evidence: ev });
+            out.push(Factor { code: RiskFactor::Listed, weight, detail: format!("on {}", parts.join("; ")), evidence: ev });
         }
         let states = self.relevant_states(ctx, v);
         let mut blocked_any = false;
         for (code, rule, weight, what) in [
             (
-                "OFAC_50_BLOCKED",
+                RiskFactor::Ofac50Blocked,
                 &self.ofac,
                 w.ownership.ofac_50_blocked,
                 "blocked persons own 50% or more in aggregate (OFAC 50 percent rule)",
             ),
             (
-                "EU_UK_OWNED_OR_CONTROLLED",
+                RiskFactor::EuUkOwnedOrControlled,
                 &self.eu,
                 w.ownership.eu_uk_owned_or_controlled,
                 "EU/UK-listed parties own more than 50% or control it",
@@ -294,7 +287,7 @@ impl Ownership {
             let stakes = &self.ofac[s].partial[&v];
             let parts: Vec<String> = stakes.iter().map(|st| self.stake_text(ctx, &self.ofac[s], st, 1, &mut ev)).collect();
             out.push(Factor {
-                code: "LISTED_MINORITY_OWNER",
+                code: RiskFactor::ListedMinorityOwner,
                 weight: w.ownership.listed_minority_owner,
                 detail: format!("blocked persons own {agg:.0}% in aggregate, below 50%: {}", parts.join(" + ")),
                 evidence: ev,
@@ -306,7 +299,7 @@ impl Ownership {
         let mut ev = Vec::new();
         for &i in ctx.rel_to.get(&v).map_or(&[][..], Vec::as_slice) {
             let r = &ctx.relations[i];
-            if r.from == v || !control_kind(&r.kind) {
+            if r.from == v || !r.kind.is_control() {
                 continue;
             }
             let listed = self.node_listings.get(&r.from).is_some_and(|ls| ls.iter().any(|&l| ctx.listings[l].since <= r.end));
@@ -318,7 +311,7 @@ impl Ownership {
         }
         if !parts.is_empty() {
             out.push(Factor {
-                code: "LISTED_DIRECTOR",
+                code: RiskFactor::ListedDirector,
                 weight: w.ownership.listed_director,
                 detail: format!("a listed or blocked party directs it without owning it: {}", parts.join("; ")),
                 evidence: ev,
@@ -340,7 +333,7 @@ impl Ownership {
         ev.push(Ev::Record(r.reference.clone()));
         let what = match s.share {
             Some(p) => format!("{p:.0}%"),
-            None if s.control => r.kind.clone(),
+            None if s.control => r.kind.to_string(),
             None => "unstated share".into(),
         };
         let why = if st.seeds.contains(&s.owner) {
@@ -407,7 +400,7 @@ mod tests {
                 to: b,
                 from_entity: i64::from(a) + 1,
                 to_entity: i64::from(b) + 1,
-                kind: "ownership".into(),
+                kind: crate::model::RelationKind::Ownership,
                 share: Some(s),
                 start: NO_DATE,
                 end: i32::MAX,

@@ -1,5 +1,6 @@
-//! Assessment and hub results as serialisable records with bundle ids:
-//! the only part of `assess` that reads the case file (through `store`).
+//! Assessment and hub results as serialisable records with bundle ids.
+//! What they need of the case beyond the graph comes through [`Records`],
+//! which the application layer implements over the case file.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -7,10 +8,9 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::graph::{country_str, CaseGraph, Node};
-use crate::routes::report::QueryEcho;
+use crate::model::{EntityInfo, EntityLabel, ListingRow, RelationRow};
+use crate::routes::report::{Lookup, QueryEcho};
 use crate::routes::QuerySpec;
-use crate::store::assess::{entity_labels, identifiers, listings, relations, shipment_input_ids, EntityLabel};
-use crate::store::Case;
 
 use super::customers::{CustomerRow, NameIndex};
 use super::hubs::Hubs;
@@ -18,7 +18,7 @@ use super::{assess, day_or_none, Band, Context, Ev, Listing, Relation, Weights};
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct FactorOut {
-    pub code: String,
+    pub code: super::RiskFactor,
     pub weight: u32,
     pub detail: String,
     /// Bundle ids of entities and shipments, `file:line` of list and relation rows.
@@ -73,16 +73,31 @@ pub enum Selection<'a> {
     Customers(&'a [CustomerRow]),
 }
 
+/// What an assessment reads of a case besides its graph.
+pub trait Records: Lookup {
+    /// Every entity with its labels and aliases, in id order.
+    fn entity_labels(&self) -> Result<Vec<EntityLabel>>;
+    /// Every list membership, in row order.
+    fn listings(&self) -> Result<Vec<ListingRow>>;
+    /// Every relation, in row order.
+    fn relations(&self) -> Result<Vec<RelationRow>>;
+    /// Every identifier as (entity, scheme, value), in row order.
+    fn identifiers(&self) -> Result<Vec<(i64, String, String)>>;
+    /// `(scope, input_id)` of the shipments with these row ids (missing ids are left out).
+    fn shipment_input_ids(&self, rows: &[i64]) -> Result<HashMap<i64, (String, String)>>;
+}
+
 /// The case's records mapped onto graph nodes, plus every entity's labels.
-pub fn load_context<'g>(case: &Case, g: &'g CaseGraph) -> Result<(Context<'g>, Vec<EntityLabel>)> {
-    let labels = entity_labels(case)?;
+pub fn load_context<'g>(case: &dyn Records, g: &'g CaseGraph) -> Result<(Context<'g>, Vec<EntityLabel>)> {
+    let labels = case.entity_labels()?;
     let mut ent_node: Vec<(i64, Node)> = Vec::with_capacity(g.members.len());
     for v in 0..g.node_count() as Node {
         ent_node.extend(g.node_members(v).iter().map(|&e| (e, v)));
     }
     ent_node.sort_unstable();
     let node = |e: i64| ent_node.binary_search_by_key(&e, |p| p.0).ok().map(|i| ent_node[i].1);
-    let ls: Vec<Listing> = listings(case)?
+    let ls: Vec<Listing> = case
+        .listings()?
         .into_iter()
         .filter_map(|l| {
             Some(Listing {
@@ -96,7 +111,8 @@ pub fn load_context<'g>(case: &Case, g: &'g CaseGraph) -> Result<(Context<'g>, V
             })
         })
         .collect();
-    let rs: Vec<Relation> = relations(case)?
+    let rs: Vec<Relation> = case
+        .relations()?
         .into_iter()
         .filter_map(|r| {
             let end = day_or_none(r.end.as_deref());
@@ -105,7 +121,7 @@ pub fn load_context<'g>(case: &Case, g: &'g CaseGraph) -> Result<(Context<'g>, V
                 to: node(r.to)?,
                 from_entity: r.from,
                 to_entity: r.to,
-                kind: r.kind.to_lowercase(),
+                kind: r.kind,
                 share: r.share,
                 start: day_or_none(r.start.as_deref()),
                 end: if end == crate::graph::NO_DATE { i32::MAX } else { end },
@@ -114,7 +130,7 @@ pub fn load_context<'g>(case: &Case, g: &'g CaseGraph) -> Result<(Context<'g>, V
         })
         .collect();
     let addresses = labels.iter().filter_map(|e| Some((node(e.id)?, e.id, e.address.clone()?))).collect();
-    let idents = identifiers(case)?.into_iter().filter_map(|(e, s, v)| Some((node(e)?, e, s, v))).collect();
+    let idents = case.identifiers()?.into_iter().filter_map(|(e, s, v)| Some((node(e)?, e, s, v))).collect();
     let names: HashMap<i64, String> = labels.iter().map(|e| (e.id, e.name.clone())).collect();
     Ok((Context::new(g, ls, rs, addresses, idents, names), labels))
 }
@@ -202,7 +218,7 @@ fn select(g: &CaseGraph, labels: &[EntityLabel], sel: &Selection) -> Result<Sele
 }
 
 /// Assesses the selected entities of a case.
-pub fn assess_report(case: &Case, g: &CaseGraph, w: &Weights, sel: &Selection) -> Result<AssessReport> {
+pub fn assess_report(case: &dyn Records, g: &CaseGraph, w: &Weights, sel: &Selection) -> Result<AssessReport> {
     let (ctx, labels) = load_context(case, g)?;
     let (targets, refs, not_found) = select(g, &labels, sel)?;
     let results = assess(&ctx, w, Some(&targets));
@@ -219,7 +235,7 @@ pub fn assess_report(case: &Case, g: &CaseGraph, w: &Weights, sel: &Selection) -
     let ids = Ids {
         multi_scope: scopes.len() > 1,
         entities: labels.iter().map(|e| (e.id, (e.scope.clone(), e.input_id.clone()))).collect(),
-        shipments: shipment_input_ids(case, &rows)?,
+        shipments: case.shipment_input_ids(&rows)?,
     };
     let mut assessments: Vec<AssessmentOut> = results
         .into_iter()
@@ -236,7 +252,7 @@ pub fn assess_report(case: &Case, g: &CaseGraph, w: &Weights, sel: &Selection) -
                     .factors
                     .into_iter()
                     .map(|f| FactorOut {
-                        code: f.code.to_string(),
+                        code: f.code,
                         weight: f.weight,
                         detail: f.detail,
                         evidence: f
@@ -303,12 +319,12 @@ fn round(x: f64, places: i32) -> f64 {
 }
 
 /// Labels a [`Hubs`] result; `limit` caps the intermediaries listed.
-pub fn hubs_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, h: &Hubs, limit: Option<usize>) -> Result<HubsReport> {
+pub fn hubs_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, h: &Hubs, limit: Option<usize>) -> Result<HubsReport> {
     let shown: Vec<_> = h.hubs.iter().take(limit.unwrap_or(usize::MAX)).collect();
     let reps: Vec<i64> = shown.iter().map(|x| g.node_entity[x.node as usize]).collect();
-    let infos = crate::store::graph::entities_by_id(case, &reps)?;
-    let multi = crate::store::graph::scopes(case)?.len() > 1;
-    let by_id: HashMap<i64, &crate::store::graph::EntityInfo> = infos.iter().map(|e| (e.id, e)).collect();
+    let infos = case.entities_by_id(&reps)?;
+    let multi = case.scopes()?.len() > 1;
+    let by_id: HashMap<i64, &EntityInfo> = infos.iter().map(|e| (e.id, e)).collect();
     let hubs = shown
         .iter()
         .enumerate()

@@ -5,21 +5,17 @@
 //! before its first trade in CHPL goods, and direct trade with listed
 //! (or blocked, at the trade's date) parties and military end users.
 
-use crate::graph::{hs_key, CaseGraph, Node, Ship, NO_DATE};
+use crate::graph::{CaseGraph, Node, Ship, NO_DATE};
 use crate::model::Day;
 use crate::refdata;
 
 use super::end_use::Military;
 use super::ownership::Ownership;
-use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, Weights, MAX_EVIDENCE};
+use super::{is_ru_by, is_us_or_eu, Context, Ev, Factor, RiskFactor, Weights, MAX_EVIDENCE};
 
 /// The CHPL tier of a shipment's goods, 4 for goods only on a user goods list, `None` when not controlled.
 fn tier(g: &CaseGraph, w: &Weights, s: usize) -> Option<u8> {
-    w.goods.tier(&crate::graph::hs_decode(g.hs[s]))
-}
-
-fn invasion() -> i32 {
-    Day::parse_iso(refdata::INVASION_DATE).expect("bundled date").0
+    w.goods.tier(&crate::graph::hs_decode(g.hs(s)))
 }
 
 fn value(g: &CaseGraph, s: usize) -> f64 {
@@ -68,10 +64,10 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     let g = ctx.g;
     let t = &w.trade;
     let since = Day::parse_iso(&w.route.since).map_or(NO_DATE, |d| d.0);
-    let inv = invasion();
+    let inv = refdata::INVASION_DAY.0;
     let incoming = ctx.incoming.of(v);
     let mut chpl_memo: std::collections::HashMap<u64, Option<u8>> = std::collections::HashMap::new();
-    let mut tier_of = |s: usize| *chpl_memo.entry(hs_key(g.hs[s], 6)).or_insert_with(|| tier(g, w, s));
+    let mut tier_of = |s: usize| *chpl_memo.entry(u64::from(g.key6[s])).or_insert_with(|| tier(g, w, s));
 
     // Mirror trade and export shares, from the exports.
     let mut best_tier: Option<u8> = None;
@@ -96,12 +92,12 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             continue;
         }
         // Imports of the same HS-6 from the US/EU, dated within mirror_days before the export.
-        let key = hs_key(g.hs[e], 6);
-        let lo = incoming.partition_point(|&i| (hs_key(g.hs[i as usize], 6), g.date[i as usize]) < (key, g.date[e] - t.mirror_days));
+        let key = u64::from(g.key6[e]);
+        let lo = incoming.partition_point(|&i| (u64::from(g.key6[i as usize]), g.date[i as usize]) < (key, g.date[e] - t.mirror_days));
         let mut found = None;
         for &i in &incoming[lo..] {
             let iu = i as usize;
-            if hs_key(g.hs[iu], 6) != key || g.date[iu] > g.date[e] {
+            if u64::from(g.key6[iu]) != key || g.date[iu] > g.date[e] {
                 break;
             }
             if is_us_or_eu(g.origin[iu]) || is_us_or_eu(g.node_country[g.shipper[iu] as usize]) {
@@ -119,7 +115,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     if let Some(tr) = best_tier {
         let ev: Vec<Ev> = pairs.iter().take(MAX_EVIDENCE / 2).flat_map(|&(i, e)| [Ev::Shipment(i), Ev::Shipment(e)]).collect();
         out.push(Factor {
-            code: "MIRROR_TRADE",
+            code: RiskFactor::MirrorTrade,
             weight: w.mirror_weight(tr),
             detail: format!(
                 "{mirrored_exports} export(s) of {} goods (best tier {tr}) to RU/BY within {} days of importing the same HS-6 from the US/EU",
@@ -134,7 +130,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             post_ev.sort_by(|&a, &b| g.value[b as usize].total_cmp(&g.value[a as usize]).then(a.cmp(&b)));
             let ev: Vec<Ev> = post_ev.iter().take(MAX_EVIDENCE).map(|&s| Ev::Shipment(s)).collect();
             out.push(Factor {
-                code: "RU_BY_CHPL_EXPORT_SHARE",
+                code: RiskFactor::RuByChplExportShare,
                 weight: (f64::from(t.chpl_share) * share).round() as u32,
                 detail: format!(
                     "{:.0}% of its exports since {} ({} of {} shipments, {:.0} of {:.0} USD) are {} goods to RU/BY",
@@ -151,7 +147,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             if let Some(before) = pre.share() {
                 if share - before >= t.jump_min {
                     out.push(Factor {
-                        code: "RU_BY_CHPL_JUMP",
+                        code: RiskFactor::RuByChplJump,
                         weight: t.chpl_jump,
                         detail: format!(
                             "{} exports to RU/BY rose from {:.0}% of its exports before {} to {:.0}% after",
@@ -176,7 +172,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             let gap = g.date[s] - inc;
             if gap <= t.recent_days {
                 out.push(Factor {
-                    code: "RECENTLY_INCORPORATED",
+                    code: RiskFactor::RecentlyIncorporated,
                     weight: t.recently_incorporated,
                     detail: if gap >= 0 {
                         format!(
@@ -218,8 +214,8 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
         }
     }
     for (code, weight, ships, mut parties, what) in [
-        ("TRADES_WITH_LISTED", t.trades_with_listed, listed, listed_parties, "with parties listed or blocked at the time"),
-        ("TRADES_WITH_MILITARY_END_USER", t.trades_with_military_end_user, military, mil_parties, "with military end users"),
+        (RiskFactor::TradesWithListed, t.trades_with_listed, listed, listed_parties, "with parties listed or blocked at the time"),
+        (RiskFactor::TradesWithMilitaryEndUser, t.trades_with_military_end_user, military, mil_parties, "with military end users"),
     ] {
         if ships.is_empty() {
             continue;

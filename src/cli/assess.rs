@@ -4,13 +4,13 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use divtrace::assess::customers::read_customers;
-use divtrace::assess::report::{assess_report, AssessReport, Selection};
+use divtrace::app::assess::{assess, weights_from_file, Who};
+use divtrace::assess::report::AssessReport;
 use divtrace::assess::Weights;
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::text::safe::term;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, SheetFormat, Target};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -39,7 +39,10 @@ pub struct Args {
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub min_score: u32,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
@@ -47,24 +50,22 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         return Err(Error::usage("ENTITY", "give entity ids or names, --input CUSTOMERS.csv, or --all"));
     }
     let mut weights = match &a.weights {
-        Some(p) => Weights::from_file(p)?,
+        Some(p) => weights_from_file(p)?,
         None => Weights::defaults(),
     };
     weights.goods = divtrace::refdata::goods::GoodsLists::load(&a.goods)?;
-    let customers = a.input.as_deref().map(|p| read_customers(p, a.column.as_deref())).transpose()?;
-    let case = Case::open(&a.case.case)?;
-    let (g, _) = load_graph(&case)?;
-    let sel = match &customers {
-        Some(rows) => Selection::Customers(rows),
-        None if a.all => Selection::All,
-        None => Selection::Entities(&a.entities),
+    let who = match &a.input {
+        Some(path) => Who::CustomerList { path, column: a.column.as_deref() },
+        None if a.all => Who::All,
+        None => Who::Entities(&a.entities),
     };
-    let mut rep = assess_report(&case, &g, &weights, &sel)?;
-    rep.assessments.retain(|x| x.score >= a.min_score);
-    match a.format {
-        Format::Json => output::json(out, &rep),
-        Format::Table => io(write_table(out, &rep)),
-        Format::Csv => write_csv(out, &rep),
+    let target = a.format.target(a.out.as_deref())?;
+    let rep = assess(a.case.file(), &weights, &who, a.min_score)?;
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::assess(&rep)),
+        Target::Print(output::Format::Json) => output::json(out, &rep),
+        Target::Print(output::Format::Table) => io(write_table(out, &rep)),
+        Target::Print(output::Format::Csv) => write_csv(out, &rep),
     }
 }
 
@@ -72,12 +73,20 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     writeln!(out, "{} assessed", rep.assessments.len())?;
     for a in &rep.assessments {
         writeln!(out)?;
-        writeln!(out, "{}  {} ({})  score {}  {}", a.entity, a.name, a.country.as_deref().unwrap_or("??"), a.score, a.band.as_str())?;
+        writeln!(
+            out,
+            "{}  {} ({})  score {}  {}",
+            term(&a.entity),
+            term(&a.name),
+            a.country.as_deref().unwrap_or("??"),
+            a.score,
+            a.band.as_str()
+        )?;
         if !a.members.is_empty() {
-            writeln!(out, "  cluster members: {}", a.members.join(", "))?;
+            writeln!(out, "  cluster members: {}", term(&a.members.join(", ")))?;
         }
         for i in &a.inputs {
-            writeln!(out, "  customer list line {}: {}", i.line, i.input)?;
+            writeln!(out, "  customer list line {}: {}", i.line, term(&i.input))?;
         }
         for f in &a.factors {
             writeln!(out, "  {:>3} {}  {}", f.weight, f.code, f.detail)?;
@@ -88,7 +97,7 @@ fn write_table(out: &mut dyn Write, rep: &AssessReport) -> std::io::Result<()> {
     }
     for n in &rep.not_found {
         writeln!(out)?;
-        writeln!(out, "line {}: '{}': {}", n.line, n.input, n.reason)?;
+        writeln!(out, "line {}: '{}': {}", n.line, term(&n.input), n.reason)?;
     }
     Ok(())
 }

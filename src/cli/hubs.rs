@@ -3,14 +3,12 @@
 
 use std::io::Write;
 
-use divtrace::assess::hubs::hubs;
-use divtrace::assess::report::{hubs_report, HubsReport};
-use divtrace::routes::{resolve_query, QuerySpec};
-use divtrace::store::{graph::load_graph, Case};
+use divtrace::app::routes::hubs;
+use divtrace::assess::report::HubsReport;
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
-use super::routes::{spec, QueryArgs};
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
+use super::query::{spec, QueryArgs};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -22,25 +20,24 @@ pub struct Args {
     #[command(flatten)]
     pub query: QueryArgs,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if a.query.from.is_empty() || a.query.to.is_empty() {
         return Err(Error::usage(if a.query.from.is_empty() { "--from" } else { "--to" }, "hubs needs both --from and --to selectors"));
     }
-    // Hubs weigh every route, so the search keeps no top-K.
-    let spec = QuerySpec { limit: None, ..spec(&a.query)? };
-    let (limit, all) = (a.query.limit, a.query.all);
-    let case = Case::open(&a.case.case)?;
-    let (g, _) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &spec)?;
-    let h = hubs(&g, &q);
-    let rep = hubs_report(&case, &g, &spec, &h, (!all).then_some(limit))?;
-    match a.format {
-        Format::Json => output::json(out, &rep),
-        Format::Table => io(write_table(out, &rep)),
-        Format::Csv => write_csv(out, &rep),
+    let spec = spec(&a.query)?;
+    let target = a.format.target(a.out.as_deref())?;
+    let rep = hubs(a.case.file(), &spec, (!a.query.all).then_some(a.query.limit))?;
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::hubs(&rep)),
+        Target::Print(Format::Json) => output::json(out, &rep),
+        Target::Print(Format::Table) => io(write_table(out, &rep)),
+        Target::Print(Format::Csv) => write_csv(out, &rep),
     }
 }
 
@@ -67,7 +64,7 @@ fn write_table(out: &mut dyn Write, rep: &HubsReport) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16} {:>11}", "rank", "entity", "name", "cc", "routes", "value USD", "betweenness")?;
     for h in &rep.hubs {
-        let name: String = h.name.chars().take(40).collect();
+        let name: String = divtrace::text::safe::term(&h.name).chars().take(40).collect();
         writeln!(
             out,
             "{:>4} {:<14} {:<40} {:<3} {:>7} {:>16.0} {:>11.3}",

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use divtrace::app::info;
+use divtrace::app::CaseInfo;
 use divtrace::refdata;
-use divtrace::store::info::CaseInfo;
-use divtrace::store::Case;
 use divtrace::Result;
 
 use super::output::{self, io, Csv, Format};
@@ -27,10 +27,8 @@ pub struct Args {
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let goods = if args.goods.is_empty() { None } else { Some(refdata::goods::GoodsLists::load(&args.goods)?) };
-    let case = Case::open(&args.case.case)?;
-    let info = case.info(args.top)?;
     // Only with --goods, so the output without it stays as it was.
-    let lists = goods.as_ref().map(|g| case.goods_counts(g)).transpose()?.unwrap_or_default();
+    let (info, lists) = info(args.case.file(), args.top, goods.as_ref())?;
     match args.format {
         Format::Json if lists.is_empty() => output::json(out, &info),
         Format::Json => {

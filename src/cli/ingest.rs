@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use divtrace::ingest::{self, Mapping, Summary};
-use divtrace::store::Case;
+use divtrace::app::ingest::{ingest, Source};
+use divtrace::ingest::{self, Mapping};
 use divtrace::{Error, Result};
 
-use super::output::{self, io, Csv, Format};
+use super::output::Format;
+use super::printers::ingest_summary;
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -49,6 +50,14 @@ pub enum IngestFormat {
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
+    if let Some(s) = &args.scope {
+        if s.trim().is_empty() || s.contains(|c: char| c.is_control()) {
+            return Err(Error::usage("--scope", format!("{s:?} is not a scope name: give a non-empty name without control characters")));
+        }
+    }
+    if args.case.read_only {
+        return Err(Error::usage("--read-only", "ingest changes the case file; leave out --read-only"));
+    }
     let mapping = match &args.map {
         Some(p) => Some((p.clone(), Mapping::load(p)?)),
         None => None,
@@ -64,89 +73,12 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     if ftm && args.map.is_some() {
         return Err(Error::usage("--map", "column mappings apply to CSV bundles, not to FollowTheMoney files"));
     }
-    let summary = ingest_into(&args.case.case, &args.bundle, &opts, ftm)?;
+    let source = if ftm { Source::Ftm } else { Source::Bundle };
+    let summary = ingest(&args.case.case, &args.bundle, &opts, source)?;
     let format = match args.format {
         IngestFormat::Json => Format::Json,
         IngestFormat::Csv => Format::Csv,
         IngestFormat::Table | IngestFormat::Ftm => Format::Table,
     };
-    print_summary(&summary, &args.case.case, format, out)
-}
-
-/// Ingests into a case file; a case file that this call created is removed
-/// again when the import fails, so a failed import leaves nothing behind.
-pub fn ingest_into(case_path: &std::path::Path, bundle: &std::path::Path, opts: &ingest::Options, ftm: bool) -> Result<Summary> {
-    let existed = case_path.exists();
-    let result = Case::open_or_create(case_path).and_then(|mut case| {
-        if ftm {
-            ingest::ingest_ftm(&mut case, bundle, opts)
-        } else {
-            ingest::ingest_bundle(&mut case, bundle, opts)
-        }
-    });
-    if result.is_err() && !existed {
-        let _ = std::fs::remove_file(case_path);
-    }
-    result
-}
-
-pub fn print_summary(s: &Summary, case: &std::path::Path, format: Format, out: &mut dyn Write) -> Result<()> {
-    match format {
-        Format::Json => output::json(out, s),
-        Format::Csv => {
-            let mut w = Csv::new(out, ["batch", "scope", "file", "role", "rows", "stored", "refused", "sha256"])?;
-            for f in &s.files {
-                w.row([
-                    s.batch.to_string(),
-                    s.scope.clone(),
-                    f.path.clone(),
-                    f.role.to_string(),
-                    f.rows.to_string(),
-                    f.stored.to_string(),
-                    f.refused.to_string(),
-                    f.sha256.clone(),
-                ])?;
-            }
-            w.finish()
-        }
-        Format::Table => {
-            if s.already_imported {
-                return io(writeln!(
-                    out,
-                    "{} was already imported into {} as batch {} (scope {:?}) at {}; nothing changed.",
-                    s.bundle,
-                    case.display(),
-                    s.batch,
-                    s.scope,
-                    s.imported_at
-                ));
-            }
-            let mut t = String::new();
-            t += &format!("Imported {} into {} as batch {} (ids scoped as {:?}).\n\n", s.bundle, case.display(), s.batch, s.scope);
-            t += &format!("  {:<18} {:>10} {:>10} {:>9}  {}\n", "file", "rows", "stored", "refused", "sha256");
-            let total: u64 = s.files.iter().map(|f| f.stored).sum();
-            for f in &s.files {
-                t += &format!("  {:<18} {:>10} {:>10} {:>9}  {}\n", f.path, f.rows, f.stored, f.refused, &f.sha256[..16]);
-            }
-            for f in s.files.iter().filter(|f| !f.extra_columns.is_empty()) {
-                t += &format!("\n  {}: columns outside the contract kept as attributes: {}", f.path, f.extra_columns.join(", "));
-            }
-            for f in s.files.iter().filter(|f| !f.skipped.is_empty()) {
-                let list: Vec<String> = f.skipped.iter().map(|(k, n)| format!("{k} ({n})")).collect();
-                t += &format!("\n  {}: FtM schemas not imported: {}", f.path, list.join(", "));
-            }
-            let refused: u64 = s.files.iter().map(|f| f.refused).sum();
-            if let Some(r) = &s.rejects {
-                t += &format!("\n  {refused} refused rows written with their reasons to {r}");
-            }
-            t += &format!(
-                "\n\n  {} records in {:.2} s ({:.0} rows/s). Next: divtrace info --case {}\n",
-                total,
-                s.seconds,
-                total as f64 / s.seconds.max(1e-9),
-                case.display()
-            );
-            io(out.write_all(t.as_bytes()))
-        }
-    }
+    ingest_summary(&summary, &args.case.case, format, out)
 }

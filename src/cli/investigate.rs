@@ -6,11 +6,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use divtrace::ingest;
-use divtrace::routes::{group::group_routes, report::channels_report, resolve_query, QuerySpec, Selector};
-use divtrace::store::{graph::load_graph, Case};
-use divtrace::{Error, Result};
+use divtrace::app::investigate::investigate;
+use divtrace::Result;
 
+use super::printers::{ingest_summary, resolve_summary};
 use super::{io, Format};
 
 #[derive(clap::Args)]
@@ -35,56 +34,18 @@ pub struct Args {
     pub controlled: bool,
 }
 
-/// The question investigate asks: US makers or US-origin goods to Russia or Belarus.
-pub fn default_query(limit: usize) -> Result<QuerySpec> {
-    let sel = |flag: &str, s: &str| Selector::parse(flag, s);
-    Ok(QuerySpec {
-        from: vec![sel("--from", "country:US")?, sel("--from", "origin:US")?],
-        to: vec![sel("--to", "country:RU")?, sel("--to", "country:BY")?],
-        limit: Some(limit),
-        ..QuerySpec::default()
-    })
-}
-
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     // Read the goods lists first: a bad file stops the run before anything is written.
     let goods = divtrace::refdata::goods::GoodsLists::load(&args.goods)?;
-    std::fs::create_dir_all(&args.out).map_err(|e| Error::io(&args.out, e))?;
-    let case_path = args.out.join("case.db");
-    let opts = ingest::Options { progress: !args.quiet, ..Default::default() };
-    let summary = super::ingest::ingest_into(&case_path, &args.bundle, &opts, false)?;
-    super::ingest::print_summary(&summary, &case_path, Format::Table, out)?;
-
-    // The same company under several ids breaks routes exactly where they matter: resolve first.
+    let inv = investigate(&args.bundle, &args.out, args.limit, !args.quiet, &goods, args.controlled)?;
+    let case_path = &inv.case_path;
+    ingest_summary(&inv.summary, case_path, Format::Table, out)?;
     io(writeln!(out, "\n== Entity resolution\n"))?;
-    let mut said = Vec::new();
-    super::resolve::run(
-        super::resolve::Args {
-            case: super::CaseArg { case: case_path.clone() },
-            merge: None,
-            split: None,
-            review: false,
-            format: Format::Table,
-        },
-        &mut said,
-    )?;
-    let said = String::from_utf8_lossy(&said);
-    io(writeln!(out, "{}", said.lines().last().unwrap_or("")))?;
+    io(writeln!(out, "{}", resolve_summary(&inv.resolution)))?;
     io(writeln!(out, "(divtrace resolve --case {} lists the clusters and their evidence)", case_path.display()))?;
-    let case = Case::open(&case_path)?;
 
     io(writeln!(out, "\n== Routes: US makers and US-origin goods to Russia and Belarus, grouped into channels\n"))?;
-    // Ask for more channels than shown: sub-chains are dropped from the summary below.
-    let spec = QuerySpec { goods: goods.clone(), controlled: args.controlled, ..default_query(args.limit * 5)? };
-    let (g, _) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &spec)?;
-    let mut rep = channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))?;
-    // A channel whose chain lies inside a longer channel's chain (same goods) is part of
-    // that story, not a new one: the summary shows the longer one only.
-    let hidden = drop_subchains(&mut rep);
-    if let Some(c) = rep.channels.as_mut() {
-        c.truncate(args.limit);
-    }
+    let rep = &inv.channels;
     // One line per channel here; `divtrace routes --group` and the report have every hop.
     io(writeln!(
         out,
@@ -105,13 +66,19 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             c.last_date,
             divtrace::export::view::money(c.value_shipped)
         ))?;
-        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(id, n)| format!("{n} [{id}]")).collect();
+        let chain: Vec<String> = c
+            .entities
+            .iter()
+            .zip(&c.entity_names)
+            .map(|(id, n)| format!("{} [{}]", divtrace::text::safe::term(n), divtrace::text::safe::term(id)))
+            .collect();
         io(writeln!(out, "     {}", chain.join(" -> ")))?;
     }
-    if hidden > 0 {
+    if inv.hidden > 0 {
         io(writeln!(
             out,
-            "\n({hidden} channel(s) that are parts of longer ones above are not listed; `divtrace routes --group` lists all)"
+            "\n({} channel(s) that are parts of longer ones above are not listed; `divtrace routes --group` lists all)",
+            inv.hidden
         ))?;
     }
     if let Some(m) = &rep.message {
@@ -119,24 +86,22 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     }
 
     io(writeln!(out, "\n== Evidence\n"))?;
-    let report_spec = QuerySpec { limit: Some(20), goods, controlled: args.controlled, ..default_query(20)? };
-    let (said, assessments) = super::report::write_report(&case, &report_spec, &args.out, 60)?;
     io(writeln!(out, "== Parties on these routes by risk (divtrace assess; every factor is in the report)\n"))?;
-    for a in assessments.iter().take(args.limit) {
-        let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.as_str()).collect();
+    for a in inv.assessments.iter().take(args.limit) {
+        let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.code()).collect();
         io(writeln!(
             out,
             "  {:>3} {:<7} {} [{}] ({})  {}",
             a.score,
             a.band.as_str(),
-            a.name,
-            a.entity,
-            a.country.as_deref().unwrap_or("??"),
+            divtrace::text::safe::term(&a.name),
+            divtrace::text::safe::term(&a.entity),
+            divtrace::text::safe::term(a.country.as_deref().unwrap_or("??")),
             codes.join(", ")
         ))?;
     }
     io(writeln!(out))?;
-    for line in said {
+    for line in &inv.report_lines {
         io(writeln!(out, "{line}"))?;
     }
     io(writeln!(
@@ -145,21 +110,4 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         args.out.join("report.html").display(),
         case_path.display()
     ))
-}
-
-/// Removes channels whose entity chain is a contiguous part of a longer
-/// channel's chain with the same HS digits; returns how many were removed.
-fn drop_subchains(rep: &mut divtrace::routes::report::RoutesReport) -> usize {
-    let Some(channels) = rep.channels.as_mut() else { return 0 };
-    let all: Vec<(Vec<String>, String)> = channels.iter().map(|c| (c.entities.clone(), c.hs.clone())).collect();
-    let before = channels.len();
-    channels.retain(|c| {
-        !all.iter().any(|(longer, hs)| {
-            *hs == c.hs && longer.len() > c.entities.len() && longer.windows(c.entities.len()).any(|w| w == c.entities.as_slice())
-        })
-    });
-    for (i, c) in channels.iter_mut().enumerate() {
-        c.rank = i + 1;
-    }
-    before - channels.len()
 }

@@ -16,6 +16,8 @@ mod info;
 mod ingest;
 mod investigate;
 pub mod output;
+mod printers;
+mod query;
 mod report;
 mod resolve;
 mod routes;
@@ -63,6 +65,67 @@ enum Command {
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
+    // Text meant for a terminal passes one guard: control, bidi-override and
+    // invisible characters from the data are shown as `\u{..}`. JSON and CSV
+    // stay exact (CSV cells are neutralised for spreadsheets instead).
+    let case = cli.case_operation();
+    let result = if cli.prints_text() {
+        let mut guarded = output::terminal(out);
+        let r = dispatch(cli, &mut guarded);
+        r.and_then(|()| io(guarded.flush()))
+    } else {
+        dispatch(cli, out)
+    };
+    // A query error names a field of the library's query: say which flag sets it.
+    let result = result.map_err(query::in_flags);
+    // A raw SQLite error names neither the file nor what was being done: say both.
+    match case {
+        Some((path, op)) => result.map_err(|e| e.in_case(&path, op)),
+        None => result,
+    }
+}
+
+impl Cli {
+    /// The case file this command works on, and what it does to it (for error messages).
+    fn case_operation(&self) -> Option<(PathBuf, &'static str)> {
+        match &self.command {
+            Command::Ingest(a) => Some((a.case.case.clone(), "importing into it")),
+            Command::Investigate(_) => None,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => None,
+            Command::Info(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Routes(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Assess(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Hubs(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Export(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Report(a) => Some((a.case.case.clone(), "reading it")),
+            Command::Resolve(a) => Some((a.case.case.clone(), "resolving entities in it")),
+            Command::Screen(a) => a.case.clone().map(|p| (p, "storing screening results in it")),
+            Command::Serve(a) => Some((a.case.case.clone(), "serving it")),
+        }
+    }
+
+    /// Whether this command prints text for a terminal (tables, status lines) rather than JSON or CSV.
+    fn prints_text(&self) -> bool {
+        let f = |f: Format| f == Format::Table;
+        // An xlsx goes to a file; nothing is printed but errors.
+        let s = |f: output::SheetFormat| matches!(f, output::SheetFormat::Table | output::SheetFormat::Xlsx);
+        match &self.command {
+            Command::Ingest(a) => matches!(a.format, ingest::IngestFormat::Table | ingest::IngestFormat::Ftm),
+            Command::Info(a) => f(a.format),
+            Command::Routes(a) => s(a.format),
+            Command::Assess(a) => s(a.format),
+            Command::Hubs(a) => s(a.format),
+            Command::Resolve(a) => f(a.format),
+            Command::Screen(a) => s(a.format),
+            Command::Investigate(_) | Command::Export(_) | Command::Report(_) | Command::Serve(_) => true,
+            #[cfg(feature = "synth")]
+            Command::Synth(_) => true,
+        }
+    }
+}
+
+fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
     match cli.command {
         Command::Ingest(a) => ingest::run(a, out),
         Command::Info(a) => info::run(a, out),
@@ -86,4 +149,15 @@ pub struct CaseArg {
     /// The case file (SQLite), e.g. case.db
     #[arg(long = "case", value_name = "FILE")]
     pub case: PathBuf,
+    /// Open the case file read-only (SQLite immutable mode: not written, not even locked);
+    /// for evidence on read-only media. Commands that change the case refuse it
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+impl CaseArg {
+    /// The case file and how reading flows open it.
+    pub fn file(&self) -> divtrace::app::CaseFile<'_> {
+        divtrace::app::CaseFile { path: &self.case, read_only: self.read_only }
+    }
 }

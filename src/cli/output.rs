@@ -20,6 +20,53 @@ pub enum Format {
     Csv,
 }
 
+/// The formats of the commands that also write Excel workbooks (`assess`,
+/// `routes`, `screen`, `hubs`); a separate type so that the other commands
+/// do not offer `xlsx`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    /// An Excel workbook, written to --out FILE
+    Xlsx,
+}
+
+/// What a command with `--format` and `--out` is to write.
+pub enum Target<'a> {
+    /// Text on the output, in this format.
+    Print(Format),
+    /// An Excel workbook at this path.
+    Workbook(&'a std::path::Path),
+}
+
+impl SheetFormat {
+    /// Checks `--format` against `--out`: a workbook is binary, so it needs a
+    /// file and is never written to the terminal or stdout; the text formats
+    /// print to stdout and take no `--out`.
+    pub fn target(self, out: Option<&std::path::Path>) -> Result<Target<'_>> {
+        let text = match self {
+            SheetFormat::Table => Format::Table,
+            SheetFormat::Json => Format::Json,
+            SheetFormat::Csv => Format::Csv,
+            SheetFormat::Xlsx => {
+                return match out {
+                    Some(p) if p.as_os_str() != "-" => Ok(Target::Workbook(p)),
+                    _ => Err(Error::usage(
+                        "--out",
+                        "--format xlsx writes a binary workbook, never to the terminal or stdout: give --out FILE.xlsx",
+                    )),
+                };
+            }
+        };
+        match out {
+            None => Ok(Target::Print(text)),
+            Some(_) => Err(Error::usage("--out", "--out is for --format xlsx; the other formats print to stdout")),
+        }
+    }
+}
+
 /// Where printed output goes in error messages.
 const STDOUT: &str = "stdout";
 
@@ -37,7 +84,16 @@ pub fn json<T: Serialize + ?Sized>(out: &mut dyn Write, v: &T) -> Result<()> {
     io(writeln!(out))
 }
 
-/// A CSV table on the output; rows are written as they come.
+/// Text for a terminal (tables, status lines): everything written through it
+/// has control, bidi-override and invisible characters shown as `\u{..}`
+/// (`text::safe`). `cli::run` wraps every command that prints text in it.
+pub fn terminal(out: &mut dyn Write) -> divtrace::text::safe::TermWriter<&mut dyn Write> {
+    divtrace::text::safe::TermWriter::new(out)
+}
+
+/// A CSV table on the output; rows are written as they come. Every cell
+/// passes `text::safe::csv_cell`: a cell a spreadsheet would evaluate as a
+/// formula gets a leading `'`, plain numbers stay numbers.
 pub struct Csv<'a> {
     w: csv::Writer<&'a mut dyn Write>,
 }
@@ -64,7 +120,15 @@ impl<'a> Csv<'a> {
         I: IntoIterator<Item = T>,
         T: AsRef<[u8]>,
     {
-        self.w.write_record(fields).map_err(csv_error)
+        for f in fields {
+            let b = f.as_ref();
+            match std::str::from_utf8(b) {
+                Ok(text) => self.w.write_field(divtrace::text::safe::csv_cell(text).as_bytes()),
+                Err(_) => self.w.write_field(b),
+            }
+            .map_err(csv_error)?;
+        }
+        self.w.write_record(None::<&[u8]>).map_err(csv_error)
     }
 
     /// Flushes the table; call it, or buffered rows are lost.
@@ -127,5 +191,15 @@ mod tests {
         c.row(["", "say \"hi\""]).unwrap();
         c.finish().unwrap();
         assert_eq!(String::from_utf8(v).unwrap(), "a,b\n1,\"x,y\"\n,\"say \"\"hi\"\"\"\n");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_evaluate_get_a_quote() {
+        let mut v: Vec<u8> = Vec::new();
+        let mut c = Csv::new(&mut v, ["name", "value"]).unwrap();
+        c.row(["=HYPERLINK(\"http://evil.example\")", "-12.5"]).unwrap();
+        c.row(["@SUM(A1)", "+3"]).unwrap();
+        c.finish().unwrap();
+        assert_eq!(String::from_utf8(v).unwrap(), "name,value\n\"'=HYPERLINK(\"\"http://evil.example\"\")\",-12.5\n'@SUM(A1),+3\n");
     }
 }

@@ -2,15 +2,14 @@
 //! into channels, or explain why none connects two parties.
 
 use std::io::Write;
-use std::path::PathBuf;
 
-use divtrace::model::Day;
-use divtrace::routes::report::{channels_report, explain_report, routes_report, ExplainReport, RouteOut, RoutesReport, Text};
-use divtrace::routes::{collect_routes, explain::explain, group::group_routes, resolve_query, QuerySpec, Selector};
-use divtrace::store::{graph::load_graph, Case};
-use divtrace::{Error, Result};
+use divtrace::app::routes::{route_query, search, streamed, Answer, Mode};
+use divtrace::routes::report::{ExplainReport, RouteOut, RoutesReport, Text};
+use divtrace::text::safe::term;
+use divtrace::Result;
 
-use super::output::{self, io, Csv, Format};
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
+use super::query::{spec, QueryArgs};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -26,127 +25,64 @@ pub struct Args {
     #[arg(long)]
     pub explain: bool,
     #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
-}
-
-/// The route query flags, shared by `routes`, `export` and `report`.
-#[derive(clap::Args, Clone, Debug)]
-pub struct QueryArgs {
-    /// Where routes start (repeatable, a union): country:US, entity:ID, role:manufacturer,
-    /// list:entity_list, name:TEXT, or goods declared on the first hop: origin:US, brand:TEXT
-    #[arg(long, value_name = "SEL")]
-    pub from: Vec<String>,
-    /// Where routes end (repeatable, a union): country:, entity:, role:, list:, name:
-    #[arg(long, value_name = "SEL")]
-    pub to: Vec<String>,
-    /// Some entity of the route must match (repeatable, a union)
-    #[arg(long, value_name = "SEL")]
-    pub via: Vec<String>,
-    /// No entity of the route may match (repeatable)
-    #[arg(long, value_name = "SEL")]
-    pub avoid: Vec<String>,
-    /// Most shipments in a route
-    #[arg(long, default_value_t = 5)]
-    pub max_hops: u32,
-    /// Most days between a hop and the next
-    #[arg(long, default_value_t = 180)]
-    pub max_dwell_days: i32,
-    /// HS digits consecutive hops must share: 4 or 6
-    #[arg(long, default_value_t = 6)]
-    pub hs_level: u32,
-    /// Only shipments whose HS code starts with PREFIX (repeatable)
-    #[arg(long, value_name = "PREFIX")]
-    pub hs: Vec<String>,
-    /// Only goods on the BIS Common High Priority List
-    #[arg(long)]
-    pub chpl: bool,
-    /// Only CHPL goods of this tier or a more sensitive one (1 = integrated circuits); implies --chpl
-    #[arg(long, value_name = "N")]
-    pub chpl_tier: Option<u8>,
-    /// A goods list to load: CSV hs_code,list,description,source with HS prefixes of 2 to 10 digits (repeatable)
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx (routes, not --group or --explain)
     #[arg(long, value_name = "FILE")]
-    pub goods: Vec<PathBuf>,
-    /// Only controlled goods: on the CHPL or on a list loaded with --goods
-    #[arg(long)]
-    pub controlled: bool,
-    /// Only shipments on or after this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
-    /// Only shipments on or before this date (YYYY-MM-DD)
-    #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
-    /// Only shipments with a declared value of at least this many USD
-    #[arg(long, value_name = "USD")]
-    pub min_value: Option<f64>,
-    /// Show the K best routes (or channels)
-    #[arg(long, value_name = "K", default_value_t = 20)]
-    pub limit: usize,
-    /// Show every route (or channel)
-    #[arg(long, conflicts_with = "limit")]
-    pub all: bool,
-}
-
-fn selectors(flag: &str, v: &[String]) -> Result<Vec<Selector>> {
-    v.iter().map(|s| Selector::parse(flag, s)).collect()
-}
-
-fn date(flag: &str, v: &Option<String>) -> Result<Option<Day>> {
-    v.as_deref()
-        .map(|s| Day::parse_iso(s.trim()).ok_or_else(|| Error::usage(flag, format!("'{s}' is not a date (expected YYYY-MM-DD)"))))
-        .transpose()
-}
-
-/// The library query for these flags.
-pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
-    if let Some(v) = a.min_value {
-        if !v.is_finite() || v < 0.0 {
-            return Err(Error::usage("--min-value", format!("must be a non-negative number, got {v}")));
-        }
-    }
-    Ok(QuerySpec {
-        from: selectors("--from", &a.from)?,
-        to: selectors("--to", &a.to)?,
-        via: selectors("--via", &a.via)?,
-        avoid: selectors("--avoid", &a.avoid)?,
-        max_hops: a.max_hops,
-        max_dwell_days: a.max_dwell_days,
-        hs_level: a.hs_level,
-        hs: a.hs.clone(),
-        chpl_max_tier: a.chpl_tier.or(a.chpl.then_some(4)),
-        goods: divtrace::refdata::goods::GoodsLists::load(&a.goods)?,
-        controlled: a.controlled,
-        since: date("--since", &a.since)?,
-        until: date("--until", &a.until)?,
-        min_value: a.min_value,
-        limit: (!a.all).then_some(a.limit),
-    })
+    pub out: Option<std::path::PathBuf>,
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     let spec = spec(&a.query)?;
-    let case = Case::open(&a.case.case)?;
-    let (g, _load) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &spec)?;
-    if a.explain {
-        let ex = explain(&g, &q);
-        let rep = explain_report(&case, &g, &spec, &ex)?;
-        return match a.format {
-            Format::Json => output::json(out, &rep),
-            Format::Table => io(write_explain_table(out, &rep)),
-            Format::Csv => write_explain_csv(out, &rep),
-        };
+    let mode = if a.explain {
+        Mode::Explain
+    } else if a.group {
+        Mode::Channels
+    } else {
+        Mode::Routes
+    };
+    let format = match a.format.target(a.out.as_deref())? {
+        Target::Print(f) => f,
+        Target::Workbook(_) if mode != Mode::Routes => {
+            return Err(divtrace::Error::usage("--format", "xlsx is written for routes; leave out --group and --explain"));
+        }
+        Target::Workbook(path) => {
+            let (_loaded, answer) = route_query(a.case.file(), &spec, mode)?;
+            return match answer {
+                Answer::Routes(rep) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::routes(&rep)),
+                Answer::Explain(_) => Err(divtrace::Error::Other("a route search answered with an explanation".into())),
+            };
+        }
+    };
+    if mode == Mode::Routes && format == Format::Json {
+        // JSON is written while the routes are built, chunk by chunk: with
+        // `--all` on a national case the routes outweigh the graph.
+        let (loaded, found) = search(a.case.file(), &spec)?;
+        let rep = streamed(&loaded, &spec, &found)?;
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
+        let written = output::json(&mut buf, &rep).and_then(|()| io(buf.flush()));
+        // As below: the process ends here, nothing to free one by one.
+        std::mem::forget(rep);
+        std::mem::forget(found);
+        std::mem::forget(loaded);
+        return written;
     }
+    let (loaded, answer) = route_query(a.case.file(), &spec, mode)?;
+    let rep = match answer {
+        Answer::Explain(rep) => {
+            return match format {
+                Format::Json => output::json(out, &rep),
+                Format::Table => io(write_explain_table(out, &rep)),
+                Format::Csv => write_explain_csv(out, &rep),
+            };
+        }
+        Answer::Routes(rep) => rep,
+    };
     // serde and the printers make many small writes: a large buffer of a
     // concrete type lets them inline and reaches the process's output in
     // few large writes.
     let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
     let out = &mut buf;
-    let rep = if a.group {
-        channels_report(&case, &g, &spec, &q, &group_routes(&g, &q))?
-    } else {
-        routes_report(&case, &g, &spec, &q, &collect_routes(&g, &q))?
-    };
-    let written = match a.format {
+    let written = match format {
         Format::Json => output::json(out, &rep),
         Format::Table => io(write_table(out, &rep)),
         Format::Csv => write_csv(out, &rep),
@@ -155,8 +91,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     // The process ends here: freeing millions of small allocations one by
     // one would cost more than the search (measured on 1M shipments).
     std::mem::forget(rep);
-    std::mem::forget(q);
-    std::mem::forget(g);
+    std::mem::forget(loaded);
     written
 }
 
@@ -171,7 +106,7 @@ fn text(v: &Option<Text>) -> &str {
 /// `ID NAME (CC)`, written in place: the table has a line per hop, and
 /// building each piece as a String first cost more than writing it.
 fn write_party<W: Write + ?Sized>(out: &mut W, id: &str, name: &str, country: &Option<String>) -> std::io::Result<()> {
-    write!(out, "{id} {name} ({})", country.as_deref().unwrap_or("??"))
+    write!(out, "{} {} ({})", term(id), term(name), country.as_deref().unwrap_or("??"))
 }
 
 fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::fmt::Arguments) -> std::io::Result<()> {
@@ -240,7 +175,7 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
         writeln!(out, "{} route(s) in {} channel(s); showing {}", s.total_routes, s.total_channels.unwrap_or(0), ch.len())?;
         for c in ch {
             writeln!(out)?;
-            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+            let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
             writeln!(out, "Channel {}  score {}  {} route(s)  HS {}", c.rank, c.score, c.routes, c.hs)?;
             writeln!(out, "  {}", chain.join(" -> "))?;
             let per_hop: Vec<String> = c.shipments_per_hop.iter().map(usize::to_string).collect();
@@ -309,29 +244,7 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
         }
         return w.finish();
     }
-    w.row([
-        "rank",
-        "score",
-        "hop",
-        "date",
-        "shipment",
-        "shipper",
-        "shipper_name",
-        "shipper_country",
-        "consignee",
-        "consignee_name",
-        "consignee_country",
-        "hs",
-        "value_usd",
-        "quantity",
-        "unit",
-        "manufacturer",
-        "origin_country",
-        "dwell_days",
-        "declaration",
-        "source_file",
-        "source_line",
-    ])?;
+    w.row(divtrace::routes::report::HOP_COLUMNS)?;
     for r in &rep.routes {
         let (rank, score) = (r.rank.to_string(), r.score.to_string());
         for h in &r.hops {
@@ -368,7 +281,7 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
 fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Result<()> {
     writeln!(out, "{}", rep.message)?;
     for c in &rep.chains {
-        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{i} {n}")).collect();
+        let chain: Vec<String> = c.entities.iter().zip(&c.entity_names).map(|(i, n)| format!("{} {}", term(i), term(n))).collect();
         writeln!(out)?;
         writeln!(out, "{}", chain.join(" -> "))?;
         writeln!(out, "  breaks at hop {} ({}): {}", c.hop, c.constraint, c.detail)?;

@@ -1,24 +1,20 @@
 //! `divtrace screen`: match a case's entities, or one name, against screening lists.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use rayon::prelude::*;
-use sha2::{Digest, Sha256};
-
-use super::output::{self, io, Csv, Format};
+use divtrace::app::screen::{screen, Lists, MatchOut, MatchesDoc, Subject};
 use divtrace::model::Country;
-use divtrace::resolve::lists::{csl, ftm, ofac, ScreeningList};
-use divtrace::resolve::screen::{Match, Query, ScreenIndex, DEFAULT_THRESHOLD, REVIEW_FLOOR};
-use divtrace::store::resolution::{self, NewMembership, ScreenFile};
-use divtrace::store::Case;
+use divtrace::resolve::screen::DEFAULT_THRESHOLD;
 use divtrace::{Error, Result};
+
+use super::output::{self, io, Csv, Format, SheetFormat, Target};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Screen every entity of this case file and store accepted matches as list memberships
     #[arg(long = "case", value_name = "FILE", conflicts_with = "name")]
-    case: Option<PathBuf>,
+    pub case: Option<PathBuf>,
     /// Screen one name instead of a case (nothing is stored)
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
@@ -47,65 +43,10 @@ pub struct Args {
     #[arg(long)]
     review: bool,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
-}
-
-fn read(path: &Path) -> Result<(String, String)> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let sha = format!("{:x}", Sha256::digest(&bytes));
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Error::Input(divtrace::InputError::new(path, 0, None, format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to())))
-    })?;
-    Ok((text, sha))
-}
-
-/// Reads every list given on the command line; any error leaves everything unread.
-fn load(args: &Args) -> Result<(ScreeningList, Vec<ScreenFile>)> {
-    let mut list = ScreeningList::default();
-    let mut shas: Vec<String> = Vec::new();
-    for p in &args.csl {
-        let (t, s) = read(p)?;
-        list.extend(csl::parse(p, &t)?);
-        shas.push(s);
-    }
-    if let Some(sdn) = &args.sdn {
-        let (t, s) = read(sdn)?;
-        let add = args.sdn_add.as_ref().map(|p| read(p).map(|x| (p, x))).transpose()?;
-        let alt = args.sdn_alt.as_ref().map(|p| read(p).map(|x| (p, x))).transpose()?;
-        let l = ofac::parse(
-            (sdn, &t),
-            add.as_ref().map(|(p, (t, _))| (p.as_path(), t.as_str())),
-            alt.as_ref().map(|(p, (t, _))| (p.as_path(), t.as_str())),
-        )?;
-        list.extend(l);
-        shas.push(s);
-        shas.extend(add.into_iter().map(|(_, (_, s))| s));
-        shas.extend(alt.into_iter().map(|(_, (_, s))| s));
-    }
-    for p in &args.ftm {
-        let (t, s) = read(p)?;
-        list.extend(ftm::parse(p, &t)?);
-        shas.push(s);
-    }
-    if list.files.is_empty() {
-        return Err(Error::usage("--csl/--sdn/--ftm", "give at least one screening list"));
-    }
-    let files = list
-        .files
-        .iter()
-        .zip(shas)
-        .map(|(f, sha256)| ScreenFile { path: f.path.display().to_string(), role: f.role.to_string(), sha256, rows: f.rows })
-        .collect();
-    Ok((list, files))
-}
-
-struct Row<'a> {
-    entity_id: i64,
-    entity: String,
-    entity_name: String,
-    m: Match,
-    idx: &'a ScreenIndex<'a>,
-    accepted: bool,
+    pub format: SheetFormat,
+    /// The workbook to write with --format xlsx
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
@@ -121,122 +62,43 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         ),
         None => None,
     };
-    if args.name.is_none() && args.case.is_none() {
-        return Err(Error::usage("--case/--name", "give a case file to screen, or one --name"));
+    let subject = match (&args.name, &args.case) {
+        (Some(name), _) => Subject::Name { name, country },
+        (None, Some(case)) => Subject::Case(divtrace::app::CaseFile::new(case)),
+        (None, None) => return Err(Error::usage("--case/--name", "give a case file to screen, or one --name")),
+    };
+    let lists = Lists {
+        csl: args.csl.clone(),
+        sdn: args.sdn.clone(),
+        sdn_add: args.sdn_add.clone(),
+        sdn_alt: args.sdn_alt.clone(),
+        ftm: args.ftm.clone(),
+    };
+    let target = args.format.target(args.out.as_deref())?;
+    let rows = screen(&subject, &lists, args.threshold, args.review)?;
+    match target {
+        Target::Workbook(path) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::screen(&rows)),
+        Target::Print(format) => print(&rows, format, out),
     }
-    let mut case = args.case.as_deref().map(Case::open).transpose()?;
-    let (list, files) = load(&args)?;
-    let idx = ScreenIndex::new(&list);
-    let floor = if args.review { REVIEW_FLOOR } else { args.threshold };
-    let keep = |m: &Match| if args.review { m.score < args.threshold } else { true };
-    let mut rows: Vec<Row> = Vec::new();
-    if let Some(name) = &args.name {
-        let q = Query { names: vec![name.clone()], country, ..Default::default() };
-        for m in idx.screen(&q, floor).into_iter().filter(keep) {
-            rows.push(Row {
-                entity_id: 0,
-                entity: String::new(),
-                entity_name: name.clone(),
-                accepted: m.score >= args.threshold,
-                m,
-                idx: &idx,
-            });
-        }
-    } else if let Some(c) = &case {
-        let ents = resolution::entities(c)?;
-        let found: Vec<Vec<Match>> = ents
-            .par_iter()
-            .map(|e| {
-                let mut names = vec![e.name.clone()];
-                names.extend(e.aliases.iter().cloned());
-                let q = Query { names, country: e.country.clone(), identifiers: e.identifiers.clone(), kind: e.kind };
-                idx.screen(&q, floor)
-            })
-            .collect();
-        for (e, ms) in ents.iter().zip(found) {
-            for m in ms.into_iter().filter(keep) {
-                rows.push(Row {
-                    entity_id: e.id,
-                    entity: e.input_id.clone(),
-                    entity_name: e.name.clone(),
-                    accepted: m.score >= args.threshold,
-                    m,
-                    idx: &idx,
-                });
-            }
-        }
-        if !args.review {
-            let members: Vec<NewMembership> = rows
-                .iter()
-                .map(|r| {
-                    let en = idx.entry(r.m.entry);
-                    NewMembership {
-                        entity: r.entity_id,
-                        list: en.list.clone(),
-                        program: (!en.programs.is_empty()).then(|| en.programs.join(";")),
-                        listed_on: en.listed_on.clone(),
-                        list_entry: en.entry_id.clone(),
-                        score: r.m.score,
-                        note: r.m.explanation.clone(),
-                        file: en.file,
-                        line: en.line,
-                    }
-                })
-                .collect();
-            let mut h = Sha256::new();
-            for f in &files {
-                h.update(format!("{}:{}\n", f.role, f.sha256));
-            }
-            let settings = format!("threshold={}", args.threshold);
-            h.update(&settings);
-            let run_sha = format!("{:x}", h.finalize());
-            resolution::write_screening(case.as_mut().expect("case mode"), &run_sha, &settings, &files, &members)?;
-        }
-    }
-    print(&rows, args.format, out)
 }
 
-fn print(rows: &[Row], format: Format, out: &mut dyn Write) -> Result<()> {
-    let fields = |r: &Row| {
-        let e = r.idx.entry(r.m.entry);
+fn print(rows: &[MatchOut], format: Format, out: &mut dyn Write) -> Result<()> {
+    let fields = |r: &MatchOut| {
         vec![
             r.entity.clone(),
             r.entity_name.clone(),
-            format!("{:.3}", r.m.score),
+            format!("{:.3}", r.raw_score),
             if r.accepted { "accepted" } else { "review" }.to_string(),
-            e.list.clone(),
-            e.entry_id.clone(),
-            e.names[0].clone(),
-            e.programs.join(";"),
-            r.m.explanation.clone(),
+            r.list.clone(),
+            r.entry.clone(),
+            r.listed_name.clone(),
+            r.programs.join(";"),
+            r.explanation.clone(),
         ]
     };
     const HEAD: [&str; 9] = ["entity", "entity_name", "score", "status", "list", "entry", "listed_name", "programs", "explanation"];
     match format {
-        Format::Json => {
-            let ms: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|r| {
-                    let e = r.idx.entry(r.m.entry);
-                    serde_json::json!({
-                        "entity": r.entity,
-                        "entity_name": r.entity_name,
-                        "score": (r.m.score * 1000.0).round() / 1000.0,
-                        "accepted": r.accepted,
-                        "list": e.list,
-                        "entry": e.entry_id,
-                        "listed_name": e.names[0],
-                        "matched_name": r.m.list_name,
-                        "programs": e.programs,
-                        "countries": e.countries,
-                        "listed_on": e.listed_on,
-                        "identifier": r.m.identifier,
-                        "explanation": r.m.explanation,
-                    })
-                })
-                .collect();
-            output::json(out, &serde_json::json!({ "matches": ms }))
-        }
+        Format::Json => output::json(out, &MatchesDoc { matches: rows }),
         Format::Csv => {
             let mut w = Csv::new(out, HEAD)?;
             for r in rows {

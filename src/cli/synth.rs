@@ -33,6 +33,9 @@ pub struct Args {
     /// Last day of the window (YYYY-MM-DD)
     #[arg(long, default_value = "2024-12-31")]
     end: String,
+    /// Hub traders in TR, AE, HK, CN and KZ that take a large share of the trade (see docs/synth.md) [default: none]
+    #[arg(long, default_value_t = 0)]
+    hubs: usize,
     /// Write into a non-empty directory, replacing the bundle files there
     #[arg(long)]
     force: bool,
@@ -54,6 +57,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         dup_per_mille: (args.dup_rate * 1000.0).round() as u64,
         start: day("--start", &args.start)?,
         end: day("--end", &args.end)?,
+        hubs: args.hubs,
     };
     cfg.validate()?;
     let dir = &args.out;

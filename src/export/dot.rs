@@ -5,8 +5,13 @@
 //! ids are synthetic (`n0`, `n1`, ...), and every text from the data goes
 //! into an HTML-like label through [`html`], which escapes `&`, `<`, `>`,
 //! quotes, backslashes (Graphviz expands `\N`, `\G`, `\E` even inside HTML
-//! labels, so each is doubled) and control characters. A crafted name therefore
-//! cannot add nodes, edges or attributes, and shows exactly as written.
+//! labels, so each is doubled); control, bidi-override and invisible
+//! characters are shown as `\u{..}` (see `text::safe`). A crafted name
+//! therefore cannot add nodes, edges or attributes, and shows as written.
+//!
+//! Every text piece of a label is capped at [`MAX_LABEL_CHARS`] characters
+//! (Graphviz refuses an HTML label longer than 16,384 bytes, and a diagram
+//! cannot show more anyway); the report tables and JSON keep the full text.
 
 use std::collections::BTreeMap;
 
@@ -18,8 +23,36 @@ use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use super::diagram::{Band, Diagram, Part};
 use crate::refdata;
 
+/// Most characters of one text piece (a name, a detail line) in a label.
+pub const MAX_LABEL_CHARS: usize = 120;
+
+/// `s` cut to `max` characters, the cut marked with `…`.
+pub fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(max.saturating_sub(1)) {
+        Some((i, _)) if s[i..].chars().nth(1).is_some() => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+        _ => std::borrow::Cow::Borrowed(s),
+    }
+}
+
+/// A text piece for a label: capped, then escaped.
+fn label(s: &str) -> String {
+    nonempty(html(&cap(s, MAX_LABEL_CHARS)))
+}
+
+/// Graphviz rejects the whole file for an empty `<B></B>` or `<FONT></FONT>`
+/// (a syntax error), so an empty text piece (an empty detail or list from the
+/// data) is written as one space.
+fn nonempty(s: String) -> String {
+    if s.is_empty() {
+        " ".to_string()
+    } else {
+        s
+    }
+}
+
 /// Escapes text for an HTML-like Graphviz label (without the outer `<>`).
 pub fn html(s: &str) -> String {
+    let s = crate::text::safe::term_lines(s);
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
@@ -137,7 +170,7 @@ pub fn to_dot(d: &Diagram) -> String {
         }
     }
     for e in &d.edges {
-        let mut attrs = vec![attr("label", html_id(e.lines().iter().map(|l| html(l)).collect::<Vec<_>>().join("<BR/>")))];
+        let mut attrs = vec![attr("label", html_id(e.lines().iter().map(|l| label(l)).collect::<Vec<_>>().join("<BR/>")))];
         let width = 1.0 + (e.shipments as f64).log10().min(3.0);
         attrs.push(attr("penwidth", id(&format!("{:.1}", if e.emphasis { width + 1.5 } else { width }))));
         if e.emphasis {
@@ -157,9 +190,9 @@ pub fn to_dot(d: &Diagram) -> String {
 }
 
 fn title(d: &Diagram) -> String {
-    let mut t = format!("<B>{}</B>", html(&d.title));
+    let mut t = format!("<B>{}</B>", nonempty(html(&cap(&d.title, 4 * MAX_LABEL_CHARS))));
     for l in d.subtitle.iter().chain(&d.notes) {
-        t += &format!("<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"9\">{}</FONT>", html(l));
+        t += &format!("<BR ALIGN=\"LEFT\"/><FONT POINT-SIZE=\"9\">{}</FONT>", label(l));
     }
     t + "<BR ALIGN=\"LEFT\"/>"
 }
@@ -168,17 +201,17 @@ fn node(d: &Diagram, i: usize) -> DotNode {
     let n = &d.nodes[i];
     let (shape, fill) = shape(n.part);
     let fill = n.band.map(band_colour).unwrap_or(fill);
-    let mut label = format!("<B>{}</B>", html(&n.name));
+    let mut text = format!("<B>{}</B>", label(&n.name));
     for line in &n.details {
-        label += &format!("<BR/><FONT POINT-SIZE=\"8\">{}</FONT>", html(line));
+        text += &format!("<BR/><FONT POINT-SIZE=\"8\">{}</FONT>", label(line));
     }
     if !n.lists.is_empty() {
-        label += &format!("<BR/><FONT POINT-SIZE=\"8\" COLOR=\"{LISTED_BORDER}\"><B>listed: {}</B></FONT>", html(&n.lists.join(", ")));
+        text += &format!("<BR/><FONT POINT-SIZE=\"8\" COLOR=\"{LISTED_BORDER}\"><B>listed: {}</B></FONT>", label(&n.lists.join(", ")));
     }
     if let Some(b) = n.band {
-        label += &format!("<BR/><FONT POINT-SIZE=\"8\">risk: {}</FONT>", b.as_str());
+        text += &format!("<BR/><FONT POINT-SIZE=\"8\">risk: {}</FONT>", b.as_str());
     }
-    let mut attrs = vec![attr("label", html_id(label)), attr("shape", id(shape)), attr("fillcolor", q(fill))];
+    let mut attrs = vec![attr("label", html_id(text)), attr("shape", id(shape)), attr("fillcolor", q(fill))];
     if !n.lists.is_empty() {
         attrs.push(attr("color", q(LISTED_BORDER)));
         attrs.push(attr("penwidth", id("2.5")));

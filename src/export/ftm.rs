@@ -13,6 +13,7 @@ use serde_json::{json, Map, Value};
 
 use super::ftm_values as v;
 use crate::ingest::ftm::IDENTIFIER_PROPS;
+use crate::model::RelationKind;
 use crate::store::evidence::{EntityRecord, Evidence};
 
 /// FtM ids are the bundle ids, so a case read back from the export shows
@@ -80,9 +81,9 @@ pub fn to_ftm(ev: &Evidence) -> String {
     }
     lines.extend(identifications);
     for (i, r) in ev.relations.iter().enumerate() {
-        let (schema, a, b) = match r.kind.as_str() {
-            "ownership" => ("Ownership", "owner", "asset"),
-            "director" => ("Directorship", "director", "organization"),
+        let (schema, a, b) = match r.kind {
+            RelationKind::Ownership => ("Ownership", "owner", "asset"),
+            RelationKind::Director => ("Directorship", "director", "organization"),
             // subsidiary, agent, shared_address, same_as, not_same: FtM has no schema
             // with their meaning, so a directed UnknownLink with the kind as its role.
             _ => ("UnknownLink", "subject", "object"),
@@ -91,7 +92,7 @@ pub fn to_ftm(ev: &Evidence) -> String {
         put(&mut p, a, Some(fid(r.from)));
         put(&mut p, b, Some(fid(r.to)));
         if schema == "UnknownLink" {
-            put(&mut p, "role", Some(r.kind.clone()));
+            put(&mut p, "role", Some(r.kind.to_string()));
         }
         put(&mut p, "percentage", r.share.map(number));
         put(&mut p, "startDate", r.start.clone());

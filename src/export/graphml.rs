@@ -5,8 +5,13 @@ use std::fmt::Write;
 
 use crate::store::evidence::Evidence;
 
-/// Escapes text for XML and HTML content and attribute values; drops the
-/// control characters XML 1.0 does not allow.
+/// Escapes text for XML content and attribute values, keeping the data
+/// exact for a parser: carriage return, tab and newline as character
+/// references (a parser would turn a raw CR into LF, and normalise them to
+/// spaces in attributes), and bidi, C1 and invisible format characters as
+/// references too, so none is raw in the file (an editor or terminal showing
+/// it would reorder the text). The C0 controls XML 1.0 forbids even as
+/// references are written visibly as `\u{..}` rather than dropped.
 pub fn xml(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
@@ -16,8 +21,9 @@ pub fn xml(s: &str) -> String {
             '>' => o.push_str("&gt;"),
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
-            // XML 1.0 allows tab, newline and carriage return among the control characters.
-            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {}
+            '\t' | '\n' | '\r' => o.push_str(&format!("&#{};", c as u32)),
+            c if c < ' ' => o.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if crate::text::safe::is_unsafe_for_terminal(c) => o.push_str(&format!("&#x{:X};", c as u32)),
             c => o.push(c),
         }
     }
@@ -123,7 +129,7 @@ pub fn to_graphml(ev: &Evidence) -> String {
     }
     for (i, r) in ev.relations.iter().enumerate() {
         let _ = writeln!(o, "    <edge id=\"r{i}\" source=\"{}\" target=\"{}\">", xml(&node_id(ev, r.from)), xml(&node_id(ev, r.to)));
-        let _ = writeln!(o, "      <data key=\"e_type\">{}</data>", xml(&r.kind));
+        let _ = writeln!(o, "      <data key=\"e_type\">{}</data>", xml(r.kind.as_str()));
         if let Some(sh) = r.share {
             let _ = writeln!(o, "      <data key=\"e_share\">{sh}</data>");
         }

@@ -12,3 +12,5 @@ pub mod graphml;
 pub mod render;
 pub mod report;
 pub mod view;
+pub mod workbook;
+pub mod xlsx;

@@ -39,8 +39,17 @@ pub fn dot_available() -> bool {
 /// When Graphviz is missing (with how to install it) or `dot` reports a problem.
 pub fn render(dot_file: &Path, format: RenderFormat, layout: &str) -> Result<PathBuf> {
     let out = dot_file.with_extension(format.ext());
+    // Graphviz writes a temporary file beside the output; only a complete render is renamed into place.
+    let file = crate::atomic::AtomicFile::create(&out)?;
+    render_to(dot_file, file.temp_path(), format, layout)?;
+    file.commit()?;
+    Ok(out)
+}
+
+/// Renders `dot_file` into `out` exactly (no rename); see [`render`].
+pub fn render_to(dot_file: &Path, out: &Path, format: RenderFormat, layout: &str) -> Result<()> {
     let result =
-        Command::new("dot").arg(format!("-K{layout}")).arg(format!("-T{}", format.ext())).arg(dot_file).arg("-o").arg(&out).output();
+        Command::new("dot").arg(format!("-K{layout}")).arg(format!("-T{}", format.ext())).arg(dot_file).arg("-o").arg(out).output();
     match result {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             Err(Error::Other(format!("{INSTALL_HINT}. The DOT file was written to {}", dot_file.display())))
@@ -49,6 +58,6 @@ pub fn render(dot_file: &Path, format: RenderFormat, layout: &str) -> Result<Pat
         Ok(o) if !o.status.success() || !o.stderr.is_empty() => {
             Err(Error::Other(format!("Graphviz could not render {}: {}", dot_file.display(), String::from_utf8_lossy(&o.stderr).trim())))
         }
-        Ok(_) => Ok(out),
+        Ok(_) => Ok(()),
     }
 }

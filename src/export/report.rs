@@ -29,9 +29,24 @@ pub struct ReportData {
     pub notes: Vec<String>,
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values. Control,
+/// bidi-override and invisible characters are shown as `\u{..}` (a browser
+/// would apply a character reference, so U+202E would still reverse the
+/// text after it); markup characters become entities.
 pub fn esc(s: &str) -> String {
-    super::graphml::xml(s)
+    let s = crate::text::safe::term(s);
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c => o.push(c),
+        }
+    }
+    o
 }
 
 const STYLE: &str = r#"
@@ -163,7 +178,7 @@ pub fn html(d: &ReportData, svg: Option<&str>) -> String {
                 h,
                 "<tr><td class=\"num\">{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
                 f.weight,
-                esc(&f.code),
+                esc(f.code.code()),
                 esc(&f.detail),
                 esc(&f.evidence.join(", "))
             );
@@ -221,7 +236,7 @@ fn route_section(h: &mut String, r: &RouteOut) {
             h,
             "<tr><td class=\"num {class}\">{:+}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td></tr>",
             reason.points,
-            esc(reason.code),
+            esc(reason.code.code()),
             esc(&reason.detail),
             esc(&reason.evidence.join(", "))
         );

@@ -21,6 +21,9 @@ const fn pow11(e: u32) -> u64 {
     r
 }
 
+/// The packed codes sharing six positions: a code is `hs_key(code, 6) * HS_TAIL + tail`.
+pub const HS_TAIL: u64 = pow11(HS_DIGITS - 6);
+
 /// Packs 4 to 10 ASCII digits; `None` for anything else.
 pub fn hs_encode(digits: &str) -> Option<u64> {
     let b = digits.as_bytes();

@@ -11,22 +11,24 @@
 //! key, date, row id), with CSR offsets per node (`out_start`), so the
 //! question is two binary searches inside one node's slice, and each field
 //! costs exactly its width per shipment (no per-edge `Vec`, no padding).
-//! petgraph is used where its model fits: a [`petgraph::csr::Csr`] of the
-//! *reverse* node adjacency (deduplicated shipper→consignee pairs) drives
-//! the backward reachability that prunes the search, and is available for
-//! node-level algorithms (centrality, components).
+//! The same shipments are indexed a second time by consignee
+//! (`in_order`: indexes sorted by consignee, HS-6 key, date), so the
+//! backward pass that prunes the search asks "what arrived at `v` with key
+//! `k` between `t - D` and `t`?" the same way. Each shipment's HS-6 key is
+//! kept as it is (`key6`), so no probe divides, and the rest of the code as
+//! a 2-byte tail (`hs_tail`): 44 bytes per shipment in all.
 //!
 //! The arrays are also the persisted form (see [`cache`]): loading a case
 //! whose `graph_cache` is current is a copy of little-endian arrays, not a
 //! rebuild from rows.
 
+mod build;
 pub mod cache;
 pub mod centrality;
 mod hs;
 
-pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS};
-
-use petgraph::csr::Csr;
+pub use build::GraphBuilder;
+pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS, HS_TAIL};
 
 /// Index of a node (a resolved entity) in a [`CaseGraph`].
 pub type Node = u32;
@@ -116,8 +118,10 @@ pub struct CaseGraph {
     pub shipper: Vec<Node>,
     pub consignee: Vec<Node>,
     pub date: Vec<i32>,
-    /// HS code packed by [`hs_encode`].
-    pub hs: Vec<u64>,
+    /// Positions 7 to 10 of the packed HS code (`hs_encode(code) % 11^4`):
+    /// with `key6` it is the whole code (see [`CaseGraph::hs`]), in 2 bytes
+    /// instead of a second 8-byte copy of the first six digits.
+    pub hs_tail: Vec<u16>,
     /// Declared value in USD, NaN when unknown.
     pub value: Vec<f32>,
     /// Quantity, NaN when unknown.
@@ -127,9 +131,13 @@ pub struct CaseGraph {
     pub brand: Vec<u32>,
     /// Distinct manufacturer strings as declared (trimmed); `brands[0]` is "".
     pub brands: Vec<String>,
-    // ---- derived on load, not persisted ----
-    /// Reverse node adjacency: consignee -> distinct shippers.
-    pub reverse: Csr<(), (), petgraph::Directed, u32>,
+    // ---- indexes ----
+    /// CSR offsets of each node's incoming shipments in `in_order` (len = nodes + 1).
+    pub in_start: Vec<u32>,
+    /// Shipment indexes sorted by (consignee, HS-6 key, date, index).
+    pub in_order: Vec<u32>,
+    /// HS-6 key of each shipment (`hs_key(code, 6)`).
+    pub key6: Vec<u32>,
 }
 
 impl CaseGraph {
@@ -139,6 +147,12 @@ impl CaseGraph {
 
     pub fn shipment_count(&self) -> usize {
         self.ship_row.len()
+    }
+
+    /// The packed HS code of shipment `s` (see [`hs_encode`]).
+    #[inline]
+    pub fn hs(&self, s: usize) -> u64 {
+        u64::from(self.key6[s]) * HS_TAIL + u64::from(self.hs_tail[s])
     }
 
     /// The outgoing shipments of `v` as a range of shipment indexes.
@@ -177,13 +191,12 @@ impl CaseGraph {
     }
 
     /// Bytes of heap memory held by the graph (all arrays, the brand and
-    /// list strings, and the petgraph reverse adjacency).
+    /// list strings, and the incoming index).
     pub fn heap_bytes(&self) -> usize {
         fn v<T>(x: &Vec<T>) -> usize {
             x.capacity() * std::mem::size_of::<T>()
         }
         let strings = |s: &Vec<String>| v(s) + s.iter().map(String::capacity).sum::<usize>();
-        let csr = self.reverse.edge_count() * std::mem::size_of::<u32>() + (self.reverse.node_count() + 1) * std::mem::size_of::<usize>();
         v(&self.node_entity)
             + v(&self.node_country)
             + v(&self.node_roles)
@@ -199,175 +212,57 @@ impl CaseGraph {
             + v(&self.shipper)
             + v(&self.consignee)
             + v(&self.date)
-            + v(&self.hs)
+            + v(&self.hs_tail)
             + v(&self.value)
             + v(&self.quantity)
             + v(&self.origin)
             + v(&self.brand)
             + strings(&self.brands)
-            + csr
+            + v(&self.in_start)
+            + v(&self.in_order)
+            + v(&self.key6)
     }
 
-    /// Builds the graph from rows.
+    /// Builds the graph from rows (see [`GraphBuilder`], which this feeds).
     ///
     /// Shipments whose shipper or consignee is not among `entities`, or whose
     /// HS code is not 4-10 digits, cannot be placed and are returned by row id
     /// in `skipped` (the store's schema makes both impossible for ingested data).
     ///
     /// Complexity: O(E log E + S log S) for E entities and S shipments.
-    pub fn build(mut entities: Vec<EntityRow>, shipments: Vec<ShipmentRow>) -> (CaseGraph, Vec<i64>) {
-        entities.sort_by_key(|e| e.id);
-        // A cluster representative that is itself missing from `entities`
-        // would leave a node without a row: treat such members as their own node.
-        let known = |id: i64, ents: &[EntityRow]| ents.binary_search_by_key(&id, |e| e.id).is_ok();
-        let reps: Vec<i64> = entities.iter().map(|e| if known(e.cluster, &entities) { e.cluster } else { e.id }).collect();
-        let mut node_entity: Vec<i64> = reps.clone();
-        node_entity.sort_unstable();
-        node_entity.dedup();
-        let n = node_entity.len();
-        let node_index = |rep: i64| node_entity.binary_search(&rep).expect("representative is a node") as Node;
-        // (node, entity index) sorted gives members per node in ascending id.
-        let mut by_node: Vec<(Node, usize)> = reps.iter().enumerate().map(|(i, &r)| (node_index(r), i)).collect();
-        by_node.sort_unstable();
+    pub fn build(entities: Vec<EntityRow>, shipments: Vec<ShipmentRow>) -> (CaseGraph, Vec<i64>) {
+        let mut b = GraphBuilder::new(entities);
+        for s in &shipments {
+            b.push(s.id, s.date, s.shipper, s.consignee, &s.hs, s.manufacturer.as_deref(), s.origin, s.quantity, s.value_usd);
+        }
+        b.finish()
+    }
 
-        let mut list_names: Vec<String> = entities.iter().flat_map(|e| e.lists.iter().cloned()).collect();
-        list_names.sort();
-        list_names.dedup();
+    /// The HS key of shipment `s` at `level` (4 or 6) from the precomputed HS-6 keys.
+    #[inline]
+    pub fn key(&self, s: usize, level: u32) -> u32 {
+        key_at(self.key6[s], level)
+    }
 
-        let mut g = CaseGraph {
-            node_country: vec![0; n],
-            node_roles: vec![0; n],
-            node_incorporated: vec![NO_DATE; n],
-            member_start: Vec::with_capacity(n + 1),
-            members: Vec::with_capacity(entities.len()),
-            member_country: Vec::with_capacity(entities.len()),
-            list_start: Vec::with_capacity(n + 1),
-            node_list_ids: Vec::new(),
-            list_names,
-            out_start: Vec::new(),
-            ship_row: Vec::new(),
-            shipper: Vec::new(),
-            consignee: Vec::new(),
-            date: Vec::new(),
-            hs: Vec::new(),
-            value: Vec::new(),
-            quantity: Vec::new(),
-            origin: Vec::new(),
-            brand: Vec::new(),
-            brands: vec![String::new()],
-            reverse: Csr::new(),
-            node_entity: Vec::new(),
-        };
-        let mut i = 0;
-        #[allow(clippy::needless_range_loop)] // v indexes four arrays and is compared with by_node
-        for v in 0..n {
-            g.member_start.push(g.members.len() as u32);
-            g.list_start.push(g.node_list_ids.len() as u32);
-            let mut lists: Vec<u16> = Vec::new();
-            let mut rep_country = 0;
-            let mut first_country = 0;
-            while i < by_node.len() && by_node[i].0 as usize == v {
-                let e = &entities[by_node[i].1];
-                g.members.push(e.id);
-                g.member_country.push(e.country);
-                if e.id == node_entity[v] {
-                    rep_country = e.country;
-                }
-                if first_country == 0 {
-                    first_country = e.country;
-                }
-                g.node_roles[v] |= e.roles;
-                g.node_incorporated[v] = g.node_incorporated[v].max(e.incorporated);
-                for l in &e.lists {
-                    lists.push(g.list_names.binary_search(l).expect("list name collected") as u16);
-                }
-                i += 1;
-            }
-            g.node_country[v] = if rep_country != 0 { rep_country } else { first_country };
-            lists.sort_unstable();
-            lists.dedup();
-            g.node_list_ids.extend(lists);
-        }
-        g.member_start.push(g.members.len() as u32);
-        g.list_start.push(g.node_list_ids.len() as u32);
-
-        // Resolve shipment endpoints to nodes and intern brands.
-        let mut skipped = Vec::new();
-        let mut brand_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-        let mut raw_brands: Vec<String> = Vec::new();
-        let ent_node = |id: i64| -> Option<Node> { entities.binary_search_by_key(&id, |e| e.id).ok().map(|k| node_index(reps[k])) };
-        struct Tmp {
-            node: Node,
-            key: u64,
-            date: i32,
-            row: i64,
-            idx: usize,
-            cons: Node,
-            hs: u64,
-            brand: u32,
-        }
-        let mut tmp: Vec<Tmp> = Vec::with_capacity(shipments.len());
-        for (idx, s) in shipments.iter().enumerate() {
-            let (Some(a), Some(b), Some(code)) = (ent_node(s.shipper), ent_node(s.consignee), hs_encode(&s.hs)) else {
-                skipped.push(s.id);
-                continue;
-            };
-            let brand = match s.manufacturer.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
-                None => 0,
-                Some(m) => match brand_ids.get(m) {
-                    Some(&b) => b,
-                    None => {
-                        raw_brands.push(m.to_string());
-                        let b = raw_brands.len() as u32; // provisional, renumbered below
-                        brand_ids.insert(m.to_string(), b);
-                        b
-                    }
-                },
-            };
-            tmp.push(Tmp { node: a, key: hs_key(code, 6), date: s.date, row: s.id, idx, cons: b, hs: code, brand });
-        }
-        // Brand ids in sorted string order, so the graph is the same whatever the row order.
-        let mut order: Vec<u32> = (1..=raw_brands.len() as u32).collect();
-        order.sort_by(|&a, &b| raw_brands[a as usize - 1].cmp(&raw_brands[b as usize - 1]));
-        let mut renum = vec![0u32; raw_brands.len() + 1];
-        for (new, &old) in order.iter().enumerate() {
-            renum[old as usize] = new as u32 + 1;
-            g.brands.push(raw_brands[old as usize - 1].clone());
-        }
-        tmp.sort_unstable_by_key(|t| (t.node, t.key, t.date, t.row));
-        let m = tmp.len();
-        g.ship_row.reserve_exact(m);
-        g.shipper.reserve_exact(m);
-        g.consignee.reserve_exact(m);
-        g.date.reserve_exact(m);
-        g.hs.reserve_exact(m);
-        g.value.reserve_exact(m);
-        g.quantity.reserve_exact(m);
-        g.origin.reserve_exact(m);
-        g.brand.reserve_exact(m);
-        let f = |x: Option<f64>| x.map_or(f32::NAN, |v| v as f32);
-        for t in &tmp {
-            let s = &shipments[t.idx];
-            g.ship_row.push(t.row);
-            g.shipper.push(t.node);
-            g.consignee.push(t.cons);
-            g.date.push(t.date);
-            g.hs.push(t.hs);
-            g.value.push(f(s.value_usd));
-            g.quantity.push(f(s.quantity));
-            g.origin.push(s.origin);
-            g.brand.push(renum[t.brand as usize]);
-        }
-        g.node_entity = node_entity;
-        g.out_start = offsets(&g.shipper, n);
-        g.reverse = reverse_adjacency(&g.shipper, &g.consignee, n);
-        skipped.sort_unstable();
-        (g, skipped)
+    /// The incoming shipments of `v`: a range of positions in `in_order`.
+    pub fn in_range(&self, v: Node) -> std::ops::Range<usize> {
+        self.in_start[v as usize] as usize..self.in_start[v as usize + 1] as usize
     }
 }
 
-/// CSR offsets from a sorted array of owners.
-fn offsets(owner: &[Node], n: usize) -> Vec<u32> {
+/// An HS-6 key ([`hs_key`] at level 6) cut to `level` (4 or 6): the first
+/// four positions of a base-11 HS-6 key are its value divided by 11².
+#[inline]
+pub fn key_at(key6: u32, level: u32) -> u32 {
+    if level >= 6 {
+        key6
+    } else {
+        key6 / 121
+    }
+}
+
+/// CSR offsets from an array of owners (counts, so any order works).
+pub(crate) fn offsets(owner: &[Node], n: usize) -> Vec<u32> {
     let mut start = vec![0u32; n + 1];
     for &o in owner {
         start[o as usize + 1] += 1;
@@ -378,32 +273,27 @@ fn offsets(owner: &[Node], n: usize) -> Vec<u32> {
     start
 }
 
-/// The deduplicated consignee -> shipper adjacency as a petgraph CSR with exactly `n` nodes.
-pub(crate) fn reverse_adjacency(shipper: &[Node], consignee: &[Node], n: usize) -> Csr<(), (), petgraph::Directed, u32> {
-    // Counting sort by consignee (shippers arrive in ascending order, as the
-    // shipment arrays are sorted by shipper), then dedup: O(S), no comparison sort.
-    let mut start = vec![0u32; n + 1];
-    for &c in consignee {
-        start[c as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
+/// The incoming index: `(in_start, in_order)` with `in_order` the shipment
+/// indexes sorted by (consignee, HS-6 key, date, index) and `in_start` its
+/// CSR offsets per consignee.
+///
+/// Description: a counting sort by consignee (stable, so each consignee's
+/// shipments come in index order), then a sort of each consignee's slice.
+///
+/// Complexity: O(S + sum of d log d) for S shipments and d per consignee.
+pub(crate) fn incoming_index(consignee: &[Node], key6: &[u32], date: &[i32], n: usize) -> (Vec<u32>, Vec<u32>) {
+    let start = offsets(consignee, n);
     let mut fill = start.clone();
-    let mut pairs = vec![(0u32, 0u32); consignee.len()];
-    for (&c, &s) in consignee.iter().zip(shipper) {
-        pairs[fill[c as usize] as usize] = (c, s);
+    let mut order = vec![0u32; consignee.len()];
+    for (i, &c) in consignee.iter().enumerate() {
+        order[fill[c as usize] as usize] = i as u32;
         fill[c as usize] += 1;
     }
-    if !shipper.windows(2).all(|w| w[0] <= w[1]) {
-        pairs.sort_unstable();
+    for v in 0..n {
+        let seg = &mut order[start[v] as usize..start[v + 1] as usize];
+        seg.sort_unstable_by_key(|&i| (key6[i as usize], date[i as usize], i));
     }
-    pairs.dedup();
-    let mut csr = Csr::from_sorted_edges(&pairs).expect("pairs are sorted");
-    while csr.node_count() < n {
-        csr.add_node(());
-    }
-    csr
+    (start, order)
 }
 
 #[cfg(test)]
@@ -437,7 +327,11 @@ mod tests {
         let rows: Vec<i64> = r.map(|i| g.ship_row[i]).collect();
         assert_eq!(rows, vec![13, 11, 10]);
         assert_eq!(g.node_of_entity(2), Some(1));
-        assert_eq!(g.reverse.neighbors_slice(2), &[1]);
+        // Into node 2: shipments 13, 11 (854231, days 2 and 3) then 10 (854232).
+        let into: Vec<i64> = g.in_range(2).map(|i| g.ship_row[g.in_order[i] as usize]).collect();
+        assert_eq!(into, vec![13, 11, 10]);
+        assert_eq!(g.in_range(0).len(), 0);
+        assert_eq!(g.key(0, 4), key_at(g.key6[0], 4));
         assert!(g.heap_bytes() > 0);
     }
 }

@@ -8,7 +8,7 @@
 pub mod ftm;
 pub mod mapping;
 mod plan;
-mod source;
+pub mod source;
 mod tables;
 
 use std::io::IsTerminal;
@@ -116,7 +116,8 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     let mut inputs = Vec::new();
     for (spec, required) in [(&ENTITIES, !inline_parties), (&SHIPMENTS, true), (&RELATIONS, false), (&LISTS, false)] {
         let p = file_of(spec);
-        if p.is_file() {
+        // A folder, FIFO or dangling link under a bundle file's name is refused, never skipped.
+        if source::regular_file(&p)? {
             inputs.push((spec, p));
         } else if required {
             return Err(Error::Input(InputError::new(
@@ -251,7 +252,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
 /// As for bundles: without `skip_invalid`, any bad line fails the import and changes nothing.
 pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summary> {
     let started = Instant::now();
-    if !path.is_file() {
+    if !source::regular_file(path)? {
         return Err(Error::Input(InputError::new(path, 0, None, "not a file: expected FollowTheMoney JSON lines (one entity per line)")));
     }
     let full = path.canonicalize().unwrap_or_else(|_| path.to_path_buf()).display().to_string();
@@ -579,7 +580,7 @@ fn progress_bar(enabled: bool, name: &str, size: u64) -> Option<indicatif::Progr
 /// Refused rows with their reasons, written as CSV for `--skip-invalid`.
 struct Rejects {
     path: Option<PathBuf>,
-    writer: Option<csv::Writer<std::fs::File>>,
+    writer: Option<crate::text::csv_out::CsvOut<crate::atomic::AtomicFile>>,
     enabled: bool,
 }
 
@@ -595,10 +596,9 @@ impl Rejects {
         }
         let path = self.path.clone().unwrap_or_else(|| PathBuf::from("rejects.csv"));
         if self.writer.is_none() {
-            let f = std::fs::File::create(&path).map_err(|err| Error::io(&path, err))?;
-            let mut w = csv::Writer::from_writer(f);
-            w.write_record(["file", "line", "column", "reason", "record"])
-                .map_err(|err| Error::Other(format!("{}: {err}", path.display())))?;
+            let f = crate::atomic::AtomicFile::create(&path)?;
+            let mut w = crate::text::csv_out::CsvOut::new(f);
+            w.write_record(["file", "line", "column", "reason", "record"]).map_err(|err| Error::io(&path, err))?;
             self.writer = Some(w);
         }
         let file = e.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -606,13 +606,13 @@ impl Rejects {
             .as_mut()
             .expect("opened above")
             .write_record([file, e.line.to_string(), e.column.clone().unwrap_or_default(), e.message.clone(), rec.to_string()])
-            .map_err(|err| Error::Other(format!("{}: {err}", path.display())))
+            .map_err(|err| Error::io(&path, err))
     }
 
     fn finish(self) -> Result<Option<String>> {
         match (self.writer, self.path) {
-            (Some(mut w), Some(p)) => {
-                w.flush().map_err(|e| Error::io(&p, e))?;
+            (Some(w), Some(p)) => {
+                w.into_inner().map_err(|e| Error::io(&p, e))?.commit()?;
                 Ok(Some(p.display().to_string()))
             }
             _ => Ok(None),

@@ -30,11 +30,9 @@ pub struct EntityRef {
     pub line: u64,
 }
 
-/// Entity ids seen in this batch: stored, and refused (with the line that was refused).
-/// Hash maps keyed by ids use foldhash: SipHash's DoS resistance buys
-/// nothing here and cost a tenth of a bulk load.
-pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+pub use crate::model::FastMap;
 
+/// Entity ids seen in this batch: stored, and refused (with the line that was refused).
 ///
 /// Known ids are keyed by their 128-bit xxh3 hash: a lookup is then one
 /// probe with no string comparison (two shipments' worth of lookups per row
@@ -306,7 +304,8 @@ pub fn entity(plan: &Plan, reg: &mut Registry, row: &csv::StringRecord, line: u6
     Ok(r.extras_from(plan, row))
 }
 
-/// The keys are already uniform hashes; hashing them again is wasted work.
+/// The keys are already uniform (xxh3) hashes; hashing them again, even
+/// with [`FastMap`]'s foldhash, is wasted work: this hasher passes them through.
 #[derive(Default)]
 pub struct IdentityU128(u64);
 

@@ -19,6 +19,14 @@ impl Country {
         refdata::country_name(c.as_str()).map(|_| c)
     }
 
+    /// A code the program itself names (`US`, `RU`): checked like [`Country::parse`].
+    ///
+    /// # Panics
+    /// When `code` is not in the bundled ISO table: a bug in the caller, never user input.
+    pub fn known(code: &str) -> Country {
+        Country::parse(code).unwrap_or_else(|| panic!("'{code}' is not an ISO 3166-1 code"))
+    }
+
     pub fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).expect("country codes are ASCII")
     }
@@ -177,6 +185,29 @@ impl RelationKind {
             RelationKind::SameAs => "same_as",
             RelationKind::NotSame => "not_same",
         }
+    }
+
+    /// A stake: counted by the OFAC 50 percent rule and EU/UK ownership.
+    pub fn is_ownership(self) -> bool {
+        self == RelationKind::Ownership
+    }
+
+    /// Direction without a stake (a director or an agent): control under EU/UK guidance.
+    pub fn is_control(self) -> bool {
+        matches!(self, RelationKind::Director | RelationKind::Agent)
+    }
+}
+
+impl std::fmt::Display for RelationKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Serialised as its `relations.csv` spelling (`ownership`, `shared_address`, ...).
+impl serde::Serialize for RelationKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

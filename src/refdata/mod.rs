@@ -21,6 +21,10 @@ pub const ORG_TYPES_CSV: &str = include_str!("org-types.csv");
 /// The date of Russia's full-scale invasion of Ukraine, from which the CHPL red flags are read.
 pub const INVASION_DATE: &str = "2022-02-24";
 
+/// [`INVASION_DATE`] as a day number (checked against the text by a test):
+/// the one form every module compares dates with, so no one parses it again.
+pub const INVASION_DAY: crate::model::Day = crate::model::Day(19_047);
+
 fn rows(text: &'static str) -> impl Iterator<Item = csv::StringRecord> {
     csv::Reader::from_reader(text.as_bytes()).into_records().map(|r| r.expect("bundled reference CSV is well-formed"))
 }
@@ -128,6 +132,12 @@ pub fn transshipment_source(iso2: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invasion_day_is_the_invasion_date() {
+        assert_eq!(crate::model::Day::parse_iso(INVASION_DATE), Some(INVASION_DAY));
+        assert_eq!(INVASION_DAY.to_string(), INVASION_DATE);
+    }
 
     #[test]
     fn tables_load() {

@@ -22,20 +22,34 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use super::evidence::{
+    address_block_key, address_key, compare_addresses, compare_names, name_keys, translit_plausible, AddressKey, AddressMatch,
+    NameEvidence, WeighedName, WordStats,
+};
 use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
-use super::matching::{similarity, strict_similarity};
 use super::normalise::{normalise_name, NormalisedName};
-use super::screen::block_keys;
 use crate::model::EntityKind;
 
 /// Score from which a name match merges two records.
 pub const ACCEPT: f64 = 0.92;
 /// Score from which a pair that was not merged is listed for review.
 pub const REVIEW: f64 = 0.80;
-/// Added for a shared address and for a shared officer or owner.
-pub const SUPPORT: f64 = 0.03;
+/// Added for the same address (compared without street words, across scripts).
+pub const ADDRESS_SUPPORT: f64 = 0.05;
+/// Added for a shared officer or owner.
+pub const OFFICER_SUPPORT: f64 = 0.05;
 /// Taken off when both addresses are known and plainly different.
 pub const ADDRESS_CONFLICT: f64 = 0.10;
+/// How much higher the review bar is for a pair whose distinctive word
+/// differs by an edit (`Вектор` / `Виктор`) while no address or officer
+/// agrees: that is strong evidence of a different company, so such a pair
+/// is listed for review only when the rest of the name agrees so well that
+/// a typo is the likelier story (`Tosato` / `Tosaro Electric Corporation`).
+pub const DISTINCTIVE_EDIT_PENALTY: f64 = 0.10;
+/// Countries whose names reach customs records through Cyrillic, so that
+/// transliteration variants of one word (`Zh`/`J`, `ё` as `e`/`yo`) are
+/// not read as edits.
+const CYRILLIC_COUNTRIES: &[&str] = &["RU", "BY", "UA", "KZ", "KG", "UZ", "TJ", "TM", "AM", "AZ", "GE", "MD", "MN", "RS", "BG", "MK"];
 /// Legal forms of one generic kind that are still different companies in one
 /// jurisdiction (a Free Zone Establishment has one shareholder, an FZCO several).
 const DISTINCT_FORMS: &[(&str, &str)] = &[("FZE", "FZCO")];
@@ -130,19 +144,32 @@ pub struct Resolution {
 }
 
 struct Prepared {
-    names: Vec<NormalisedName>,
+    names: Vec<WeighedName>,
     /// For each of `names`, its index in the record's names as written.
     written: Vec<usize>,
     ids: Vec<(String, String)>,
-    address: Option<NormalisedName>,
+    address: Option<AddressKey>,
 }
 
-fn prepare(r: &Record) -> Prepared {
-    let (written, names): (Vec<usize>, Vec<NormalisedName>) =
-        r.names.iter().map(|n| normalise_name(n)).enumerate().filter(|(_, n)| !n.is_empty()).unzip();
-    let ids = r.identifiers.iter().map(|(s, v)| normalise_identifier(s, v)).filter(|(_, v)| is_decisive(v)).collect();
-    let address = r.address.as_deref().map(normalise_name).filter(|a| a.tokens.len() >= 2);
-    Prepared { names, written, ids, address }
+fn prepare_all(records: &[Record]) -> (Vec<Prepared>, WordStats) {
+    let normalised: Vec<Vec<(usize, NormalisedName)>> = records
+        .par_iter()
+        .map(|r| r.names.iter().map(|n| normalise_name(n)).enumerate().filter(|(_, n)| !n.is_empty()).collect())
+        .collect();
+    let plain: Vec<Vec<NormalisedName>> = normalised.iter().map(|v| v.iter().map(|(_, n)| n.clone()).collect()).collect();
+    let stats = WordStats::new(plain.iter().map(|v| v.as_slice()));
+    let prep = records
+        .par_iter()
+        .zip(normalised)
+        .map(|(r, names)| {
+            let (written, names): (Vec<usize>, Vec<WeighedName>) =
+                names.into_iter().map(|(i, n)| (i, WeighedName::new(n, &r.names[i], &stats))).unzip();
+            let ids = r.identifiers.iter().map(|(s, v)| normalise_identifier(s, v)).filter(|(_, v)| is_decisive(v)).collect();
+            let address = r.address.as_deref().and_then(address_key);
+            Prepared { names, written, ids, address }
+        })
+        .collect();
+    (prep, stats)
 }
 
 /// Clusters records that are the same real entity.
@@ -162,7 +189,7 @@ fn prepare(r: &Record) -> Prepared {
 pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     let n = records.len();
     let at: HashMap<i64, usize> = records.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
-    let prep: Vec<Prepared> = records.par_iter().map(prepare).collect();
+    let (prep, stats) = prepare_all(records);
     let mut officers: Vec<Vec<i64>> = vec![Vec::new(); n];
     for (o, c) in &hints.officers {
         if let Some(&i) = at.get(c) {
@@ -204,7 +231,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     }
 
     // Names: candidate pairs from blocks, scored in parallel.
-    let cand = candidates(records, &prep);
+    let cand = candidates(records, &prep, &stats);
     let scored: Vec<(usize, usize, Decision, f64, String)> =
         cand.par_iter().filter_map(|&(i, j)| score_pair(records, &prep, &officers, i as usize, j as usize)).collect();
     let mut name_edges: Vec<_> = scored.iter().filter(|e| e.2 == Decision::Merged).collect();
@@ -275,8 +302,12 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
 }
 
 /// Candidate pairs for name scoring (indices into `records`, `i < j`), sorted
-/// and without repeats: records sharing (kind, country, blocking key), all
-/// pairs in small blocks, sorted neighbourhood in large ones.
+/// and without repeats: records of one kind sharing a blocking key — the
+/// first or last four letters of a distinctive word, the first five letters
+/// of the spacing-free name, or the house number and street of the address.
+/// The country is not part of any key: a record that lost its country
+/// still meets its duplicates. All pairs in small blocks, sorted
+/// neighbourhood in large ones.
 ///
 /// # Arguments
 /// * `records` - the records, as given to [`resolve`].
@@ -287,35 +318,48 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
 /// # Complexity
 /// O(n·k) for n records with k keys each, plus O(p log p) to sort the p pairs.
 pub fn candidate_pairs(records: &[Record]) -> Vec<(u32, u32)> {
-    let prep: Vec<Prepared> = records.par_iter().map(prepare).collect();
-    candidates(records, &prep)
+    let (prep, stats) = prepare_all(records);
+    candidates(records, &prep, &stats)
 }
 
-fn candidates(records: &[Record], prep: &[Prepared]) -> Vec<(u32, u32)> {
-    let mut blocks: HashMap<(Option<EntityKind>, &str, String), Vec<usize>> = HashMap::new();
-    for (i, p) in prep.iter().enumerate() {
-        let country = records[i].country.as_deref().unwrap_or("");
-        let mut keys: Vec<String> = p.names.iter().flat_map(block_keys).collect();
-        keys.sort();
-        keys.dedup();
-        for k in keys {
-            blocks.entry((records[i].kind, country, k)).or_default().push(i);
+fn candidates(records: &[Record], prep: &[Prepared], stats: &WordStats) -> Vec<(u32, u32)> {
+    let keyed: Vec<Vec<(String, String)>> = prep
+        .par_iter()
+        .map(|p| {
+            let mut keys = Vec::new();
+            for n in &p.names {
+                name_keys(n, stats, &mut keys);
+            }
+            if let Some(k) = p.address.as_ref().and_then(address_block_key) {
+                keys.push((k, String::new()));
+            }
+            keys.sort();
+            keys.dedup_by(|a, b| a.0 == b.0);
+            keys
+        })
+        .collect();
+    // (kind, key) -> (ordering string, record index).
+    type Blocks<'a> = HashMap<(Option<EntityKind>, &'a str), Vec<(&'a str, usize)>>;
+    let mut blocks: Blocks = HashMap::new();
+    for (i, keys) in keyed.iter().enumerate() {
+        for (k, order) in keys {
+            blocks.entry((records[i].kind, k.as_str())).or_default().push((order.as_str(), i));
         }
     }
     let mut cand: Vec<(u32, u32)> = Vec::new();
-    for members in blocks.values() {
+    for members in blocks.values_mut() {
         if members.len() <= MAX_BLOCK {
-            for (x, &i) in members.iter().enumerate() {
-                for &j in &members[x + 1..] {
+            for (x, &(_, i)) in members.iter().enumerate() {
+                for &(_, j) in &members[x + 1..] {
                     cand.push((i.min(j) as u32, i.max(j) as u32));
                 }
             }
         } else {
-            let mut sorted: Vec<(String, usize)> = members.iter().map(|&i| (prep[i].names[0].compact(), i)).collect();
-            sorted.sort();
-            for x in 0..sorted.len() {
-                for y in x + 1..(x + 1 + WINDOW).min(sorted.len()) {
-                    let (i, j) = (sorted[x].1, sorted[y].1);
+            // Sorted neighbourhood, ordered by the word (or name) that made the key.
+            members.sort_unstable();
+            for x in 0..members.len() {
+                for y in x + 1..(x + 1 + WINDOW).min(members.len()) {
+                    let (i, j) = (members[x].1, members[y].1);
                     cand.push((i.min(j) as u32, i.max(j) as u32));
                 }
             }
@@ -344,16 +388,21 @@ fn cross_conflict(records: &[Record], prep: &[Prepared], a: &[usize], b: &[usize
     for &x in a {
         for &y in b {
             if let (Some(nx), Some(ny)) = (prep[x].names.first(), prep[y].names.first()) {
-                if forms_differ(nx, ny) {
+                if forms_differ(&nx.nn, &ny.nn) {
                     return Some((x, y, "legal forms of different kinds"));
                 }
             }
             if let (Some(p), Some(q)) = (&prep[x].address, &prep[y].address) {
-                if addresses_conflict(p, q) {
+                if compare_addresses(p, q) == AddressMatch::Different {
                     return Some((x, y, "addresses differ"));
                 }
             }
-            let _ = records;
+            // A record without a country must not join two from different countries.
+            if let (Some(c), Some(d)) = (&records[x].country, &records[y].country) {
+                if c != d {
+                    return Some((x, y, "countries differ"));
+                }
+            }
         }
     }
     None
@@ -368,20 +417,16 @@ fn forms_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
     }
 }
 
-fn addresses_conflict(a: &NormalisedName, b: &NormalisedName) -> bool {
-    similarity(a, b) < 0.6 || house_numbers_differ(a, b)
-}
-
-/// True when both addresses carry numbers and share none (`30 Park St` / `193 Park St`).
-fn house_numbers_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
-    fn nums(n: &NormalisedName) -> Vec<&String> {
-        n.tokens.iter().filter(|t| t.bytes().any(|c| c.is_ascii_digit())).collect()
-    }
-    let (x, y) = (nums(a), nums(b));
-    !x.is_empty() && !y.is_empty() && !x.iter().any(|t| y.contains(t))
-}
-
 /// Scores one candidate pair; `None` when it is not worth recording.
+///
+/// The score is the name evidence ([`compare_names`]) plus
+/// [`ADDRESS_SUPPORT`] for the same address and [`OFFICER_SUPPORT`] for a
+/// shared officer or owner, minus [`ADDRESS_CONFLICT`] for different
+/// addresses. It merges from [`ACCEPT`] unless the names alone must not
+/// decide: a person's name, a name of common words only, or an edit inside
+/// the distinctive word each need an address or officer to agree as well.
+/// Countries that are both known and differ rule a pair out; a missing
+/// country is unknown, not different.
 fn score_pair(
     records: &[Record],
     prep: &[Prepared],
@@ -393,38 +438,59 @@ fn score_pair(
     if !kinds_agree(ra, rb) {
         return None;
     }
-    let mut best = (0.0, 0, 0);
+    let country = match (&ra.country, &rb.country) {
+        (Some(a), Some(b)) if a != b => return None,
+        (Some(a), Some(_)) => Some(a.as_str()),
+        _ => None,
+    };
+    let cyrillic_country = |r: &Record| r.country.as_deref().map(|c| CYRILLIC_COUNTRIES.contains(&c));
+    let (ca, cb) = (cyrillic_country(ra), cyrillic_country(rb));
+    let mut best: Option<(NameEvidence, usize, usize)> = None;
     for (x, na) in pa.names.iter().enumerate() {
         for (y, nb) in pb.names.iter().enumerate() {
-            let s = strict_similarity(na, nb);
-            if s > best.0 {
-                best = (s, x, y);
+            let e = compare_names(na, nb, translit_plausible(na, nb, ca, cb));
+            if best.as_ref().is_none_or(|(b, _, _)| e.score > b.score) {
+                best = Some((e, x, y));
             }
         }
     }
-    let (name_score, x, y) = best;
-    if name_score + 2.0 * SUPPORT < REVIEW {
+    let (ev, x, y) = best?;
+    if ev.score + ADDRESS_SUPPORT + OFFICER_SUPPORT < REVIEW {
         return None;
     }
-    let mut why = vec![format!("name '{}' ~ '{}' ({name_score:.2})", ra.names[pa.written[x]], rb.names[pb.written[y]])];
-    let mut score = name_score;
+    let mut why = vec![format!("name '{}' ~ '{}' ({:.2}{})", ra.names[pa.written[x]], rb.names[pb.written[y]], ev.score, name_note(&ev))];
+    let mut score = ev.score;
+    let mut support = 0;
     if let (Some(a), Some(b)) = (&pa.address, &pb.address) {
-        let s = similarity(a, b);
-        if s >= 0.9 {
-            score += SUPPORT;
-            why.push("shared address".into());
-        } else if addresses_conflict(a, b) {
-            score -= ADDRESS_CONFLICT;
-            why.push("addresses differ".into());
+        match compare_addresses(a, b) {
+            AddressMatch::Same => {
+                score += ADDRESS_SUPPORT;
+                support += 1;
+                why.push(format!("address agrees (+{ADDRESS_SUPPORT:.2})"));
+            }
+            AddressMatch::Different => {
+                score -= ADDRESS_CONFLICT;
+                why.push(format!("addresses differ (-{ADDRESS_CONFLICT:.2})"));
+            }
+            AddressMatch::Unclear => {}
         }
     }
     if officers[i].iter().any(|o| officers[j].binary_search(o).is_ok()) {
-        score += SUPPORT;
-        why.push("shared officer or owner".into());
+        score += OFFICER_SUPPORT;
+        support += 1;
+        why.push(format!("shared officer or owner (+{OFFICER_SUPPORT:.2})"));
     }
     let score = score.min(1.0);
+    if support == 0 && ev.distinctive_edit.is_some() && score - DISTINCTIVE_EDIT_PENALTY < REVIEW {
+        // Not even borderline: the one word that identifies differs.
+        return None;
+    }
     if score < REVIEW {
         return None;
+    }
+    match country {
+        Some(c) => why.push(format!("country {c} agrees")),
+        None => why.push("country unknown on one side or both (neutral)".into()),
     }
     let conflict = pa.ids.iter().find_map(|(s, v)| {
         pb.ids
@@ -432,25 +498,57 @@ fn score_pair(
             .find(|(t, w)| s == t && v != w && !matches!(s.as_str(), "tax" | "registration" | "id" | "vat"))
             .map(|(_, w)| format!("{s} {v} vs {w}"))
     });
-    let countries_agree = matches!((&ra.country, &rb.country), (Some(a), Some(b)) if a == b);
     // `ООО X` and `АО X` are two companies more often than one spelled twice.
-    let forms_differ = forms_differ(&pa.names[x], &pb.names[y]);
+    let forms_differ = forms_differ(&pa.names[x].nn, &pb.names[y].nn);
+    let person = ra.kind == Some(EntityKind::Person) || rb.kind == Some(EntityKind::Person);
     let decision = if let Some(c) = conflict {
         why.push(format!("conflicting identifiers: {c}"));
         Decision::Refused
     } else if forms_differ {
         why.push("legal forms of different kinds: name alone cannot merge".into());
         Decision::Review
-    } else if score >= ACCEPT && countries_agree {
-        why.push(format!("country {} agrees", ra.country.as_deref().unwrap_or("")));
-        Decision::Merged
-    } else {
-        if !countries_agree {
-            why.push("country unknown on one side: name alone cannot merge".into());
-        }
+    } else if score < ACCEPT {
+        why.push(format!("score {score:.2} below merge threshold {ACCEPT:.2} (review from {REVIEW:.2})"));
         Decision::Review
+    } else if support == 0 && person {
+        why.push("a person's name alone cannot merge: needs an address, officer or identifier too".into());
+        Decision::Review
+    } else if let (0, Some((a, b))) = (support, &ev.distinctive_edit) {
+        why.push(format!("'{a}' and '{b}' differ inside the distinctive word: a different company unless an address or officer agrees"));
+        Decision::Review
+    } else if support == 0 && ev.common_only && !(ev.same_key && !ev.vocabulary_only && country.is_some()) {
+        why.push("name of common words only: needs an address, officer or identifier too".into());
+        Decision::Review
+    } else {
+        if support == 0 && ev.common_only {
+            // A register does not give one name twice in a country; words
+            // frequent only in this case (a family `Meridia ...`) are not
+            // common words.
+            why.push("the same name in one country, its words frequent in this case but not common words".into());
+        }
+        why.push(format!("score {score:.2} >= merge threshold {ACCEPT:.2}"));
+        Decision::Merged
     };
     Some((i, j, decision, score, why.join("; ")))
+}
+
+/// What agreed inside the names, for the evidence line.
+fn name_note(ev: &NameEvidence) -> String {
+    let mut s = String::new();
+    if !ev.distinctive_equal.is_empty() {
+        s.push_str(&format!(
+            "; distinctive {} equal",
+            ev.distinctive_equal.iter().map(|t| format!("'{t}'")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if let Some((a, b)) = &ev.distinctive_edit {
+        s.push_str(&format!("; distinctive '{a}' vs '{b}'"));
+    }
+    if ev.common_only {
+        s.push_str("; common words only");
+    }
+    s.push_str("; words weighed by rarity in the case");
+    s
 }
 
 /// Representative: lowest id. Name: the spelling whose normalised key most
@@ -460,15 +558,15 @@ fn make_cluster(records: &[Record], prep: &[Prepared], mut members: Vec<usize>) 
     let mut count: HashMap<&str, usize> = HashMap::new();
     for &i in &members {
         if let Some(nn) = prep[i].names.first() {
-            *count.entry(nn.key.as_str()).or_default() += 1;
+            *count.entry(nn.nn.key.as_str()).or_default() += 1;
         }
     }
     let top = members
         .iter()
         .copied()
         .max_by(|&a, &b| {
-            let ca = prep[a].names.first().map_or(0, |n| count[n.key.as_str()]);
-            let cb = prep[b].names.first().map_or(0, |n| count[n.key.as_str()]);
+            let ca = prep[a].names.first().map_or(0, |n| count[n.nn.key.as_str()]);
+            let cb = prep[b].names.first().map_or(0, |n| count[n.nn.key.as_str()]);
             ca.cmp(&cb).then(records[b].id.cmp(&records[a].id))
         })
         .expect("a cluster has members");
@@ -557,14 +655,60 @@ mod tests {
     }
 
     #[test]
-    fn name_alone_needs_country_agreement() {
-        let r = resolve(&[rec(1, "Vektor LLC", ""), rec(2, "OOO Vektor", "")], &Hints::default());
-        assert!(members(&r).is_empty());
-        assert_eq!(r.pairs[0].decision, Decision::Review);
-        assert!(r.pairs[0].detail.contains("name alone cannot merge"));
-        // Blocking partitions by country: known and unknown countries are not even compared.
-        let r = resolve(&[rec(1, "Vektor LLC", "RU"), rec(2, "OOO Vektor", "")], &Hints::default());
-        assert!(r.pairs.is_empty());
+    fn a_missing_country_is_unknown_not_different() {
+        // Customs records lose countries: such a record still meets and merges with its duplicates.
+        let r = resolve(&[rec(1, "Vektor LLC", "RU"), rec(2, "OOO Vektor", ""), rec(3, "Vektor LLC", "KZ")], &Hints::default());
+        assert_eq!(members(&r), vec![vec![1, 2]]);
+        assert!(r.pairs[0].detail.contains("country unknown on one side or both (neutral)"), "{}", r.pairs[0].detail);
+        // Known and different countries rule a pair out.
+        assert!(!r.pairs.iter().any(|p| (p.a, p.b) == (1, 3)));
+    }
+
+    #[test]
+    fn names_alone_do_not_merge_persons_common_names_or_distinctive_edits() {
+        let mut recs = vec![rec(1, "Tosato Electric Corporation", "JP"), rec(2, "Tosaro Electric Corporation", "JP")];
+        for i in 3..6 {
+            let mut p = rec(i, "Ivan Petrov", "RU");
+            p.kind = Some(EntityKind::Person);
+            recs.push(p);
+        }
+        recs.push(rec(6, "Golden Star Trading LLC", "AE"));
+        recs.push(rec(7, "GOLDEN STAR TRADING L.L.C.", "AE"));
+        let r = resolve(&recs, &Hints::default());
+        assert!(members(&r).is_empty(), "{:?}", r.pairs);
+        let why = |a, b| r.pairs.iter().find(|p| (p.a, p.b) == (a, b)).map(|p| (p.decision, p.detail.clone())).unwrap();
+        // An edit in the one distinctive word, nothing else agreeing: not even borderline.
+        assert!(!r.pairs.iter().any(|p| (p.a, p.b) == (1, 2)), "{:?}", r.pairs);
+        assert!(why(3, 4).1.contains("a person's name alone cannot merge"), "{}", why(3, 4).1);
+        assert!(why(6, 7).1.contains("common words only"), "{}", why(6, 7).1);
+        // The same address lets the persons merge, and brings the edit to review.
+        for p in recs[..4].iter_mut() {
+            p.address = Some("ul. Lenina 5, Moskva".into());
+        }
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![3, 4]]);
+        let tosato = r.pairs.iter().find(|p| (p.a, p.b) == (1, 2)).unwrap();
+        assert_eq!(tosato.decision, Decision::Review);
+        assert!(tosato.detail.contains("distinctive 'tosato' vs 'tosaro'"), "{}", tosato.detail);
+    }
+
+    #[test]
+    fn the_same_name_of_a_frequent_family_word_merges_in_one_country() {
+        // `Meridia` is in 30 records: frequent in the case, not a common word.
+        let mut recs: Vec<Record> = (0..30).map(|i| rec(i, &format!("Meridia Line{i:02}x Trading"), "VN")).collect();
+        recs.push(rec(100, "Meridia Precision Machinery Ltd.", "VN"));
+        recs.push(rec(101, "MERIDIA PRECISION MACHINERY LTD", "VN"));
+        recs.push(rec(102, "Meridia Precision Machinery Ltd.", ""));
+        recs.push(rec(103, "Golden Star Trading LLC", "AE"));
+        recs.push(rec(104, "GOLDEN STAR TRADING L.L.C.", "AE"));
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![100, 101]], "{:?}", r.pairs);
+        let p = r.pairs.iter().find(|p| (p.a, p.b) == (100, 101)).unwrap();
+        assert!(p.detail.contains("the same name in one country"), "{}", p.detail);
+        // Without a known country, or of common words everywhere, the name alone does not merge.
+        let why = |a, b| r.pairs.iter().find(|p| (p.a, p.b) == (a, b)).map(|p| p.decision);
+        assert_eq!(why(100, 102), Some(Decision::Review));
+        assert_eq!(why(103, 104), Some(Decision::Review));
     }
 
     #[test]
@@ -582,8 +726,9 @@ mod tests {
     #[test]
     fn support_lifts_a_borderline_pair() {
         let mut a = rec(1, "Anatolia Elektronik", "TR");
-        let mut b = rec(2, "Anadolu Elektronik", "TR");
+        let mut b = rec(2, "Anatolian Elektronik", "TR");
         let base = resolve(&[a.clone(), b.clone()], &Hints::default());
+        assert!(members(&base).is_empty());
         let s0 = base.pairs.first().map_or(0.0, |p| p.score);
         a.address = Some("Ataturk Cad. 12, Istanbul".into());
         b.address = Some("Atatürk Caddesi 12 Istanbul".into());
@@ -591,6 +736,7 @@ mod tests {
         let r = resolve(&[a, b], &hints);
         assert!(r.pairs[0].score > s0, "{:?} vs {s0}", r.pairs);
         assert!(r.pairs[0].detail.contains("shared officer"));
+        assert!(r.pairs[0].detail.contains("address agrees (+0.05)"), "{}", r.pairs[0].detail);
     }
 
     #[test]

@@ -80,11 +80,29 @@ fn table() -> &'static Table {
                 if toks.is_empty() {
                     continue;
                 }
-                let prefix_ok = !form.is_descriptor() && (cyrillic_group || toks.len() >= 3);
+                // Declarants also move any other form of three letters or more to
+                // the front (`FZE LINKER`, `LLC AL WASEL`); two-letter Latin forms
+                // (`AG`, `SA`, `AS`) stay end-only, since they are often name words.
+                let prefix_ok = !form.is_descriptor() && (cyrillic_group || toks.len() >= 3 || toks.concat().len() >= 3);
                 max_tokens = max_tokens.max(toks.len());
-                // The first group keeps the alias; any group may allow it before the name.
-                let e = by_tokens.entry(toks.join(" ")).or_insert((*form, prefix_ok));
-                e.1 |= prefix_ok;
+                // Spelled-out forms as declarants shorten them: `OPEN JOINT STOCK CO`,
+                // `LTD LIABILITY PARTNERSHIP` (the last word of a one-word alias stays as written).
+                let short = |t: &String| match t.as_str() {
+                    // Tokens are folded: `company` is `compani`.
+                    "company" | "compani" => "co".to_string(),
+                    "limited" => "ltd".to_string(),
+                    _ => t.clone(),
+                };
+                let shortened: Vec<String> = toks.iter().map(short).collect();
+                let mut keys = vec![toks.join(" ")];
+                if toks.len() >= 2 {
+                    keys.push(shortened.join(" "));
+                }
+                for key in keys {
+                    // The first group keeps the alias; any group may allow it before the name.
+                    let e = by_tokens.entry(key).or_insert((*form, prefix_ok));
+                    e.1 |= prefix_ok;
+                }
             }
         }
         Table { by_tokens, max_tokens }

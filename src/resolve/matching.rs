@@ -21,6 +21,22 @@ use rapidfuzz::distance::{levenshtein, osa};
 /// acceptance but not an automatic merge on its own.
 pub const PREFIX_SCORE: f64 = 0.85;
 
+/// Score of a short form made of the long word's letters in order, first
+/// letter kept (`Cmpts` / `Components`, `Trdg` / `Trading`, `Elecs` /
+/// `Electronics`), and of a three-letter prefix of a word of six or more.
+pub const ABBREVIATION_SCORE: f64 = 0.80;
+
+/// True when `short` (four letters or more, at most 80 % of `long`) keeps
+/// `long`'s first letter and the rest of its letters in order.
+pub(crate) fn is_contraction(short: &str, long: &str) -> bool {
+    let (s, l) = (short.as_bytes(), long.as_bytes());
+    if s.len() < 4 || s.len() * 5 > l.len() * 4 || s[0] != l[0] {
+        return false;
+    }
+    let mut it = l[1..].iter();
+    s[1..].iter().all(|c| it.any(|d| d == c))
+}
+
 /// Penalty when both names carry legal forms of different kinds.
 pub const LEGAL_FORM_PENALTY: f64 = 0.04;
 
@@ -79,12 +95,23 @@ pub fn token_similarity(a: &str, b: &str) -> f64 {
         return 1.0;
     }
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    // Numbers are identity ("Zavod 5" is not "Zavod 6"); short tokens too.
-    if short.len() <= 3 || has_digit(a) || has_digit(b) {
+    // Numbers are identity ("Zavod 5" is not "Zavod 6").
+    if has_digit(a) || has_digit(b) {
+        return 0.0;
+    }
+    if short.len() == 3 && long.len() >= 6 && long.starts_with(short) {
+        // `Gen.` / `General`, `Imp.` / `Import`, `End.` / `Endüstriyel`.
+        return ABBREVIATION_SCORE;
+    }
+    // Other short tokens must be equal.
+    if short.len() <= 3 {
         return 0.0;
     }
     if long.starts_with(short) {
         return PREFIX_SCORE;
+    }
+    if is_contraction(short, long) {
+        return ABBREVIATION_SCORE;
     }
     // The length difference alone bounds the edit similarity: skip hopeless pairs.
     if (long.len() - short.len()) * 4 > long.len() {

@@ -13,6 +13,7 @@
 //! thresholds and measured figures.
 
 pub mod cluster;
+pub mod evidence;
 pub mod identifiers;
 pub mod legal_forms;
 pub mod lists;
@@ -21,3 +22,4 @@ pub mod matching;
 pub mod normalise;
 pub mod screen;
 pub mod translit;
+pub mod vocab;

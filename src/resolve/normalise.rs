@@ -26,6 +26,10 @@ pub struct NormalisedName {
     pub tokens: Vec<String>,
     /// The legal form found in the name, if any (the outermost one when several are stacked).
     pub legal_form: Option<LegalForm>,
+    /// Each token before variant folding (`boyihua` where the token is
+    /// `boihua`): two names whose tokens agree only after folding are
+    /// spelled differently, which matters when no transliteration explains it.
+    pub literal: Vec<String>,
 }
 
 impl NormalisedName {
@@ -40,7 +44,9 @@ impl NormalisedName {
     }
 }
 
-/// Abbreviations customs clerks use for common words, expanded before comparison.
+/// Abbreviations customs clerks use for common words, expanded before
+/// legal forms are recognised (the legal-form table holds the long forms of
+/// the Turkish descriptors).
 const ABBREVIATIONS: &[(&str, &str)] = &[
     ("intl", "international"),
     ("trdg", "trading"),
@@ -53,7 +59,14 @@ const ABBREVIATIONS: &[(&str, &str)] = &[
     ("san", "sanayi"),
     ("ith", "ithalat"),
     ("ihr", "ihracat"),
+    // A frequent typing slip for the legal form itself.
+    ("ldt", "ltd"),
 ];
+
+/// Expanded after legal forms are set apart: `Co` is part of `Co., Ltd.`
+/// (a legal form) but alone it is the word `company`.
+const LATE_ABBREVIATIONS: &[(&str, &str)] =
+    &[("co", "company"), ("gen", "general"), ("genl", "general"), ("trd", "trading"), ("corp", "corporation")];
 
 /// Words that carry no identity and are often dropped or translated.
 const FILLER: &[&str] = &["the", "and", "ve", "und", "et", "of"];
@@ -61,54 +74,94 @@ const FILLER: &[&str] = &["the", "and", "ve", "und", "et", "of"];
 /// Splits a name into lower-case ASCII tokens: transliterated, marks and
 /// punctuation removed, not yet variant-folded.
 ///
+/// Two repairs for how declarants type: words run together in camel case
+/// (`BrennovaSolutions`, `LtdŞti`, `DavineineElec.`) are split where the
+/// second part is a known business word or legal form ([`super::vocab`]);
+/// runs of single letters (`F.Z.E.`, `L L C`) are joined into one token.
+///
 /// # Complexity
 /// O(n) in the length of `s`.
 pub fn ascii_tokens(s: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
+    // (token, starts at a lower-to-upper case change inside a word)
+    let mut pieces: Vec<(String, bool)> = Vec::new();
     let mut cur = String::new();
-    let flush = |cur: &mut String, tokens: &mut Vec<String>| {
+    let mut camel = false;
+    let flush = |cur: &mut String, camel: &mut bool, pieces: &mut Vec<(String, bool)>| {
         if !cur.is_empty() {
-            tokens.push(std::mem::take(cur));
+            pieces.push((std::mem::take(cur), *camel));
         }
+        *camel = false;
     };
-    let lower = s.to_lowercase();
-    for c in lower.nfkd() {
-        if is_combining_mark(c) {
-            continue;
+    let mut prev_lower = false;
+    for orig in s.chars() {
+        let is_upper = orig.is_uppercase();
+        if is_upper && prev_lower && !cur.is_empty() {
+            flush(&mut cur, &mut camel, &mut pieces);
+            camel = true;
         }
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                cur.push(c.to_ascii_lowercase());
-            } else if c == '\'' || c == '`' {
-                // O'Brien and Mc'Donald stay one word.
-            } else {
-                flush(&mut cur, &mut tokens);
+        prev_lower = orig.is_lowercase();
+        for c in orig.to_lowercase().nfkd() {
+            if is_combining_mark(c) {
+                continue;
             }
-            continue;
-        }
-        if c == 'ı' {
-            cur.push('i');
-        } else if c == '’' || c == 'ʼ' || c == '‘' {
-        } else if let Some(lat) = cyrillic_to_latin(c) {
-            cur.push_str(lat);
-        } else if c.is_alphanumeric() {
-            for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
-                if d.is_ascii_alphanumeric() {
-                    cur.push(d.to_ascii_lowercase());
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    cur.push(c.to_ascii_lowercase());
+                } else if c == '\'' || c == '`' {
+                    // O'Brien and Mc'Donald stay one word.
                 } else {
-                    flush(&mut cur, &mut tokens);
+                    flush(&mut cur, &mut camel, &mut pieces);
                 }
+                continue;
             }
-            // Ideographs transliterate to whole syllables: keep each one a token.
-            if !c.is_ascii() && deunicode::deunicode_char(c).is_some_and(|d| d.ends_with(' ')) {
-                flush(&mut cur, &mut tokens);
+            if c == 'ı' {
+                cur.push('i');
+            } else if c == '’' || c == 'ʼ' || c == '‘' {
+            } else if let Some(lat) = cyrillic_to_latin(c) {
+                cur.push_str(lat);
+            } else if c.is_alphanumeric() {
+                for d in deunicode::deunicode_char(c).unwrap_or("").chars() {
+                    if d.is_ascii_alphanumeric() {
+                        cur.push(d.to_ascii_lowercase());
+                    } else {
+                        flush(&mut cur, &mut camel, &mut pieces);
+                    }
+                }
+                // Ideographs transliterate to whole syllables: keep each one a token.
+                if !c.is_ascii() && deunicode::deunicode_char(c).is_some_and(|d| d.ends_with(' ')) {
+                    flush(&mut cur, &mut camel, &mut pieces);
+                    prev_lower = false;
+                }
+            } else {
+                flush(&mut cur, &mut camel, &mut pieces);
             }
-        } else {
-            flush(&mut cur, &mut tokens);
+        }
+        if !orig.is_alphanumeric() {
+            prev_lower = false;
         }
     }
-    flush(&mut cur, &mut tokens);
+    flush(&mut cur, &mut camel, &mut pieces);
+    let mut tokens: Vec<String> = Vec::with_capacity(pieces.len());
+    let mut single_run = false;
+    for (t, camel) in pieces {
+        let single = t.len() == 1 && t.as_bytes()[0].is_ascii_alphabetic();
+        match tokens.last_mut() {
+            // `McDonald`, `PetroChina`: a camel part that is no known word stays joined.
+            Some(last) if camel && !known_word(&t) => last.push_str(&t),
+            Some(last) if single && single_run => last.push_str(&t),
+            _ => tokens.push(t),
+        }
+        single_run = single && (single_run || tokens.last().is_some_and(|l| l.len() == 1));
+    }
     tokens
+}
+
+fn known_word(t: &str) -> bool {
+    let f = fold_variants(t);
+    super::vocab::is_generic(&f)
+        || LATE_ABBREVIATIONS.iter().any(|(a, _)| *a == t)
+        || ABBREVIATIONS.iter().any(|(a, _)| *a == t)
+        || super::vocab::abbreviates_generic(&f)
 }
 
 /// [`ascii_tokens`] with each token passed through [`fold_variants`].
@@ -130,15 +183,34 @@ pub fn folded_tokens(s: &str) -> Vec<String> {
 /// # Complexity
 /// O(n·k) for a name of n characters, k the longest legal-form alias in tokens (≤ 8).
 pub fn normalise_name(name: &str) -> NormalisedName {
-    let mut raw: Vec<String> = ascii_tokens(name)
-        .iter()
-        .map(|t| fold_variants(ABBREVIATIONS.iter().find(|(a, _)| a == t).map_or(t.as_str(), |(_, full)| full)))
-        .collect();
+    let ascii = ascii_tokens(name);
+    let mut raw: Vec<String> =
+        ascii.iter().map(|t| fold_variants(ABBREVIATIONS.iter().find(|(a, _)| a == t).map_or(t.as_str(), |(_, full)| full))).collect();
+    let before = raw.clone();
+    // `... CO., LTD. SUZHOU`: a place after the legal form does not hide it.
+    let places_at = raw.iter().rposition(|t| !super::vocab::is_place(t)).map_or(raw.len(), |p| p + 1);
+    // A name of places only keeps them all as its core.
+    let cut = if places_at > 0 { places_at } else { raw.len() };
+    let trailing_places: Vec<String> = raw.split_off(cut);
+    let kept_core = raw.len();
     let legal_form = legal_forms::strip(&mut raw);
+    // Stripping leaves a contiguous run of the core: find where it starts to keep the literal spellings aligned.
+    let start = (0..=kept_core - raw.len()).find(|&f| before[f..f + raw.len()] == raw[..]).unwrap_or(0);
+    let mut literal: Vec<String> = ascii[start..start + raw.len()].to_vec();
+    literal.extend(ascii[cut..].iter().cloned());
+    raw.extend(trailing_places);
     let n = raw.len();
-    let tokens: Vec<String> = raw.into_iter().filter(|t| n == 1 || !FILLER.contains(&t.as_str())).collect();
+    let (tokens, literal): (Vec<String>, Vec<String>) = raw
+        .into_iter()
+        .zip(literal)
+        .filter(|(t, _)| n == 1 || !FILLER.contains(&t.as_str()))
+        .map(|(t, l)| match LATE_ABBREVIATIONS.iter().find(|(a, _)| *a == t) {
+            Some((_, full)) => (fold_variants(full), full.to_string()),
+            None => (t, l),
+        })
+        .unzip();
     let key = tokens.join(" ");
-    NormalisedName { key, tokens, legal_form }
+    NormalisedName { key, tokens, legal_form, literal }
 }
 
 #[cfg(test)]

@@ -15,9 +15,9 @@
 
 use std::collections::HashMap;
 
+use super::evidence::{compare_for_screening, NameEvidence, WeighedName, WordStats};
 use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
 use super::lists::{ListEntry, ScreeningList};
-use super::matching::similarity;
 use super::normalise::{normalise_name, NormalisedName};
 use crate::model::EntityKind;
 
@@ -25,6 +25,9 @@ use crate::model::EntityKind;
 pub const DEFAULT_THRESHOLD: f64 = 0.90;
 /// Below the acceptance threshold, matches down to this score are shown for review.
 pub const REVIEW_FLOOR: f64 = 0.80;
+/// Highest name score of a pair in which no identifying word agrees, or
+/// one name has a letter the other lacks: a review at most.
+pub const GENERIC_ONLY_CAP: f64 = 0.85;
 /// Added when the query's country is among the entry's countries.
 pub const COUNTRY_BONUS: f64 = 0.02;
 /// Taken off when both name countries and none agree.
@@ -66,20 +69,41 @@ pub struct Match {
 /// A list prepared for screening.
 pub struct ScreenIndex<'a> {
     list: &'a ScreeningList,
-    /// (entry, normalised name, name as written)
-    names: Vec<(u32, NormalisedName, &'a str)>,
+    /// (entry, weighed name, name as written)
+    names: Vec<(u32, WeighedName, &'a str)>,
+    /// Word frequencies over the list's entries: which words identify.
+    stats: WordStats,
     blocks: HashMap<String, Vec<u32>>,
     ids: HashMap<String, Vec<(u32, String)>>,
     /// asset entry -> (listed owner entry, share)
     owners: HashMap<usize, Vec<(usize, Option<f64>)>>,
 }
 
-/// Blocking keys of a normalised name.
-pub(crate) fn block_keys(n: &NormalisedName) -> Vec<String> {
-    let mut keys: Vec<String> = n.tokens.iter().filter(|t| t.len() >= 2).map(|t| t.chars().take(4).collect()).collect();
+/// Blocking keys of a normalised name, each with the token it came from
+/// (`u8::MAX` for the spacing-free name): a token's first four letters, and
+/// for a token of six letters or more its last four, and of seven or more
+/// its first three with its last three, so that one slip anywhere in a long
+/// word leaves at least one key intact (`LAJOKRASKA` still meets
+/// `LAKOKRASKA` by `aska`); and the first five letters of the spacing-free
+/// name (`DENKARDIS` / `DENKAR DIS`).
+pub(crate) fn block_keys(n: &NormalisedName) -> Vec<(u8, String)> {
+    let mut keys: Vec<(u8, String)> = Vec::new();
+    for (i, t) in n.tokens.iter().enumerate().filter(|(_, t)| t.len() >= 2 && t.is_ascii()) {
+        let i = i.min(254) as u8;
+        keys.push((i, t[..t.len().min(4)].to_string()));
+        if t.len() >= 6 {
+            keys.push((i, format!("<{}", &t[t.len() - 4..])));
+        }
+        if t.len() >= 7 {
+            keys.push((i, format!("{}-{}", &t[..3], &t[t.len() - 3..])));
+        }
+    }
+    for (i, t) in n.tokens.iter().enumerate().filter(|(_, t)| t.len() >= 2 && !t.is_ascii()) {
+        keys.push((i.min(254) as u8, t.chars().take(4).collect()));
+    }
     let c = n.compact();
-    if c.len() >= 5 {
-        keys.push(format!("#{}", &c[..5]));
+    if c.len() >= 5 && c.is_char_boundary(5) {
+        keys.push((u8::MAX, format!("#{}", &c[..5])));
     }
     keys.sort();
     keys.dedup();
@@ -95,17 +119,23 @@ impl<'a> ScreenIndex<'a> {
         let mut names = Vec::new();
         let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
         let mut ids: HashMap<String, Vec<(u32, String)>> = HashMap::new();
-        for (i, e) in list.entries.iter().enumerate() {
-            for n in &e.names {
-                let nn = normalise_name(n);
-                if nn.is_empty() {
-                    continue;
-                }
+        let normalised: Vec<Vec<(NormalisedName, &str)>> = list
+            .entries
+            .iter()
+            .map(|e| e.names.iter().map(|n| (normalise_name(n), n.as_str())).filter(|(nn, _)| !nn.is_empty()).collect())
+            .collect();
+        let plain: Vec<Vec<NormalisedName>> = normalised.iter().map(|v| v.iter().map(|(n, _)| n.clone()).collect()).collect();
+        let stats = WordStats::new(plain.iter().map(|v| v.as_slice()));
+        for (i, (e, entry_names)) in list.entries.iter().zip(normalised).enumerate() {
+            for (nn, n) in entry_names {
                 let ni = names.len() as u32;
-                for k in block_keys(&nn) {
-                    blocks.entry(k).or_default().push(ni);
+                for (_, k) in block_keys(&nn) {
+                    let p = blocks.entry(k).or_default();
+                    if p.last() != Some(&ni) {
+                        p.push(ni);
+                    }
                 }
-                names.push((i as u32, nn, n.as_str()));
+                names.push((i as u32, WeighedName::new(nn, n, &stats), n));
             }
             for (s, v) in &e.identifiers {
                 let (s, v) = normalise_identifier(s, v);
@@ -123,7 +153,7 @@ impl<'a> ScreenIndex<'a> {
                 }
             }
         }
-        ScreenIndex { list, names, blocks, ids, owners }
+        ScreenIndex { list, names, stats, blocks, ids, owners }
     }
 
     pub fn entry(&self, i: usize) -> &ListEntry {
@@ -135,35 +165,44 @@ impl<'a> ScreenIndex<'a> {
     /// # Complexity
     /// O(q·c) similarity computations: q query names, c candidate names sharing a blocking key.
     pub fn screen(&self, q: &Query, floor: f64) -> Vec<Match> {
-        let qnames: Vec<(NormalisedName, &str)> =
-            q.names.iter().map(|n| (normalise_name(n), n.as_str())).filter(|(n, _)| !n.is_empty()).collect();
-        // Best (name score, query name, list name index) per entry.
-        let mut best: HashMap<u32, (f64, usize, u32)> = HashMap::new();
+        let qnames: Vec<(WeighedName, &str)> = q
+            .names
+            .iter()
+            .map(|n| (normalise_name(n), n.as_str()))
+            .filter(|(n, _)| !n.is_empty())
+            .map(|(nn, n)| (WeighedName::new(nn, n, &self.stats), n))
+            .collect();
+        // Best (name evidence, query name, list name index) per entry.
+        let mut best: HashMap<u32, (Option<NameEvidence>, usize, u32)> = HashMap::new();
         for (qi, (qn, _)) in qnames.iter().enumerate() {
-            let keys = block_keys(qn);
-            let usable: Vec<&Vec<u32>> = keys.iter().filter_map(|k| self.blocks.get(k)).collect();
-            let mut postings: Vec<&Vec<u32>> = usable.iter().copied().filter(|p| p.len() <= MAX_POSTINGS).collect();
+            let keys = block_keys(&qn.nn);
+            let usable: Vec<(u8, &Vec<u32>)> = keys.iter().filter_map(|(t, k)| self.blocks.get(k).map(|p| (*t, p))).collect();
+            let mut postings: Vec<(u8, &Vec<u32>)> = usable.iter().copied().filter(|(_, p)| p.len() <= MAX_POSTINGS).collect();
             if postings.is_empty() {
-                postings.extend(usable.iter().copied().min_by_key(|p| p.len()));
+                postings.extend(usable.iter().copied().min_by_key(|(_, p)| p.len()));
             }
-            // With three or more selective keys, a real match shares at least two.
-            let need = if postings.len() >= 3 { 2 } else { 1 };
-            let mut shared: HashMap<u32, u8> = HashMap::new();
-            for p in &postings {
+            // With three or more words (or the spacing-free name) meeting
+            // selective keys, a real match shares keys from at least two.
+            let mut words: Vec<u8> = postings.iter().map(|(t, _)| *t).collect();
+            words.dedup();
+            let need = if words.len() >= 3 { 2 } else { 1 };
+            let mut shared: HashMap<u32, Vec<u8>> = HashMap::new();
+            for (t, p) in &postings {
                 for &ni in p.iter() {
-                    *shared.entry(ni).or_default() += 1;
+                    let w = shared.entry(ni).or_default();
+                    if !w.contains(t) {
+                        w.push(*t);
+                    }
                 }
             }
-            let mut cands: Vec<u32> = shared.into_iter().filter(|&(_, c)| c >= need).map(|(ni, _)| ni).collect();
+            let mut cands: Vec<u32> = shared.into_iter().filter(|(_, w)| w.len() >= need).map(|(ni, _)| ni).collect();
             cands.sort_unstable();
-            {
-                for ni in cands {
-                    let (ei, ln, _) = &self.names[ni as usize];
-                    let s = similarity(qn, ln);
-                    let b = best.entry(*ei).or_insert((-1.0, qi, ni));
-                    if s > b.0 {
-                        *b = (s, qi, ni);
-                    }
+            for ni in cands {
+                let (ei, ln, _) = &self.names[ni as usize];
+                let ev = compare_for_screening(qn, ln);
+                let b = best.entry(*ei).or_insert((None, qi, ni));
+                if b.0.as_ref().is_none_or(|x| ev.mean > x.mean) {
+                    *b = (Some(ev), qi, ni);
                 }
             }
         }
@@ -176,12 +215,21 @@ impl<'a> ScreenIndex<'a> {
             for (ei, ls) in self.ids.get(&v).into_iter().flatten() {
                 if schemes_compatible(&s, ls) {
                     id_hits.entry(*ei).or_insert(format!("{s}:{v}"));
-                    best.entry(*ei).or_insert((0.0, 0, u32::MAX));
+                    best.entry(*ei).or_insert((None, 0, u32::MAX));
                 }
             }
         }
         let mut out = Vec::new();
-        for (&ei, &(name_score, qi, ni)) in &best {
+        for (&ei, (ev, qi, ni)) in &best {
+            let (qi, ni) = (*qi, *ni);
+            // Names that agree only in generic words (`Trode Industrial` /
+            // `TRADE INDUSTRIAL ...`) are at most a review, whatever the score;
+            // so is a letter on one side only (`Вектор-М`: a sister company as
+            // often as the listed one).
+            let generic_only = ev.as_ref().is_some_and(|x| !x.specific_agrees && !x.same_key && x.mean < 1.0);
+            let letter = ev.as_ref().is_some_and(|x| x.lone_letter);
+            let capped = generic_only || letter;
+            let name_score = ev.as_ref().map_or(0.0, |x| if capped { x.mean.min(GENERIC_ONLY_CAP) } else { x.mean });
             let e = &self.list.entries[ei as usize];
             let identifier = id_hits.get(&ei).cloned();
             let mut score = name_score;
@@ -191,8 +239,13 @@ impl<'a> ScreenIndex<'a> {
             } else {
                 (qnames[qi].1.to_string(), self.names[ni as usize].2.to_string())
             };
-            if ni != u32::MAX {
-                why.push(format!("name '{qname}' ~ '{lname}' ({name_score:.2})"));
+            if let (Some(ev), true) = (ev, ni != u32::MAX) {
+                why.push(format!("name '{qname}' ~ '{lname}' ({name_score:.2}{})", name_note(ev)));
+                if generic_only {
+                    why.push(format!("only generic words agree: at most {GENERIC_ONLY_CAP:.2}"));
+                } else if letter {
+                    why.push(format!("a letter on one side only: at most {GENERIC_ONLY_CAP:.2}"));
+                }
             }
             if let (Some(c), false) = (&q.country, e.countries.is_empty()) {
                 if e.countries.contains(c) {
@@ -249,6 +302,19 @@ impl<'a> ScreenIndex<'a> {
         out.dedup_by(|a, b| a.entry == b.entry && a.owned == b.owned);
         out
     }
+}
+
+/// What agreed inside the names, for the explanation.
+fn name_note(ev: &NameEvidence) -> String {
+    let mut s = String::new();
+    if !ev.distinctive_equal.is_empty() {
+        let words: Vec<String> = ev.distinctive_equal.iter().map(|t| format!("'{t}'")).collect();
+        s.push_str(&format!("; distinctive {} equal", words.join(", ")));
+    }
+    if let Some((a, b)) = &ev.distinctive_edit {
+        s.push_str(&format!("; '{a}' ~ '{b}'"));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -326,6 +392,32 @@ mod tests {
         assert_eq!(m.len(), 1);
         assert_eq!((m[0].entry, m[0].owned), (1, Some(3)));
         assert!(m[0].explanation.contains("owned 75% by listed 'LIMITED LIABILITY COMPANY VEKTOR'"), "{}", m[0].explanation);
+    }
+
+    #[test]
+    fn a_slip_in_a_long_word_is_found_even_in_the_first_letters() {
+        let mut l = list();
+        l.entries.push(entry("5", &["LAKOKRASKA OAO"], &["BY"], true));
+        l.entries.push(entry("6", &["TRADE INDUSTRIAL GROUP"], &["TR"], true));
+        let idx = ScreenIndex::new(&l);
+        // `kok` -> `jok`: the first four letters differ, the last four still meet.
+        let m = idx.screen(&q("LAJOKRASKA OAO", Some("BY")), DEFAULT_THRESHOLD);
+        assert_eq!(m.first().map(|x| x.entry), Some(4), "{m:?}");
+        assert!(m[0].explanation.contains("'lajokraska' ~ 'lakokraska'"), "{}", m[0].explanation);
+        // A slip in a short word is not one: `Viktor` is not `Vektor`.
+        assert!(idx.screen(&q("OOO Viktor", Some("RU")), DEFAULT_THRESHOLD).is_empty());
+        // Only generic words agreeing is at most a review.
+        let m = idx.screen(&q("Trode Industrial Group", Some("TR")), REVIEW_FLOOR);
+        assert!(m.iter().all(|x| x.score < DEFAULT_THRESHOLD), "{m:?}");
+    }
+
+    #[test]
+    fn spelled_out_forms_shortened_by_declarants_are_forms() {
+        let mut l = list();
+        l.entries.push(entry("5", &["OPEN JOINT STOCK COMPANY MINSK AUTOMOBILE PLANT"], &["BY"], true));
+        let idx = ScreenIndex::new(&l);
+        let m = idx.screen(&q("OPEN JOINT STOCK CO MINSK AUTOMOBILE PLANT", Some("BY")), DEFAULT_THRESHOLD);
+        assert_eq!((m[0].entry, m[0].name_score), (4, 1.0), "{m:?}");
     }
 
     #[test]

@@ -97,6 +97,15 @@ pub fn fold_variants(token: &str) -> String {
         let rest = &b[i..];
         let (emit, skip): (&[u8], usize) = if rest.starts_with(b"shch") {
             (b"sh", 4)
+        } else if rest.starts_with(b"schch") {
+            // `Щ` written `sch` + `ch` (`OBSCHCHESTVO`): as `shch`.
+            (b"sh", 5)
+        } else if rest.starts_with(b"sch") && !rest.starts_with(b"schch") {
+            // German `Schitajol` for `Щ`/`Ш`: `sh`.
+            (b"sh", 3)
+        } else if rest.starts_with(b"dzh") {
+            // BGN `Dzhamal`, French/English `Djamal`: both `di` after `j` -> `i`.
+            (b"di", 3)
         } else if rest.starts_with(b"kh") {
             (b"h", 2)
         } else if rest.starts_with(b"ts") || rest.starts_with(b"tz") {
@@ -154,6 +163,8 @@ mod tests {
         same("vektor", "wektor");
         same("aleksandr", "alexandr");
         same("shchukin", "shukin");
+        same("dzhambul", "djambul");
+        same("schitaiol", "shitaiol");
         assert_ne!(fold_variants("vektor"), fold_variants("viktor"));
         assert_eq!(fold_variants("2002"), "2002");
     }

@@ -2,7 +2,7 @@
 
 use std::collections::VecDeque;
 
-use crate::graph::{hs_key, CaseGraph, Node, Ship};
+use crate::graph::{CaseGraph, Node, Ship};
 
 use super::search::{distance_to, qualifies_first, search};
 use super::Query;
@@ -203,7 +203,7 @@ fn node_chains(g: &CaseGraph, q: &Query, first: &[usize], usable: &dyn Fn(usize)
 fn check_chain(g: &CaseGraph, q: &Query, first: &[usize], usable: &dyn Fn(usize) -> bool, nodes: Vec<Node>) -> Option<ChainBreak> {
     let hop_ships = |a: Node, b: Node| -> Vec<usize> { g.out_range(a).filter(|&s| g.consignee[s] == b && usable(s)).collect() };
     let mut carried: Vec<usize> = first.iter().copied().filter(|&s| g.shipper[s] == nodes[0] && g.consignee[s] == nodes[1]).collect();
-    let key = |s: usize| hs_key(g.hs[s], q.hs_level);
+    let key = |s: usize| g.key(s, q.hs_level);
     for h in 1..nodes.len() - 1 {
         let cand = hop_ships(nodes[h], nodes[h + 1]);
         let next: Vec<usize> = cand
@@ -217,8 +217,8 @@ fn check_chain(g: &CaseGraph, q: &Query, first: &[usize], usable: &dyn Fn(usize)
         }
         let matching: Vec<usize> = cand.iter().copied().filter(|&c| carried.iter().any(|&f| key(f) == key(c))).collect();
         let why = if matching.is_empty() {
-            let mut a: Vec<u64> = carried.iter().map(|&s| g.hs[s]).collect();
-            let mut l: Vec<u64> = cand.iter().map(|&s| g.hs[s]).collect();
+            let mut a: Vec<u64> = carried.iter().map(|&s| g.hs(s)).collect();
+            let mut l: Vec<u64> = cand.iter().map(|&s| g.hs(s)).collect();
             a.sort_unstable();
             a.dedup();
             l.sort_unstable();

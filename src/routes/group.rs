@@ -56,7 +56,7 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     let mut acc: BTreeMap<(Vec<Node>, u64), Acc> = BTreeMap::new();
     let total_routes = search(g, q, |route| {
         let score = ranker.score(route, None);
-        let key = (route_nodes(g, route), hs_key(g.hs[route[0] as usize], q.hs_level));
+        let key = (route_nodes(g, route), hs_key(g.hs(route[0] as usize), q.hs_level));
         let hit = || RouteHit { score, ships: route.to_vec(), rows: route.iter().map(|&s| g.ship_row[s as usize]).collect() };
         let a = acc.entry(key).or_insert_with(|| Acc { routes: 0, hops: vec![BTreeSet::new(); route.len()], best: hit() });
         a.routes += 1;
@@ -72,7 +72,7 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     let mut channels: Vec<Channel> = acc
         .into_iter()
         .map(|((nodes, _), a)| {
-            let digits = crate::graph::hs_decode(g.hs[a.best.ships[0] as usize]);
+            let digits = crate::graph::hs_decode(g.hs(a.best.ships[0] as usize));
             let hs_prefix = digits.chars().take(q.hs_level as usize).collect();
             let dates = a.hops.iter().flatten().map(|&s| g.date[s as usize]);
             Channel {
@@ -99,4 +99,55 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
         channels.truncate(k);
     }
     Grouped { total_routes, total_channels, channels }
+}
+
+/// Removes channels whose chain of entities is a contiguous part of a longer
+/// channel's chain with the same HS digits (that longer channel tells the
+/// same story); returns how many were removed. The rest keep their order.
+pub fn drop_subchains(grouped: &mut Grouped) -> usize {
+    let chains: Vec<(Vec<Node>, String)> = grouped.channels.iter().map(|c| (c.nodes.clone(), c.hs_prefix.clone())).collect();
+    let before = grouped.channels.len();
+    grouped.channels.retain(|c| {
+        !chains.iter().any(|(longer, hs)| {
+            *hs == c.hs_prefix && longer.len() > c.nodes.len() && longer.windows(c.nodes.len()).any(|w| w == c.nodes.as_slice())
+        })
+    });
+    before - grouped.channels.len()
+}
+
+#[cfg(test)]
+mod subchain_tests {
+    use super::*;
+
+    fn channel(nodes: &[Node], hs: &str) -> Channel {
+        Channel {
+            nodes: nodes.to_vec(),
+            hs_prefix: hs.into(),
+            routes: 1,
+            hop_shipments: Vec::new(),
+            value_delivered: 0.0,
+            value_shipped: 0.0,
+            first_date: 0,
+            last_date: 0,
+            best: RouteHit { ships: Vec::new(), rows: Vec::new(), score: 0 },
+        }
+    }
+
+    #[test]
+    fn only_contiguous_parts_with_the_same_goods_go() {
+        let mut g = Grouped {
+            total_routes: 5,
+            total_channels: 5,
+            channels: vec![
+                channel(&[1, 2, 3, 4], "854231"),
+                channel(&[2, 3, 4], "854231"),
+                channel(&[2, 3], "854232"),
+                channel(&[1, 3], "854231"),
+                channel(&[3, 4], "854231"),
+            ],
+        };
+        assert_eq!(drop_subchains(&mut g), 2);
+        let left: Vec<Vec<Node>> = g.channels.iter().map(|c| c.nodes.clone()).collect();
+        assert_eq!(left, vec![vec![1, 2, 3, 4], vec![2, 3], vec![1, 3]]);
+    }
 }

@@ -7,9 +7,9 @@
 //! meets the hard constraints and hands each to a visitor; [`rank`] scores
 //! a route with reasons; [`collect`] keeps the top K (or all) and the total
 //! count; [`group`] folds routes into channels; [`explain`] diagnoses a miss;
-//! [`report`] turns results into the serialisable shapes the CLI prints.
-//! Only `report` touches the case file (through `store`), to fetch names,
-//! bundle ids and source lines.
+//! [`report`] turns results into the serialisable shapes front ends print,
+//! fetching names, bundle ids and source lines through
+//! [`report::Lookup`], which `app` implements over the case file.
 
 pub mod collect;
 pub mod explain;
@@ -18,9 +18,11 @@ pub mod rank;
 pub mod report;
 pub mod search;
 pub mod select;
+pub mod spec;
 
 pub use collect::{collect_routes, Found, RouteHit};
 pub use select::{resolve_query, Directory, Selector};
+pub use spec::{QueryError, QueryField};
 
 use crate::graph::{Node, Ship};
 use crate::model::Day;

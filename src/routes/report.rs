@@ -2,8 +2,9 @@
 //! lines: the JSON shape is a promise to users and scripts, so these are
 //! dedicated serde structs, and the CLI's table and CSV printers read them.
 //!
-//! This is the only part of `routes` that reads the case file (through
-//! `store`), to turn graph indexes into what a reader can check.
+//! Names, bundle ids and source lines come through [`Lookup`] (the
+//! application layer implements it over the case file), which turns graph
+//! indexes into what a reader can check.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -13,14 +14,23 @@ use serde::Serialize;
 use crate::error::Result;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node, Ship};
 use crate::model::Day;
-use crate::store::graph::{entities_by_id, scopes, shipments_by_id, EntityInfo, ShipmentInfo};
-use crate::store::Case;
+use crate::model::{EntityInfo, ShipmentInfo};
 
 use super::collect::{Found, RouteHit};
 use super::explain::{Break, Explanation};
 use super::group::Grouped;
-use super::rank::{Evidence, IntMap, Ranker};
-use super::{route_nodes, Query, QuerySpec};
+use super::rank::{Evidence, Ranker};
+use super::{route_nodes, Directory, Query, QuerySpec};
+use crate::model::FastMap;
+
+/// Where a report's labels come from: the case's records by row id (the
+/// application layer implements it over the case file).
+pub trait Lookup: Directory {
+    /// The entities with these row ids (missing ids are left out), in id order.
+    fn entities_by_id(&self, ids: &[i64]) -> Result<Vec<EntityInfo>>;
+    /// The shipments with these row ids (missing ids are left out), in id order.
+    fn shipments_by_id(&self, ids: &[i64]) -> Result<Vec<ShipmentInfo>>;
+}
 
 /// Shared text: labels repeat across hops and routes, so they are
 /// reference-counted instead of copied (serialises as a plain string).
@@ -90,7 +100,7 @@ pub struct Stats {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ReasonOut {
-    pub code: &'static str,
+    pub code: super::rank::RouteReason,
     pub points: i64,
     pub detail: String,
     /// Bundle ids of the shipments or entities the reason rests on.
@@ -127,6 +137,32 @@ pub struct HopOut {
     pub source_file: Text,
     pub source_line: i64,
 }
+
+/// The columns of a route hop row, in order: the CSV header of `routes --format csv`
+/// and the Hops sheet of its workbook, spelled once so the two cannot drift apart.
+pub const HOP_COLUMNS: &[&str] = &[
+    "rank",
+    "score",
+    "hop",
+    "date",
+    "shipment",
+    "shipper",
+    "shipper_name",
+    "shipper_country",
+    "consignee",
+    "consignee_name",
+    "consignee_country",
+    "hs",
+    "value_usd",
+    "quantity",
+    "unit",
+    "manufacturer",
+    "origin_country",
+    "dwell_days",
+    "declaration",
+    "source_file",
+    "source_line",
+];
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct RouteOut {
@@ -219,13 +255,13 @@ struct ShipLabel {
 /// fetched once per report.
 pub struct Labels<'g> {
     g: &'g CaseGraph,
-    nodes: IntMap<Node, NodeLabel>,
-    ships: IntMap<Ship, ShipLabel>,
+    nodes: FastMap<Node, NodeLabel>,
+    ships: FastMap<Ship, ShipLabel>,
 }
 
 impl<'g> Labels<'g> {
     /// Loads labels for these nodes (and their members) and shipments.
-    pub fn load(case: &Case, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
+    pub fn load(case: &dyn Lookup, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
         let mut nodes = nodes.to_vec();
         nodes.sort_unstable();
         nodes.dedup();
@@ -237,7 +273,7 @@ impl<'g> Labels<'g> {
             ids.extend_from_slice(g.node_members(v));
         }
         let rows: Vec<i64> = ships.iter().map(|&s| g.ship_row[s as usize]).collect();
-        let multi_scope = scopes(case)?.len() > 1;
+        let multi_scope = case.scopes()?.len() > 1;
         let scoped = |scope: &str, id: &str| -> Text {
             if multi_scope {
                 format!("{scope}:{id}").into()
@@ -245,7 +281,7 @@ impl<'g> Labels<'g> {
                 id.into()
             }
         };
-        let entities: HashMap<i64, EntityInfo> = entities_by_id(case, &ids)?.into_iter().map(|e| (e.id, e)).collect();
+        let entities: HashMap<i64, EntityInfo> = case.entities_by_id(&ids)?.into_iter().map(|e| (e.id, e)).collect();
         let entity_id = |e: i64| entities.get(&e).map_or_else(|| Text::from(format!("#{e}")), |i| scoped(&i.scope, &i.input_id));
         let node_labels = nodes
             .iter()
@@ -261,7 +297,7 @@ impl<'g> Labels<'g> {
                 (v, label)
             })
             .collect();
-        let infos: HashMap<i64, ShipmentInfo> = shipments_by_id(case, &rows)?.into_iter().map(|s| (s.id, s)).collect();
+        let infos: HashMap<i64, ShipmentInfo> = case.shipments_by_id(&rows)?.into_iter().map(|s| (s.id, s)).collect();
         let mut paths: HashMap<String, Text> = HashMap::new();
         let t = |s: &Option<String>| s.as_deref().map(Text::from);
         let ship_labels = ships
@@ -344,7 +380,7 @@ impl<'g> Labels<'g> {
             consignee_name: b.name.clone(),
             consignee_country: b.country.clone(),
             consignee_members: b.members.clone(),
-            hs: hs_decode(g.hs[s as usize]),
+            hs: hs_decode(g.hs(s as usize)),
             description: i.description.clone(),
             manufacturer: i.manufacturer.clone(),
             origin_country: i.origin_country.clone(),
@@ -385,7 +421,8 @@ impl<'g> Labels<'g> {
 /// Routes with reasons and labels, in order. Large outputs are built on
 /// all cores in contiguous chunks (concatenated in order, so the result is
 /// the same bytes whatever the thread count).
-fn route_outs(labels: &Labels, hits: &[RouteHit]) -> Vec<RouteOut> {
+/// `first` is the rank before the first of `hits`.
+fn route_outs(labels: &Labels, hits: &[RouteHit], first: usize) -> Vec<RouteOut> {
     const CHUNK_MIN: usize = 2000;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(hits.len() / CHUNK_MIN).max(1);
     let build = |first: usize, part: &[RouteHit]| -> Vec<RouteOut> {
@@ -393,11 +430,11 @@ fn route_outs(labels: &Labels, hits: &[RouteHit]) -> Vec<RouteOut> {
         part.iter().enumerate().map(|(i, h)| labels.route(&mut ranker, first + i + 1, h)).collect()
     };
     if threads == 1 {
-        return build(0, hits);
+        return build(first, hits);
     }
     let size = hits.len().div_ceil(threads);
     std::thread::scope(|sc| {
-        let handles: Vec<_> = hits.chunks(size).enumerate().map(|(k, part)| sc.spawn(move || build(k * size, part))).collect();
+        let handles: Vec<_> = hits.chunks(size).enumerate().map(|(k, part)| sc.spawn(move || build(first + k * size, part))).collect();
         handles.into_iter().flat_map(|h| h.join().expect("report worker does not panic")).collect()
     })
 }
@@ -442,10 +479,10 @@ pub fn empty_message(g: &CaseGraph, spec: &QuerySpec, q: &Query) -> String {
 }
 
 /// The report of an ungrouped search.
-pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
+pub fn routes_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
     let labels = Labels::load(case, g, &nodes, &ships)?;
-    let routes = route_outs(&labels, &found.routes);
+    let routes = route_outs(&labels, &found.routes, 0);
     Ok(RoutesReport {
         query: QueryEcho::new(spec, false),
         stats: stats(g, q, found.total, routes.len()),
@@ -455,8 +492,54 @@ pub fn routes_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, fo
     })
 }
 
+/// [`RoutesReport`] of an ungrouped search with its routes built while it
+/// is serialised: the same JSON bytes, but only [`STREAM_CHUNK`] routes
+/// exist at a time (68,554 routes with reasons were about 250 MB at
+/// 10,000,000 shipments, held beside the graph).
+#[derive(Serialize)]
+pub struct RoutesStream<'a> {
+    pub query: QueryEcho,
+    pub stats: Stats,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    routes: LazyRoutes<'a>,
+}
+
+/// Routes built per chunk while they are written.
+pub const STREAM_CHUNK: usize = 4096;
+
+struct LazyRoutes<'a> {
+    labels: Labels<'a>,
+    hits: &'a [RouteHit],
+}
+
+impl Serialize for LazyRoutes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.hits.len()))?;
+        for (k, part) in self.hits.chunks(STREAM_CHUNK).enumerate() {
+            for r in route_outs(&self.labels, part, k * STREAM_CHUNK) {
+                seq.serialize_element(&r)?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The report of an ungrouped search, to be serialised once (see [`RoutesStream`]).
+pub fn routes_stream<'a>(case: &dyn Lookup, g: &'a CaseGraph, spec: &QuerySpec, q: &Query, found: &'a Found) -> Result<RoutesStream<'a>> {
+    let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
+    let labels = Labels::load(case, g, &nodes, &ships)?;
+    Ok(RoutesStream {
+        query: QueryEcho::new(spec, false),
+        stats: stats(g, q, found.total, found.routes.len()),
+        message: (found.total == 0).then(|| empty_message(g, spec, q)),
+        routes: LazyRoutes { labels, hits: &found.routes },
+    })
+}
+
 /// The report of a grouped search (`--group`).
-pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, grouped: &Grouped) -> Result<RoutesReport> {
+pub fn channels_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Query, grouped: &Grouped) -> Result<RoutesReport> {
     let (mut nodes, ships) = nodes_and_ships(g, grouped.channels.iter().map(|c| &c.best));
     nodes.extend(grouped.channels.iter().flat_map(|c| c.nodes.iter().copied()));
     nodes.sort_unstable();
@@ -495,7 +578,7 @@ pub fn channels_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, 
 }
 
 /// The report of `--explain`.
-pub fn explain_report(case: &Case, g: &CaseGraph, spec: &QuerySpec, ex: &Explanation) -> Result<ExplainReport> {
+pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &Explanation) -> Result<ExplainReport> {
     let echo = QueryEcho::new(spec, false);
     let (finding, mut message, chains) = match ex {
         Explanation::Connected { routes } => {

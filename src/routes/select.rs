@@ -2,18 +2,23 @@
 //! resolution against a graph into the masks a [`Query`] holds.
 
 use crate::error::{Error, Result};
-use crate::graph::{country_code, hs_encode, hs_key, hs_prefix_of, CaseGraph, Node};
+use crate::graph::{country_code, hs_key, hs_prefix_of, CaseGraph, Node};
 use crate::model::{Country, Role};
 use crate::refdata;
 
 use super::rank::{brand_tokens, tokens_contain};
-use super::{Query, QuerySpec, MAX_HOPS_LIMIT};
+use super::spec::{QueryError, QueryField};
+use super::{Query, QuerySpec};
+
+fn query_error(field: QueryField, message: String) -> Error {
+    Error::Query(QueryError { field, message })
+}
 
 /// One `KIND:VALUE` selector.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selector {
     /// Entities registered in this country (any member of a resolved cluster).
-    Country(String),
+    Country(Country),
     /// An entity by bundle id, optionally `SCOPE:ID`; the raw text after `entity:`.
     Entity(String),
     Role(Role),
@@ -22,7 +27,7 @@ pub enum Selector {
     /// Entities whose name or an alias contains this text (normalised, token-prefix).
     Name(String),
     /// Goods whose declared country of origin is this (first hop only).
-    Origin(String),
+    Origin(Country),
     /// Goods whose declared manufacturer matches this text (first hop only).
     Brand(String),
 }
@@ -40,7 +45,7 @@ impl Selector {
             return Err(Error::usage(flag, format!("'{text}': the value after '{kind}:' is empty")));
         }
         let country = |v: &str| {
-            Country::parse(v).map(|c| c.as_str().to_string()).ok_or_else(|| {
+            Country::parse(v).ok_or_else(|| {
                 Error::usage(flag, format!("'{text}': unknown country '{v}' (expected an ISO 3166-1 alpha-2 code such as US, TR, RU)"))
             })
         };
@@ -113,7 +118,7 @@ fn entity_nodes(
     g: &CaseGraph,
     dir: &dyn Directory,
     idx: &EntityIndex,
-    flag: &str,
+    field: QueryField,
     sels: &[Selector],
     names: &mut Option<NameTokens>,
 ) -> Result<Vec<bool>> {
@@ -122,7 +127,7 @@ fn entity_nodes(
     for sel in sels {
         match sel {
             Selector::Country(c) => {
-                let code = country_code(c);
+                let code = country_code(c.as_str());
                 for v in 0..n as Node {
                     if g.node_member_countries(v).contains(&code) {
                         mask[v as usize] = true;
@@ -153,7 +158,7 @@ fn entity_nodes(
                 }
             }
             Selector::Entity(text) => {
-                for e in resolve_entity_id(dir, flag, text)? {
+                for e in resolve_entity_id(dir, field, text)? {
                     if let Some(v) = idx.node(e) {
                         mask[v as usize] = true;
                     }
@@ -162,7 +167,7 @@ fn entity_nodes(
             Selector::Name(text) => {
                 let q = brand_tokens(text);
                 if q.is_empty() {
-                    return Err(Error::usage(flag, format!("'name:{text}' has no letters or digits to match")));
+                    return Err(query_error(field, format!("'name:{text}' has no letters or digits to match")));
                 }
                 let names = match names {
                     Some(v) => v,
@@ -180,7 +185,7 @@ fn entity_nodes(
                 }
             }
             Selector::Origin(_) | Selector::Brand(_) => {
-                return Err(Error::usage(flag, format!("'{sel}' describes goods and is only allowed in --from")));
+                return Err(query_error(field, format!("'{sel}' describes goods and is only allowed in --from")));
             }
         }
     }
@@ -188,7 +193,7 @@ fn entity_nodes(
 }
 
 /// `entity:ID` or `entity:SCOPE:ID` to entity row ids; an unknown or ambiguous id is a usage error.
-fn resolve_entity_id(dir: &dyn Directory, flag: &str, text: &str) -> Result<Vec<i64>> {
+fn resolve_entity_id(dir: &dyn Directory, field: QueryField, text: &str) -> Result<Vec<i64>> {
     if let Some((scope, id)) = text.split_once(':') {
         if dir.scopes()?.iter().any(|s| s == scope) {
             let hits = dir.entities_by_input_id(Some(scope), id)?;
@@ -199,11 +204,11 @@ fn resolve_entity_id(dir: &dyn Directory, flag: &str, text: &str) -> Result<Vec<
     }
     let hits = dir.entities_by_input_id(None, text)?;
     match hits.len() {
-        0 => Err(Error::usage(flag, format!("'entity:{text}': no entity with this id in the case"))),
+        0 => Err(query_error(field, format!("'entity:{text}': no entity with this id in the case"))),
         1 => Ok(vec![hits[0].0]),
         _ => {
             let c: Vec<String> = hits.iter().map(|(_, s)| format!("entity:{s}:{text}")).collect();
-            Err(Error::usage(flag, format!("'entity:{text}' is ambiguous: it is an id in several batches; use one of {}", c.join(", "))))
+            Err(query_error(field, format!("'entity:{text}' is ambiguous: it is an id in several batches; use one of {}", c.join(", "))))
         }
     }
 }
@@ -211,49 +216,20 @@ fn resolve_entity_id(dir: &dyn Directory, flag: &str, text: &str) -> Result<Vec<
 /// Resolves a query against a graph.
 ///
 /// # Errors
-/// Usage errors (naming the flag) for unknown or ambiguous entity ids, goods
-/// selectors outside `--from`, a missing `--from`/`--to`, and out-of-range options.
+/// [`QueryError`]s (naming the field) for anything [`QuerySpec::validate`]
+/// rejects, unknown or ambiguous entity ids, goods selectors outside
+/// `from`, and name or brand selectors with nothing to match.
 pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Query> {
-    if spec.from.is_empty() {
-        return Err(Error::usage("--from", "give at least one selector, e.g. --from country:US"));
-    }
-    if spec.to.is_empty() {
-        return Err(Error::usage("--to", "give at least one selector, e.g. --to country:RU"));
-    }
-    if !(1..=MAX_HOPS_LIMIT).contains(&spec.max_hops) {
-        return Err(Error::usage("--max-hops", format!("must be 1 to {MAX_HOPS_LIMIT}, got {}", spec.max_hops)));
-    }
-    if spec.max_dwell_days < 0 {
-        return Err(Error::usage("--max-dwell-days", "must be 0 or more"));
-    }
-    if spec.hs_level != 4 && spec.hs_level != 6 {
-        return Err(Error::usage("--hs-level", format!("must be 4 or 6, got {}", spec.hs_level)));
-    }
-    if let (Some(a), Some(b)) = (spec.since, spec.until) {
-        if a > b {
-            return Err(Error::usage("--since", format!("{a} is after --until {b}")));
-        }
-    }
-    if let Some(t) = spec.chpl_max_tier {
-        if !(1..=4).contains(&t) {
-            return Err(Error::usage("--chpl-tier", format!("must be 1 to 4, got {t}")));
-        }
-    }
-    let mut prefixes = Vec::new();
-    for p in &spec.hs {
-        let digits: String = p.chars().filter(|c| !matches!(c, '.' | ' ' | '-')).collect();
-        let code = hs_encode(&digits)
-            .ok_or_else(|| Error::usage("--hs", format!("'{p}' is not an HS prefix (expected 1 to 10 digits, e.g. 8542 or 8542.31)")))?;
-        prefixes.push((code, digits.len() as u32));
-    }
+    spec.validate()?;
+    let prefixes = spec.hs_prefixes()?;
 
     let idx = EntityIndex::new(g);
     let mut names = None;
     let (goods, ents): (Vec<Selector>, Vec<Selector>) = spec.from.iter().cloned().partition(Selector::is_goods);
-    let from_nodes = entity_nodes(g, dir, &idx, "--from", &ents, &mut names)?;
-    let to_nodes = entity_nodes(g, dir, &idx, "--to", &spec.to, &mut names)?;
-    let via_nodes = if spec.via.is_empty() { None } else { Some(entity_nodes(g, dir, &idx, "--via", &spec.via, &mut names)?) };
-    let avoid_nodes = entity_nodes(g, dir, &idx, "--avoid", &spec.avoid, &mut names)?;
+    let from_nodes = entity_nodes(g, dir, &idx, QueryField::From, &ents, &mut names)?;
+    let to_nodes = entity_nodes(g, dir, &idx, QueryField::To, &spec.to, &mut names)?;
+    let via_nodes = if spec.via.is_empty() { None } else { Some(entity_nodes(g, dir, &idx, QueryField::Via, &spec.via, &mut names)?) };
+    let avoid_nodes = entity_nodes(g, dir, &idx, QueryField::Avoid, &spec.avoid, &mut names)?;
 
     let mut from_origins = Vec::new();
     let mut from_brands = vec![false; g.brands.len()];
@@ -262,11 +238,11 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
         if goods.iter().any(|s| matches!(s, Selector::Brand(_))) { g.brands.iter().map(|b| brand_tokens(b)).collect() } else { Vec::new() };
     for s in &goods {
         match s {
-            Selector::Origin(c) => from_origins.push(country_code(c)),
+            Selector::Origin(c) => from_origins.push(country_code(c.as_str())),
             Selector::Brand(text) => {
                 let q = brand_tokens(text);
                 if q.is_empty() {
-                    return Err(Error::usage("--from", format!("'brand:{text}' has no letters or digits to match")));
+                    return Err(query_error(QueryField::From, format!("'brand:{text}' has no letters or digits to match")));
                 }
                 for (b, t) in brand_toks.iter().enumerate().skip(1) {
                     if tokens_contain(t, &q) {
@@ -286,7 +262,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
     let mut goods_memo: std::collections::HashMap<u64, bool> = std::collections::HashMap::new();
     for (i, ok) in ship_ok.iter_mut().enumerate() {
         let d = crate::model::Day(g.date[i]);
-        let code = g.hs[i];
+        let code = g.hs(i);
         *ok = spec.since.is_none_or(|s| d >= s)
             && spec.until.is_none_or(|u| d <= u)
             && spec.min_value.is_none_or(|mv| !g.value[i].is_nan() && f64::from(g.value[i]) >= mv)
@@ -321,8 +297,8 @@ mod tests {
 
     #[test]
     fn parse_errors_name_the_flag() {
-        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country("US".into()));
-        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin("US".into()));
+        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country(Country::known("US")));
+        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin(Country::known("US")));
         assert_eq!(Selector::parse("--to", "role:end_user").unwrap(), Selector::Role(Role::EndUser));
         assert_eq!(Selector::parse("--to", "entity:b1:E7").unwrap(), Selector::Entity("b1:E7".into()));
         let e = Selector::parse("--to", "country:XX").unwrap_err().to_string();

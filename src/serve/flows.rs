@@ -8,11 +8,9 @@ use serde_json::{json, Value};
 
 use crate::error::Result;
 use crate::export::diagram::Band;
-use crate::export::{dot, view};
+use crate::export::dot;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node};
 use crate::model::Day;
-use crate::routes::report::{channels_report, explain_report, routes_report};
-use crate::routes::{collect_routes, explain::explain, group::group_routes, resolve_query};
 use crate::store::graph::shipments_by_id;
 use crate::store::lookup::shipment_rows_by_input_id;
 use crate::store::Case;
@@ -37,7 +35,7 @@ pub fn info_of(case: &Case, g: &CaseGraph) -> Result<Value> {
         }
     }
     let mut headings: BTreeMap<u64, usize> = BTreeMap::new();
-    for &h in &g.hs {
+    for h in (0..g.shipment_count()).map(|s| g.hs(s)) {
         *headings.entry(crate::graph::hs_key(h, 4)).or_default() += 1;
     }
     let mut top: Vec<(u64, usize)> = headings.into_iter().collect();
@@ -203,7 +201,7 @@ pub fn neighbours(state: &State, v: Node, f: &Filter, limit: usize, offset: usiz
 }
 
 /// Bundle id of a shipment as reports print it.
-fn ship_id(state: &State, info: &crate::store::graph::ShipmentInfo) -> String {
+fn ship_id(state: &State, info: &crate::model::ShipmentInfo) -> String {
     if state.dir.multi_scope {
         format!("{}:{}", info.scope, info.input_id)
     } else {
@@ -218,7 +216,7 @@ pub fn shipments_of(state: &State, v: Node, f: &Filter, limit: usize, offset: us
     let page: Vec<_> = all.iter().skip(offset).take(limit).collect();
     let rows: Vec<i64> = page.iter().map(|(s, _, _)| g.ship_row[*s as usize]).collect();
     let infos = state.pool.with(|case| shipments_by_id(case, &rows))?;
-    let by_row: std::collections::HashMap<i64, &crate::store::graph::ShipmentInfo> = infos.iter().map(|i| (i.id, i)).collect();
+    let by_row: std::collections::HashMap<i64, &crate::model::ShipmentInfo> = infos.iter().map(|i| (i.id, i)).collect();
     let items: Vec<Value> = page
         .iter()
         .filter_map(|(s, p, out)| {
@@ -274,23 +272,26 @@ pub fn shipment(state: &State, id: &str) -> Result<Value, ApiError> {
     }))
 }
 
-/// A route query, answered with exactly the bytes `divtrace routes --format json` prints.
+/// A route query, answered with exactly the bytes `divtrace routes --format json` prints
+/// (the same flow, `app::routes`, on the graph the server holds).
 pub fn routes(state: &State, ask: &RouteAsk) -> Result<Vec<u8>> {
+    use crate::app::routes::{answer_on, Answer, Mode};
     let _one_at_a_time = state.route_lock.lock().unwrap_or_else(|p| p.into_inner());
-    let g = &state.graph;
-    state.pool.with(|case| {
-        let q = resolve_query(g, case, &ask.spec)?;
-        let mut body = if ask.explain {
-            serde_json::to_vec_pretty(&explain_report(case, g, &ask.spec, &explain(g, &q))?)
-        } else if ask.group {
-            serde_json::to_vec_pretty(&channels_report(case, g, &ask.spec, &q, &group_routes(g, &q))?)
-        } else {
-            serde_json::to_vec_pretty(&routes_report(case, g, &ask.spec, &q, &collect_routes(g, &q))?)
-        }
-        .map_err(|e| crate::Error::Other(e.to_string()))?;
-        body.push(b'\n');
-        Ok(body)
-    })
+    let mode = if ask.explain {
+        Mode::Explain
+    } else if ask.group {
+        Mode::Channels
+    } else {
+        Mode::Routes
+    };
+    let answer = state.pool.with(|case| answer_on(case, &state.graph, &ask.spec, mode))?;
+    let mut body = match &answer {
+        Answer::Routes(r) => serde_json::to_vec_pretty(r),
+        Answer::Explain(r) => serde_json::to_vec_pretty(r),
+    }
+    .map_err(|e| crate::Error::Other(e.to_string()))?;
+    body.push(b'\n');
+    Ok(body)
 }
 
 /// Most parties one exported view may hold (Graphviz's dot slows sharply past this; docs/export.md).
@@ -325,25 +326,12 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
         }
     }
     let members: Vec<i64> = nodes.iter().flat_map(|&v| g.node_members(v).iter().copied()).collect();
-    let (ev, inputs) = state.pool.with(|case| Ok((case.evidence(&rows, &members)?, case.input_files()?)))?;
     let mut bands: BTreeMap<i64, Band> = BTreeMap::new();
     for &v in nodes {
         if let Some(a) = state.assessment(v) {
             bands.insert(g.node_entity[v as usize], a.band);
         }
     }
-    let mut subtitle: Vec<String> = inputs
-        .iter()
-        .take(8)
-        .map(|f| {
-            let name = std::path::Path::new(&f.path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            format!("input {}/{name} sha256 {}", f.scope, f.sha256)
-        })
-        .collect();
-    if inputs.len() > 8 {
-        subtitle.push(format!("... and {} more input files (divtrace info lists them)", inputs.len() - 8));
-    }
-    subtitle.push(format!("divtrace {}", crate::VERSION));
     let mut what = Vec::new();
     if let Some(d) = f.since {
         what.push(format!("since {d}"));
@@ -357,16 +345,14 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
     if f.chpl_max_tier.is_some() {
         what.push("CHPL goods only".into());
     }
-    let caption = view::Caption {
-        title: format!("divtrace serve: a view of {} parties", nodes.len()),
-        subtitle,
-        notes: vec![format!(
-            "{} shipments among them{}",
-            rows.len(),
-            if what.is_empty() { String::new() } else { format!(" ({})", what.join("; ")) }
-        )],
-    };
-    let diagram = view::diagram(&ev, &[], 6, &bands, caption);
+    let title = format!("divtrace serve: a view of {} parties", nodes.len());
+    let notes = vec![format!(
+        "{} shipments among them{}",
+        rows.len(),
+        if what.is_empty() { String::new() } else { format!(" ({})", what.join("; ")) }
+    )];
+    let sel = state.pool.with(|case| crate::app::export::view_of(case, &rows, &members, &bands, title, notes))?;
+    let diagram = sel.diagram;
     let text = dot::to_dot(&diagram);
     let fmt = match format {
         ExportFormat::Dot => return Ok((text.into_bytes(), "text/vnd.graphviz; charset=utf-8")),
@@ -382,18 +368,18 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
         std::process::id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    let layout = if diagram.nodes.len() > 150 { "sfdp" } else { "dot" };
-    let done = render_in(&dir, &text, fmt, layout);
+    let done = render_in(&dir, &text, fmt, diagram.nodes.len());
     let _ = std::fs::remove_dir_all(&dir);
     let bytes = done?;
     Ok((bytes, if matches!(format, ExportFormat::Svg) { "image/svg+xml" } else { "image/png" }))
 }
 
 /// Renders DOT text with Graphviz in `dir` (a fresh temporary folder) and returns the file's bytes.
-fn render_in(dir: &std::path::Path, text: &str, fmt: crate::export::render::RenderFormat, layout: &str) -> Result<Vec<u8>> {
+/// The layout (dot, or sfdp for a large view) is chosen as `divtrace export --render` chooses it.
+fn render_in(dir: &std::path::Path, text: &str, fmt: crate::export::render::RenderFormat, nodes: usize) -> Result<Vec<u8>> {
     std::fs::create_dir_all(dir).map_err(|e| crate::Error::io(dir, e))?;
     let p = dir.join("view.dot");
     std::fs::write(&p, text.as_bytes()).map_err(|e| crate::Error::io(&p, e))?;
-    let out = crate::export::render::render(&p, fmt, layout)?;
+    let (out, _) = crate::app::export::render(&p, fmt, nodes)?;
     std::fs::read(&out).map_err(|e| crate::Error::io(&out, e))
 }

@@ -34,6 +34,14 @@ impl From<Error> for ApiError {
                 let p = flag.trim_start_matches('-').replace('-', "_");
                 ApiError { status: 400, message: format!("{p}: {message}"), parameter: Some(p) }
             }
+            // A route query checked by `QuerySpec::validate`: its field is the API's parameter name.
+            Error::Query(q) => {
+                let p = match q.field {
+                    crate::routes::QueryField::ChplMaxTier => "chpl_tier",
+                    f => f.as_str(),
+                };
+                ApiError { status: 400, message: format!("{p}: {}", q.message), parameter: Some(p.to_string()) }
+            }
             other => ApiError { status: 500, message: other.to_string(), parameter: None },
         }
     }
@@ -233,6 +241,7 @@ pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
     if spec.to.is_empty() {
         return Err(ApiError::bad("to", "give at least one destination selector, e.g. to=country:RU"));
     }
+    spec.validate().map_err(|e| ApiError::from(Error::Query(e)))?;
     Ok(RouteAsk { spec, group, explain })
 }
 

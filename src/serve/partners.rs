@@ -31,8 +31,8 @@ pub fn chpl_tiers(g: &CaseGraph) -> Vec<u8> {
     (0..g.shipment_count())
         .map(|s| {
             *memo
-                .entry(hs_key(g.hs[s], 6))
-                .or_insert_with(|| crate::refdata::chpl_item(&crate::graph::hs_decode(g.hs[s])).map_or(0, |c| c.tier_number()))
+                .entry(hs_key(g.hs(s), 6))
+                .or_insert_with(|| crate::refdata::chpl_item(&crate::graph::hs_decode(g.hs(s))).map_or(0, |c| c.tier_number()))
         })
         .collect()
 }
@@ -66,7 +66,7 @@ impl Trade<'_> {
         let d = Day(g.date[s]);
         f.since.is_none_or(|x| d >= x)
             && f.until.is_none_or(|x| d <= x)
-            && (f.hs.is_empty() || f.hs.iter().any(|&(p, len)| hs_prefix_of(p, len, g.hs[s])))
+            && (f.hs.is_empty() || f.hs.iter().any(|&(p, len)| hs_prefix_of(p, len, g.hs(s))))
             && f.chpl_max_tier.is_none_or(|t| self.chpl[s] != 0 && self.chpl[s] <= t)
             && f.country.is_none_or(|c| g.node_country[partner as usize] == c)
             && f.partner.is_none_or(|p| p == partner)
@@ -144,7 +144,7 @@ impl Trade<'_> {
         let mut sums: FastMap<(usize, u64), (f64, u32, u64)> = FastMap::default();
         self.each(v, f, |s, p, out| {
             if let Some(&i) = index.get(&(p, out)) {
-                let x = sums.entry((i, hs_key(g.hs[s], 6))).or_insert((0.0, 0, g.hs[s]));
+                let x = sums.entry((i, hs_key(g.hs(s), 6))).or_insert((0.0, 0, g.hs(s)));
                 if !g.value[s].is_nan() {
                     x.0 += f64::from(g.value[s]);
                 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use crate::assess::report::{assess_report, AssessmentOut, Selection};
+use crate::assess::report::AssessmentOut;
 use crate::assess::{Incoming, Weights};
 use crate::error::Result;
 use crate::graph::{CaseGraph, Node};
@@ -111,7 +111,7 @@ impl State {
     /// Assesses every entity with the bundled weights (the same as `divtrace assess --all`).
     pub fn assess_all(&self) -> std::result::Result<Risk, String> {
         let rep =
-            self.pool.with(|case| assess_report(case, &self.graph, &Weights::defaults(), &Selection::All)).map_err(|e| e.to_string())?;
+            self.pool.with(|case| crate::app::assess::assess_all_on(case, &self.graph, &Weights::defaults())).map_err(|e| e.to_string())?;
         let index: HashMap<&str, Node> = self.dir.cards.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as Node)).collect();
         let mut by_node: Vec<Option<AssessmentOut>> = vec![None; self.graph.node_count()];
         for a in rep.assessments {

@@ -10,48 +10,7 @@ use rusqlite::params_from_iter;
 
 use super::Case;
 use crate::error::Result;
-
-/// One entity as an assessment reports it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EntityLabel {
-    /// `entity.id`.
-    pub id: i64,
-    pub input_id: String,
-    pub scope: String,
-    pub name: String,
-    pub kind: String,
-    pub country: Option<String>,
-    pub address: Option<String>,
-    pub aliases: Vec<String>,
-}
-
-/// One `list_membership` row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ListingRow {
-    pub id: i64,
-    pub entity: i64,
-    pub list: String,
-    pub program: Option<String>,
-    pub listed_on: Option<String>,
-    /// The row's `source` (a Federal Register notice, a list entry's text).
-    pub source: Option<String>,
-    /// `scope:file-name:line` of the row in its bundle.
-    pub reference: String,
-}
-
-/// One `relation` row.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RelationRow {
-    pub id: i64,
-    pub from: i64,
-    pub to: i64,
-    pub kind: String,
-    pub share: Option<f64>,
-    pub start: Option<String>,
-    pub end: Option<String>,
-    /// `scope:file-name:line` of the row in its bundle.
-    pub reference: String,
-}
+use crate::model::{EntityLabel, ListingRow, RelationRow};
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
@@ -127,7 +86,7 @@ pub fn relations(case: &Case) -> Result<Vec<RelationRow>> {
             id: r.get(0)?,
             from: r.get(1)?,
             to: r.get(2)?,
-            kind: r.get(3)?,
+            kind: super::relation_kind(r, 3)?,
             share: r.get(4)?,
             start: r.get(5)?,
             end: r.get(6)?,

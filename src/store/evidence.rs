@@ -78,7 +78,7 @@ pub struct RelationRecord {
     pub from: i64,
     #[serde(skip)]
     pub to: i64,
-    pub kind: String,
+    pub kind: crate::model::RelationKind,
     pub share: Option<f64>,
     pub start: Option<String>,
     pub end: Option<String>,
@@ -216,7 +216,7 @@ impl Case {
             Ok(RelationRecord {
                 from: r.get(0)?,
                 to: r.get(1)?,
-                kind: r.get(2)?,
+                kind: super::relation_kind(r, 2)?,
                 share: r.get(3)?,
                 start: r.get(4)?,
                 end: r.get(5)?,

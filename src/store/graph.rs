@@ -10,11 +10,12 @@
 //! rows and writes the new blob back (replacing the old row). Writing the
 //! cache does not bump the generation: it is derived data.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::Result;
-use crate::graph::{cache, country_code, CaseGraph, EntityRow, ShipmentRow, NO_DATE};
-use crate::model::{Day, Roles};
+use crate::graph::{cache, country_code, CaseGraph, EntityRow, GraphBuilder, NO_DATE};
+use crate::model::{Day, EntityInfo, Roles, ShipmentInfo};
 
 use super::Case;
 
@@ -74,7 +75,10 @@ pub fn build_from_rows(case: &Case) -> Result<(CaseGraph, Vec<i64>)> {
             });
         }
     }
-    let mut shipments = Vec::new();
+    // Rows go straight into the builder's columns: no row structs held (see `graph::GraphBuilder`).
+    let count: i64 = conn.query_row("SELECT count(*) FROM shipment", [], |r| r.get(0))?;
+    let mut b = GraphBuilder::new(entities);
+    b.reserve(usize::try_from(count).unwrap_or(0));
     // Dates are validated by ingest; a row that still does not parse cannot be placed in time.
     let mut bad_dates = Vec::new();
     let mut st =
@@ -86,23 +90,31 @@ pub fn build_from_rows(case: &Case) -> Result<(CaseGraph, Vec<i64>)> {
             bad_dates.push(id);
             continue;
         };
-        let origin: Option<String> = r.get(6)?;
-        shipments.push(ShipmentRow {
+        b.push(
             id,
-            date: date.0,
-            shipper: r.get(2)?,
-            consignee: r.get(3)?,
-            hs: r.get(4)?,
-            manufacturer: r.get(5)?,
-            origin: origin.as_deref().map_or(0, country_code),
-            quantity: r.get(7)?,
-            value_usd: r.get(8)?,
-        });
+            date.0,
+            r.get(2)?,
+            r.get(3)?,
+            opt_str(r, 4)?.unwrap_or(""),
+            opt_str(r, 5)?,
+            opt_str(r, 6)?.map_or(0, country_code),
+            r.get(7)?,
+            r.get(8)?,
+        );
     }
-    let (g, mut skipped) = CaseGraph::build(entities, shipments);
+    let (g, mut skipped) = b.finish();
     skipped.extend(bad_dates);
     skipped.sort_unstable();
     Ok((g, skipped))
+}
+
+/// A text column borrowed from the row (NULL and non-text values as `None`:
+/// a shipment whose HS code is not text cannot be placed and is skipped).
+fn opt_str<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<Option<&'r str>> {
+    Ok(match r.get_ref(i)? {
+        ValueRef::Text(t) => std::str::from_utf8(t).ok(),
+        _ => None,
+    })
 }
 
 /// The cached graph when its generation and format are current.
@@ -116,45 +128,35 @@ pub fn read_cache(case: &Case, generation: i64) -> Result<Option<CaseGraph>> {
         )
         .optional()?;
     let Some(rowid) = current else { return Ok(None) };
-    // The blob is tens of MB on a large case: read it straight into one
-    // buffer of its size (a column read assembles it in SQLite's memory
-    // first, then copies it), from a memory map instead of a pread per page.
-    // The map is only for this connection and this read.
-    conn.execute_batch("PRAGMA mmap_size = 1073741824")?;
-    let read = (|| -> Result<Vec<u8>> {
-        let blob = conn.blob_open(rusqlite::MAIN_DB, "graph_cache", "data", rowid, true)?;
-        let mut bytes = vec![0u8; blob.len()];
-        blob.read_at_exact(&mut bytes, 0)?;
-        Ok(bytes)
-    })();
-    conn.execute_batch("PRAGMA mmap_size = 0")?;
-    Ok(cache::from_bytes(&read?))
+    // The blob is hundreds of MB on a large case: decode it straight from an
+    // incremental BLOB handle into the graph's arrays (a column read would
+    // assemble a copy of it in memory first).
+    let blob = conn.blob_open(rusqlite::MAIN_DB, "graph_cache", "data", rowid, true)?;
+    let len = blob.len() as u64;
+    Ok(cache::read_from(std::io::BufReader::with_capacity(1 << 20, blob), len))
 }
 
 /// Stores `g` as the cache for `generation`, replacing any older one.
+///
+/// Description: reserves a zero-filled BLOB of the encoded size and
+/// streams the encoding into it, in one transaction (a read-only or
+/// locked case file fails here, which the caller may ignore).
 pub fn write_cache(case: &Case, generation: i64, g: &CaseGraph) -> Result<()> {
-    case.conn().execute(
-        "INSERT OR REPLACE INTO graph_cache (id, generation, format_version, data) VALUES (1, ?1, ?2, ?3)",
-        params![generation, cache::FORMAT_VERSION, cache::to_bytes(g)],
+    let conn = case.conn();
+    let len = cache::encoded_len(g);
+    let len = i64::try_from(len).map_err(|_| crate::error::Error::Other("graph too large for the cache".into()))?;
+    let tx = conn.unchecked_transaction()?;
+    conn.execute(
+        "INSERT OR REPLACE INTO graph_cache (id, generation, format_version, data) VALUES (1, ?1, ?2, zeroblob(?3))",
+        params![generation, cache::FORMAT_VERSION, len],
     )?;
+    {
+        let blob = conn.blob_open(rusqlite::MAIN_DB, "graph_cache", "data", 1, false)?;
+        let w = std::io::BufWriter::with_capacity(1 << 20, blob);
+        cache::write_to(g, w).map_err(|e| crate::error::Error::Other(format!("writing the graph cache: {e}")))?;
+    }
+    tx.commit()?;
     Ok(())
-}
-
-/// An entity's identity and descriptive attributes, for selectors and reports.
-#[derive(Clone, Debug, PartialEq)]
-pub struct EntityInfo {
-    /// `entity.id`.
-    pub id: i64,
-    /// The id as written in the bundle.
-    pub input_id: String,
-    /// The batch's scope (namespace of `input_id`).
-    pub scope: String,
-    pub name: String,
-    pub country: Option<String>,
-    pub incorporated: Option<String>,
-    /// Bundle file path and 1-based line of the entity's row.
-    pub src_path: String,
-    pub src_line: i64,
 }
 
 const ENTITY_COLS: &str = "e.id, e.input_id, b.scope, e.name, e.country, e.incorporated, f.path, e.src_line
@@ -239,26 +241,6 @@ pub fn scopes(case: &Case) -> Result<Vec<String>> {
     Ok(v)
 }
 
-/// A shipment's declared attributes, for reports.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ShipmentInfo {
-    pub id: i64,
-    pub input_id: String,
-    pub scope: String,
-    pub date: String,
-    pub hs: String,
-    pub description: Option<String>,
-    pub manufacturer: Option<String>,
-    pub origin_country: Option<String>,
-    pub quantity: Option<f64>,
-    pub unit: Option<String>,
-    pub value_usd: Option<f64>,
-    /// The `source` column (declaration / document reference).
-    pub source: Option<String>,
-    pub src_path: String,
-    pub src_line: i64,
-}
-
 /// The shipments with the given row ids (missing ids are left out), in id order.
 pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let mut ids = ids.to_vec();
@@ -305,18 +287,6 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     drop(st);
     tx.commit()?;
     Ok(out)
-}
-
-impl crate::routes::Directory for Case {
-    fn scopes(&self) -> Result<Vec<String>> {
-        scopes(self)
-    }
-    fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>> {
-        Ok(entities_by_input_id(self, scope, input_id)?.into_iter().map(|e| (e.id, e.scope)).collect())
-    }
-    fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
-        entity_names(self)
-    }
 }
 
 /// Calls `f` on the rows whose id (column 0) is in `ids` (ascending,

@@ -22,22 +22,104 @@ use crate::error::{Error, Result};
 pub struct Case {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// Opened without write access (file mode, `--read-only`): nothing is written, not even caches.
+    read_only: bool,
+}
+
+/// How a command opens a case file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A reading command: works on a read-only file; never creates or initialises one.
+    Read,
+    /// `--read-only`: SQLite's `immutable` mode, the file is not even locked.
+    Immutable,
+    /// A command that changes the case: needs write access, and says so.
+    Write,
+}
+
+/// What SQLite's error means for the user, in words (the raw text follows in brackets).
+pub fn describe_sql_error(e: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    let words = match e {
+        rusqlite::Error::SqliteFailure(f, _) => match f.code {
+            C::DatabaseCorrupt => "the file is damaged (not a complete SQLite database); restore it from a copy",
+            C::NotADatabase => "not a SQLite database (is this really a divtrace case file?)",
+            C::DatabaseBusy | C::DatabaseLocked => {
+                "another divtrace (or another program) holds it: waited 5 seconds for it to finish; try again when it has"
+            }
+            C::DiskFull => "the disk is full; nothing was changed: free some space and run the command again",
+            C::ReadOnly => "the file is read-only: this command changes the case and needs write access",
+            C::SystemIoFailure => "the disk reported an I/O error (a full disk, a removed drive or a network share gone away)",
+            C::CannotOpen => "cannot open it (does its folder exist and may this user read it?)",
+            C::PermissionDenied => "permission denied",
+            C::OutOfMemory => "out of memory",
+            _ => "its contents are not what divtrace expects (is this a divtrace case file, and not damaged?)",
+        },
+        rusqlite::Error::IntegralValueOutOfRange(_, _)
+        | rusqlite::Error::InvalidColumnType(..)
+        | rusqlite::Error::FromSqlConversionFailure(..) => {
+            "a stored value is not what divtrace wrote (is this a divtrace case file, and not damaged?)"
+        }
+        _ => "its contents are not what divtrace expects (is this a divtrace case file, and not damaged?)",
+    };
+    format!("{words} [SQLite: {e}]")
+}
+
+/// `file:` URI for SQLite, with every byte outside the unreserved set percent-encoded.
+fn sqlite_uri(path: &Path, query: &str) -> String {
+    let mut u = String::from("file:");
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || b"/._-~".contains(&b) {
+            u.push(b as char);
+        } else {
+            u.push_str(&format!("%{b:02X}"));
+        }
+    }
+    u + "?" + query
 }
 
 impl Case {
-    /// Opens an existing case file, upgrading its schema if it is older than this tool.
+    /// Opens an existing case file for reading, upgrading its schema if it is
+    /// older than this tool and the file is writable.
     ///
     /// # Errors
-    /// When the file does not exist, is not a divtrace case file, or was
-    /// written by a newer divtrace.
+    /// When the file does not exist, is empty, is not a divtrace case file, or
+    /// was written by a newer divtrace.
     pub fn open(path: &Path) -> Result<Case> {
-        if !path.exists() {
-            return Err(Error::Case {
-                path: path.to_path_buf(),
-                message: "no such case file (create one with `divtrace ingest BUNDLE_DIR --case FILE`)".into(),
-            });
+        Self::open_as(path, Access::Read)
+    }
+
+    /// Opens an existing case file with the given access.
+    pub fn open_as(path: &Path, access: Access) -> Result<Case> {
+        let case_err = |message: String| Error::Case { path: path.to_path_buf(), message };
+        let meta = std::fs::metadata(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                case_err("no such case file (create one with `divtrace ingest BUNDLE_DIR --case FILE`)".into())
+            } else {
+                case_err(format!("cannot read it: {e}"))
+            }
+        })?;
+        if meta.is_dir() {
+            return Err(case_err("is a folder, not a case file".into()));
         }
-        Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE)
+        if meta.len() == 0 {
+            // An empty file is not initialised by a reading command: that would change the user's file.
+            return Err(case_err("the file is empty (0 bytes), not a case file; only `divtrace ingest` creates case files".into()));
+        }
+        let flags = match access {
+            Access::Immutable => OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI,
+            // READ_WRITE falls back to read-only for a file the user may not write.
+            Access::Read | Access::Write => OpenFlags::SQLITE_OPEN_READ_WRITE,
+        };
+        let case = Self::open_with(path, flags, access)?;
+        if access == Access::Write && case.read_only {
+            return Err(case_err(
+                "this command changes the case and needs write access, but the file is read-only (its mode, its folder, or the medium); \
+                 reading commands (info, routes, assess, hubs, export, report) work on it as it is"
+                    .into(),
+            ));
+        }
+        Ok(case)
     }
 
     /// Opens an existing case file read-only (SQLite refuses every write on
@@ -70,32 +152,51 @@ impl Case {
             };
             return Err(case_err(why));
         }
-        Ok(Case { conn, path: path.to_path_buf() })
+        Ok(Case { conn, path: path.to_path_buf(), read_only: true })
     }
 
     /// Opens a case file, creating an empty one when it does not exist.
     pub fn open_or_create(path: &Path) -> Result<Case> {
-        Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)
+        if path.is_dir() {
+            return Err(Error::Case { path: path.to_path_buf(), message: "is a folder, not a case file".into() });
+        }
+        let case = Self::open_with(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE, Access::Write)?;
+        if case.read_only {
+            return Err(Error::Case {
+                path: path.to_path_buf(),
+                message: "importing changes the case and needs write access, but the file is read-only".into(),
+            });
+        }
+        Ok(case)
     }
 
-    fn open_with(path: &Path, flags: OpenFlags) -> Result<Case> {
+    fn open_with(path: &Path, flags: OpenFlags, access: Access) -> Result<Case> {
         let case_err = |message: String| Error::Case { path: path.to_path_buf(), message };
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| case_err(format!("cannot open: {e}")))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        let mut case = Case { conn, path: path.to_path_buf() };
+        let opened = match access {
+            Access::Immutable => Connection::open_with_flags(sqlite_uri(path, "immutable=1"), flags | OpenFlags::SQLITE_OPEN_NO_MUTEX),
+            _ => Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX),
+        };
+        let conn = opened.map_err(|e| case_err(format!("cannot open: {}", describe_sql_error(&e))))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| case_err(describe_sql_error(&e)))?;
+        let read_only = conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(true);
+        let mut case = Case { conn, path: path.to_path_buf(), read_only };
         case.migrate().map_err(|e| match e {
-            Error::Sql(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::NotADatabase => {
-                case_err("not a SQLite database (is this really a divtrace case file?)".into())
-            }
+            Error::Sql(e) => case_err(format!("opening it failed: {}", describe_sql_error(&e))),
             other => other,
         })?;
         Ok(case)
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let version: u32 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > schema::CURRENT_VERSION {
+        // Read as i64: a foreign file may hold any value here.
+        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < 0 {
+            return Err(Error::Case {
+                path: self.path.clone(),
+                message: format!("not a divtrace case file (its SQLite user_version is {version})"),
+            });
+        }
+        if version > schema::CURRENT_VERSION as i64 {
             return Err(Error::Case {
                 path: self.path.clone(),
                 message: format!(
@@ -104,6 +205,7 @@ impl Case {
                 ),
             });
         }
+        let version = version as u32;
         if version == 0 {
             let tables: i64 = self.conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
             if tables > 0 {
@@ -114,6 +216,16 @@ impl Case {
             }
         }
         if version < schema::CURRENT_VERSION {
+            if self.read_only {
+                return Err(Error::Case {
+                    path: self.path.clone(),
+                    message: format!(
+                        "its schema (v{version}) is older than this divtrace's (v{}), and upgrading it needs write access; \
+                         work on a writable copy",
+                        schema::CURRENT_VERSION
+                    ),
+                });
+            }
             let tx = self.conn.transaction()?;
             for (i, m) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
                 tx.execute_batch(m)?;
@@ -121,7 +233,21 @@ impl Case {
             }
             tx.commit()?;
         }
+        // A foreign file can carry the same user_version: check divtrace's tables are there.
+        if let Err(e) = self.conn.execute_batch(schema::SHAPE_CHECK) {
+            return Err(Error::Case {
+                path: self.path.clone(),
+                message: format!(
+                    "not a divtrace case file: it says schema v{version} but lacks divtrace's tables or columns [SQLite: {e}]"
+                ),
+            });
+        }
         Ok(())
+    }
+
+    /// Whether the case was opened without write access.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
@@ -143,9 +269,9 @@ impl Case {
     /// Builds the lookup indexes if they are missing. Ingest leaves them out
     /// (building them is a third of a bulk load's time and route search does
     /// not need them); commands that look records up by entity call this first.
-    /// A case opened read-only is queried as it is (the same answers, slower lookups where an index is missing).
+    /// A read-only case is searched without them (slower lookups, same results).
     pub fn ensure_indexes(&self) -> Result<()> {
-        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+        if self.read_only {
             return Ok(());
         }
         self.conn.execute_batch(schema::ENTITY_INDEXES)?;
@@ -170,6 +296,16 @@ impl Case {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         Ok(self.conn.query_row("SELECT value FROM case_meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
+}
+
+/// Column `i` of `row` as a relation kind. Every writer stores
+/// [`RelationKind::as_str`], so another value means the case file was
+/// changed by hand: a conversion error naming it, not a guess.
+fn relation_kind(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<crate::model::RelationKind> {
+    let text: String = row.get(i)?;
+    crate::model::RelationKind::parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, format!("unknown relation kind '{text}'").into())
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use rusqlite::{params, OptionalExtension};
 
 use super::Case;
 use crate::error::{Error, Result};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, RelationKind};
 
 /// An entity with what resolution and screening compare.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -71,13 +71,13 @@ pub fn entities(case: &Case) -> Result<Vec<EntityRecord>> {
 }
 
 /// Relations between entities, as (from, to, kind) for the given kinds, in id order.
-pub fn relations(case: &Case, kinds: &[&str]) -> Result<Vec<(i64, i64, String)>> {
+pub fn relations(case: &Case, kinds: &[RelationKind]) -> Result<Vec<(i64, i64, RelationKind)>> {
     let mut st = case.conn().prepare("SELECT from_entity, to_entity, kind FROM relation ORDER BY id")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, super::relation_kind(r, 2)?)))?;
     let mut out = Vec::new();
     for r in rows {
         let r = r?;
-        if kinds.iter().any(|k| k.eq_ignore_ascii_case(&r.2)) {
+        if kinds.contains(&r.2) {
             out.push(r);
         }
     }
@@ -330,36 +330,65 @@ pub fn write_screening(case: &mut Case, run_sha256: &str, settings: &str, files:
     Ok(batch)
 }
 
-/// A shipment's manufacturer text, for linking.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ManufacturerText {
-    pub shipment: i64,
-    pub manufacturer: String,
-    pub origin_country: Option<String>,
-}
+/// A manufacturer text with the origin country declared beside it.
+pub type TextOrigin = (String, Option<String>);
 
-/// Shipments with a manufacturer text, in id order.
-pub fn manufacturer_texts(case: &Case) -> Result<Vec<ManufacturerText>> {
+/// The distinct (manufacturer text, origin country) pairs of the shipments
+/// that have a manufacturer text, sorted, and how many shipments have one.
+///
+/// Why distinct: linking is decided per pair, and a national case has
+/// millions of shipments but a few thousand texts (at 10,000,000 shipments
+/// one owned row per shipment, then a link per shipment, peaked at 2.5 GiB).
+pub fn distinct_manufacturer_texts(case: &Case) -> Result<(Vec<TextOrigin>, usize)> {
     let mut st = case.conn().prepare(
-        "SELECT id, manufacturer, origin_country FROM shipment WHERE manufacturer IS NOT NULL AND trim(manufacturer) <> '' ORDER BY id",
+        "SELECT manufacturer, origin_country, count(*) FROM shipment
+         WHERE manufacturer IS NOT NULL AND trim(manufacturer) <> ''
+         GROUP BY manufacturer, origin_country ORDER BY manufacturer, origin_country",
     )?;
-    let rows = st.query_map([], |r| Ok(ManufacturerText { shipment: r.get(0)?, manufacturer: r.get(1)?, origin_country: r.get(2)? }))?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+    let mut rows = st.query([])?;
+    let (mut pairs, mut shipments) = (Vec::new(), 0usize);
+    while let Some(r) = rows.next()? {
+        pairs.push((r.get(0)?, r.get(1)?));
+        shipments += usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0);
+    }
+    Ok((pairs, shipments))
 }
 
-/// Replaces the stored shipment -> manufacturer entity links: (shipment, entity, score, matched name).
-pub fn write_manufacturer_links(case: &mut Case, links: &[(i64, i64, f64, String)]) -> Result<()> {
+/// Replaces the stored shipment -> manufacturer entity links, given per
+/// distinct (text, origin country, entity, score, matched name): every
+/// shipment with that text and origin gets that link. Returns how many
+/// shipments were linked.
+///
+/// Description: the links go into a temporary table indexed by (text,
+/// origin); one pass over the shipments, in id order, joins them.
+pub fn write_manufacturer_links_by_text(case: &mut Case, links: &[(&str, Option<&str>, i64, f64, &str)]) -> Result<usize> {
     let tx = case.conn.transaction()?;
-    tx.execute("DELETE FROM manufacturer_link", [])?;
+    // The entity index is rebuilt after the rows are in: kept during the
+    // insert, every row lands on a random page of it, and at 10,000,000
+    // links that thrashed the page cache (tens of GB of reads and writes).
+    tx.execute_batch("DROP INDEX IF EXISTS manufacturer_link_entity; DELETE FROM manufacturer_link;")?;
+    tx.execute_batch(
+        "CREATE TEMP TABLE link_by_text (text TEXT NOT NULL, origin TEXT, entity INTEGER NOT NULL, score REAL NOT NULL, matched_name TEXT NOT NULL);
+         CREATE INDEX temp.link_by_text_key ON link_by_text (text, origin);",
+    )?;
     {
-        let mut ins = tx.prepare("INSERT INTO manufacturer_link (shipment, entity, score, matched_name) VALUES (?1, ?2, ?3, ?4)")?;
-        for (s, e, sc, n) in links {
-            ins.execute(params![s, e, sc, n])?;
+        let mut ins = tx.prepare("INSERT INTO link_by_text VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for (t, o, e, sc, n) in links {
+            ins.execute(params![t, o, e, sc, n])?;
         }
     }
+    // CROSS JOIN keeps the shipments the outer loop (SQLite does not reorder it).
+    let linked = tx.execute(
+        "INSERT INTO manufacturer_link (shipment, entity, score, matched_name)
+         SELECT s.id, l.entity, l.score, l.matched_name
+         FROM shipment s CROSS JOIN link_by_text l ON l.text = s.manufacturer AND l.origin IS s.origin_country
+         WHERE s.manufacturer IS NOT NULL AND trim(s.manufacturer) <> ''",
+        [],
+    )?;
+    tx.execute_batch("DROP TABLE temp.link_by_text; CREATE INDEX manufacturer_link_entity ON manufacturer_link(entity);")?;
     Case::bump_generation(&tx)?;
     tx.commit()?;
-    Ok(())
+    Ok(linked)
 }
 
 /// The manufacturer entity each linked shipment was made by: shipment id -> entity id.

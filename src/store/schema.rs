@@ -190,6 +190,24 @@ DROP INDEX IF EXISTS shipment_batch_id;
 CREATE UNIQUE INDEX shipment_batch_id ON shipment(batch, input_id);
 "#;
 
+/// Selects every column divtrace reads from its main tables, returning no
+/// rows: fails on a file that has divtrace's user_version but not its tables.
+pub const SHAPE_CHECK: &str = r#"
+SELECT key, value FROM case_meta LIMIT 0;
+SELECT id, scope, format, bundle_path, content_sha256, imported_at, tool_version, mapping FROM batch LIMIT 0;
+SELECT id, batch, role, path, sha256, rows, rejected FROM batch_file LIMIT 0;
+SELECT id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line FROM entity LIMIT 0;
+SELECT id, batch, input_id, date, shipper, consignee, hs, description, manufacturer, origin_country, from_country, to_country,
+       quantity, unit, value_usd, weight_kg, source, src_file, src_line FROM shipment LIMIT 0;
+SELECT id, batch, from_entity, to_entity, kind, share, start, "end", source, src_file, src_line FROM relation LIMIT 0;
+SELECT id, batch, entity, list, program, listed_on, source, list_entry, match_score, match_note, src_file, src_line FROM list_membership LIMIT 0;
+SELECT entity, cluster FROM entity_cluster LIMIT 0;
+SELECT id, generation, format_version, data FROM graph_cache LIMIT 0;
+SELECT id, entity_a, entity_b, decision, basis, score, detail FROM resolution_evidence LIMIT 0;
+SELECT cluster, name FROM cluster_name LIMIT 0;
+SELECT shipment, entity, score, matched_name FROM manufacturer_link LIMIT 0;
+"#;
+
 /// Indexes built after a bulk load (building them during one is slower).
 pub const INDEXES: &str = r#"
 CREATE INDEX IF NOT EXISTS shipment_shipper   ON shipment(shipper);

@@ -134,6 +134,8 @@ pub struct Background<'w> {
     dup_mention: u64,
     lanes_before: Weighted,
     lanes_after: Weighted,
+    /// Hub trade (`--hubs`), with its own random stream; `None` leaves the background as it always was.
+    hubs: Option<(super::hubs::Hubs, Rng)>,
 }
 
 impl<'w> Background<'w> {
@@ -141,7 +143,7 @@ impl<'w> Background<'w> {
         Background {
             world,
             rng,
-            invasion: Day::parse_iso(crate::refdata::INVASION_DATE).expect("valid constant"),
+            invasion: crate::refdata::INVASION_DAY,
             dist: Weighted::zipf(world.distributors.len()),
             sinks: Weighted::zipf(world.sinks.len()),
             makers: Weighted::zipf(world.makers.len()),
@@ -157,7 +159,36 @@ impl<'w> Background<'w> {
             // trader to Russia, non-US maker to Russia, Western maker to Russia, commodities.
             lanes_before: Weighted::new([300, 320, 150, 50, 40, 40, 40, 60]),
             lanes_after: Weighted::new([300, 320, 150, 80, 80, 40, 10, 20]),
+            hubs: None,
         }
+    }
+
+    /// Mixes hub trade into the background: [`super::hubs::HUB_SHARE`] per mille of the lines.
+    pub fn with_hubs(mut self, hubs: super::hubs::Hubs, rng: Rng) -> Background<'w> {
+        self.hubs = Some((hubs, rng));
+        self
+    }
+
+    /// A hub line for `date`, or `None` for an ordinary background line.
+    fn hub_line(&mut self, date: Day) -> Option<Shipment> {
+        let w = self.world;
+        let (hubs, rng) = self.hubs.as_mut()?;
+        if !rng.chance(super::hubs::HUB_SHARE) {
+            return None;
+        }
+        let (sinks, ru_buyers) = (&self.sinks, &self.ru_buyers);
+        let sink = |not: &'static str, r: &mut Rng| {
+            let mut s = w.sinks[sinks.sample(r)];
+            for _ in 0..3 {
+                if w.companies[s].country != not {
+                    break;
+                }
+                s = w.sinks[sinks.sample(r)];
+            }
+            s
+        };
+        let ru = |r: &mut Rng| w.ru_buyers[ru_buyers.sample(r)];
+        hubs.next(w, date, rng, &sink, &ru)
     }
 
     fn sink(&mut self, not_country: &str) -> usize {
@@ -184,6 +215,9 @@ impl<'w> Background<'w> {
 
     /// The next background line, dated `date`.
     pub fn next(&mut self, date: Day) -> Shipment {
+        if let Some(s) = self.hub_line(date) {
+            return s;
+        }
         let w = self.world;
         let post = date >= self.invasion;
         let lane = if post { &self.lanes_after } else { &self.lanes_before }.sample(&mut self.rng);

@@ -10,6 +10,7 @@
 
 mod background;
 mod decoys;
+mod hubs;
 mod links;
 mod names;
 mod places;
@@ -42,9 +43,13 @@ pub struct Config {
     pub dup_per_mille: u64,
     pub start: Day,
     pub end: Day,
+    /// Hub traders (`--hubs`, see `hubs`); 0 writes the classic world, byte for byte.
+    pub hubs: usize,
 }
 
 pub const MIN_SHIPMENTS: u64 = 100;
+/// The most hub traders `--hubs` may ask for.
+pub const MAX_HUBS: usize = 1000;
 pub const MAX_SHIPMENTS: u64 = 100_000_000;
 /// The shortest date window: room for a long-dwell decoy (over 180 days) and a multi-hop route.
 pub const MIN_WINDOW_DAYS: i32 = 400;
@@ -116,6 +121,9 @@ impl Config {
         if self.end.0 - self.start.0 < MIN_WINDOW_DAYS {
             return Err(Error::usage("--end", format!("the window {}..{} is shorter than {MIN_WINDOW_DAYS} days", self.start, self.end)));
         }
+        if self.hubs > MAX_HUBS {
+            return Err(Error::usage("--hubs", format!("must be at most {MAX_HUBS}, got {}", self.hubs)));
+        }
         if self.dup_per_mille > 1000 {
             return Err(Error::usage("--dup-rate", "must be between 0 and 1"));
         }
@@ -153,7 +161,7 @@ impl Config {
 pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     cfg.validate()?;
     let (n_schemes, n_decoys) = cfg.counts();
-    let invasion = Day::parse_iso(crate::refdata::INVASION_DATE).expect("valid constant");
+    let invasion = crate::refdata::INVASION_DAY;
     let window = schemes::Window { start: cfg.start, end: cfg.end, invasion, dups: cfg.dup_per_mille > 0 };
 
     let mut world_rng = rng::Rng::new(cfg.seed, 1);
@@ -171,9 +179,14 @@ pub fn generate(cfg: &Config, out: &Path) -> Result<Summary> {
     }
     links::background_links(&world, &mut plan, &window, &mut rng::Rng::new(cfg.seed, 3));
 
+    // After everything else, from their own stream: the rest of the world is unchanged by hubs.
+    let hubs = (cfg.hubs > 0).then(|| hubs::add_hubs(&mut world, cfg.hubs, cfg.start, &mut rng::Rng::new(cfg.seed, 6)));
     let entities = writer::write_entities(out, &world)?;
     writer::write_links(out, &plan)?;
-    let bg = background::Background::new(&world, rng::Rng::new(cfg.seed, 4), background::DUP_MENTION);
+    let mut bg = background::Background::new(&world, rng::Rng::new(cfg.seed, 4), background::DUP_MENTION);
+    if let Some(h) = hubs {
+        bg = bg.with_hubs(h, rng::Rng::new(cfg.seed, 7));
+    }
     let ids = writer::write_shipments(out, &plan, cfg.shipments, cfg.start, cfg.end, rng::Rng::new(cfg.seed, 5), bg)?;
 
     let id = |i: usize| world.companies[i].id.clone();
@@ -246,6 +259,7 @@ mod tests {
             dup_per_mille: 50,
             start: Day::parse_iso("2021-01-01").unwrap(),
             end: Day::parse_iso("2024-12-31").unwrap(),
+            hubs: 0,
         }
     }
 

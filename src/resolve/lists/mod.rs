@@ -137,7 +137,7 @@ pub(crate) fn national_scheme(scheme: &'static str, country: Option<&str>) -> &'
 }
 
 /// 1-based physical lines of byte offsets met in increasing order, counted
-/// incrementally: csv's own line counter is not reliable across CRLF files.
+/// incrementally: csv's own line counter is not reliable across CRLF and CR-only files.
 pub(crate) struct LineCounter<'a> {
     text: &'a [u8],
     pos: usize,
@@ -158,7 +158,8 @@ impl<'a> LineCounter<'a> {
             end += 1;
         }
         if end > self.pos {
-            self.line += b[self.pos..end].iter().filter(|&&c| c == b'\n').count() as u64;
+            // A break is LF, CRLF, or a CR alone (old Mac / some exports).
+            self.line += (self.pos..end).filter(|&i| b[i] == b'\r' || (b[i] == b'\n' && (i == 0 || b[i - 1] != b'\r'))).count() as u64;
             self.pos = end;
         }
         self.line
