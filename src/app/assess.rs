@@ -9,7 +9,9 @@ use crate::assess::listed::{self, ListHit};
 use crate::assess::report::{assess_report, AssessReport, EmptyRow, ListedOut, ScreeningOut, Selection};
 use crate::assess::Weights;
 use crate::error::Result;
+use crate::graph::CaseGraph;
 use crate::store::graph::load_graph;
+use crate::store::Case;
 
 use super::screen::{screen_names, Lists, MatchOut};
 use super::CaseFile;
@@ -83,6 +85,12 @@ pub fn assess(case: CaseFile, weights: &Weights, who: &Who, min_score: u32, scre
     }
     rep.customers = customers;
     Ok(rep)
+}
+
+/// Assesses every entity of a case and graph the caller holds open (the
+/// workspace assesses once at start-up), as `assess --all` does.
+pub fn assess_all_on(case: &Case, g: &CaseGraph, weights: &Weights) -> Result<AssessReport> {
+    assess_report(case, g, weights, &Selection::All)
 }
 
 /// The accepted matches of one name as list hits.
