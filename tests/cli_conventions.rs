@@ -56,7 +56,10 @@ fn investigate_joins_a_turkish_export_dump_and_a_russian_import_dump() {
     assert!(ev.trim_start().starts_with("Wrote the evidence report"), "{t}");
     let info: serde_json::Value =
         serde_json::from_str(&divtrace(["info", "--case", s(&out.join("case.db")), "--format", "json"]).ok().stdout).unwrap();
-    assert_eq!(info["batches"].as_array().map(Vec::len), Some(2), "{info}");
+    // One batch per bundle, and one for the screening run.
+    let scopes: Vec<&str> = info["batches"].as_array().unwrap().iter().map(|b| b["scope"].as_str().unwrap()).collect();
+    assert_eq!(&scopes[..2], ["tr-exports", "ru-declarations"], "{info}");
+    assert!(scopes.len() == 3 && scopes[2].starts_with("screen:"), "{info}");
 
     // The route query options of `routes`: a narrower question, its heading says which.
     let out2 = dir.path().join("inv2");

@@ -23,7 +23,7 @@ impl Directory for Case {
         graph::entity_names(self)
     }
     fn ids_and_names(&self) -> Result<Vec<(String, String)>> {
-        Ok(assess::entity_labels(self)?.into_iter().map(|e| (e.input_id, e.name)).collect())
+        graph::ids_and_names(self)
     }
 }
 

@@ -106,13 +106,15 @@ pub fn parse_customers(path: &Path, bytes: &[u8], column: Option<&str>, country_
             err(line, None, format!("malformed CSV: {e}"))
         })?;
         // A record's offset is where the previous one ended: after its "\n",
-        // or at the "\r" of a "\r\n". Blank lines lie between that and the first byte of the record.
+        // or at the "\n" of a "\r\n" (the reader stops after the "\r").
+        // Blank lines lie between that and the first byte of the record.
         let at = rec.position().map_or(0, |p| p.byte() as usize);
         let mut start = at.min(bytes.len());
         while start < bytes.len() && matches!(bytes[start], b'\n' | b'\r') {
             start += 1;
         }
-        let first_free = line_of(at) + u64::from(bytes.get(at) == Some(&b'\r'));
+        let crlf_pending = at > 0 && bytes.get(at) == Some(&b'\n') && bytes[at - 1] == b'\r';
+        let first_free = line_of(at) + u64::from(crlf_pending);
         let line = line_of(start);
         for blank in first_free..line {
             out.push(CustomerRow { line: blank, text: String::new(), country: None, cells: Vec::new(), blank: true });

@@ -10,8 +10,8 @@ use divtrace::assess::Weights;
 use divtrace::text::safe::term;
 use divtrace::{Error, Result};
 
+use super::lists::ListArgs;
 use super::output::{self, input_cells, io, with_columns, Csv, SheetFormat, Target};
-use super::screen::ListArgs;
 use super::CaseArg;
 
 #[derive(clap::Args)]

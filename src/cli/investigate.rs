@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use divtrace::app::investigate::{investigate, BundleIn, Plan};
 use divtrace::{Error, Result};
 
+use super::lists::ListArgs;
 use super::printers::{ingest_summary, resolve_summary};
 use super::query::{spec, QueryArgs};
-use super::screen::ListArgs;
 use super::{io, Format};
 
 #[derive(clap::Args)]

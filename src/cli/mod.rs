@@ -15,6 +15,7 @@ mod hubs;
 mod info;
 mod ingest;
 mod investigate;
+mod lists;
 pub mod output;
 mod printers;
 mod query;

@@ -285,8 +285,7 @@ fn write_explain_table(out: &mut dyn Write, rep: &ExplainReport) -> std::io::Res
         writeln!(out)?;
         writeln!(out, "{}", chain.join(" -> "))?;
         // Hop N leaves the N-th entity of the chain: say which, so the reader need not count.
-        let at =
-            c.hop.checked_sub(1).and_then(|i| c.entities.get(i as usize)).map_or_else(String::new, |e| format!(", out of {}", term(e)));
+        let at = c.hop.checked_sub(1).and_then(|i| c.entities.get(i)).map_or_else(String::new, |e| format!(", out of {}", term(e)));
         writeln!(out, "  breaks at hop {} ({}){at}: {}", c.hop, c.constraint, c.detail)?;
         writeln!(out, "  goods arrived with: {}; matching shipments out: {}", c.arrived.join(", "), c.left.join(", "))?;
     }

@@ -214,6 +214,13 @@ pub fn entity_aliases(case: &Case, id: i64) -> Result<Vec<String>> {
     Ok(v)
 }
 
+/// Every entity's bundle id and name, in id order (a plain read, no index built).
+pub fn ids_and_names(case: &Case) -> Result<Vec<(String, String)>> {
+    let mut st = case.conn().prepare("SELECT input_id, name FROM entity ORDER BY id")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
 /// Every entity's id with its name and aliases (for name selectors), in id order.
 pub fn entity_names(case: &Case) -> Result<Vec<(i64, Vec<String>)>> {
     let conn = case.conn();

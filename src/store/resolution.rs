@@ -94,7 +94,9 @@ pub fn find_entity(case: &Case, input_id: &str, flag: &str) -> Result<i64> {
     match ids.as_slice() {
         [one] => Ok(*one),
         [] => {
-            let all = crate::store::assess::entity_labels(case)?.into_iter().map(|e| (e.input_id, e.name)).collect::<Vec<_>>();
+            // A plain read: this error path must leave the case file byte-identical.
+            let mut st = case.conn().prepare("SELECT input_id, name FROM entity ORDER BY id")?;
+            let all: Vec<(String, String)> = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<std::result::Result<_, _>>()?;
             let hint = crate::text::suggest::entities(input_id, &all, "", 3).map_or_else(String::new, |d| format!("; {d}"));
             Err(Error::usage(flag, format!("no entity with id '{input_id}' in the case{hint}")))
         }
