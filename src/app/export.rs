@@ -216,7 +216,8 @@ pub fn view_of(
 ) -> Result<Selection> {
     let evidence = case.evidence(rows, members)?;
     let caption = Caption { title, subtitle: caption_lines(case)?, notes };
-    let diagram = view::diagram(&evidence, &[], 6, bands, caption);
+    // Hand-picked rows are drawn as picked: both records of a mirror pair when both were picked.
+    let diagram = view::diagram(&evidence, &[], 6, bands, &BTreeMap::new(), caption);
     Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
 }
 
