@@ -25,6 +25,9 @@ impl Directory for Case {
     fn ids_and_names(&self) -> Result<Vec<(String, String)>> {
         graph::ids_and_names(self)
     }
+    fn shipment_batches(&self, rows: &[i64]) -> Result<Vec<(i64, i64)>> {
+        graph::shipment_batches(self, rows)
+    }
 }
 
 impl Lookup for Case {
