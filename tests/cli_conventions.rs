@@ -131,7 +131,7 @@ fn a_mapping_with_an_unknown_key_says_which_was_meant() {
     );
     let o = divtrace(["ingest", s(&tr), "--case", s(&case), "--map", s(&fixture("mappings/bad/unknown-field.toml"))]).failed();
     assert!(
-        o.stderr.contains("unknown-field.toml, line 8") && o.stderr.contains("unknown key `valu_usd`, did you mean `value_usd`?"),
+        o.stderr.contains("unknown-field.toml, line 8") && o.stderr.contains("unknown key `valu_usd`, did you mean `value_usd`"),
         "{}",
         o.stderr
     );
