@@ -455,7 +455,7 @@ pub fn shipment(
         },
         line,
     );
-    r.raw("date", &date_cell, &day.to_string());
+    r.raw("date", &date_cell, day.iso().as_str());
     r.raw("hs_code", &Some(hs_cell), &hs);
     for (name, cell, v) in [("origin_country", &origin_cell, origin), ("from_country", &from_cell, from), ("to_country", &to_cell, to)] {
         r.raw(name, cell, v.as_ref().map(Country::as_str).unwrap_or(""));
