@@ -179,7 +179,15 @@ impl RouteExposure {
         } else {
             String::new()
         };
-        let label = if w.route.chpl_only { if w.goods.has_user_lists() { " controlled" } else { " CHPL" } } else { "" };
+        let label = if w.route.chpl_only {
+            if w.goods.has_user_lists() {
+                " controlled"
+            } else {
+                " CHPL"
+            }
+        } else {
+            ""
+        };
         Some(Factor {
             code: RiskFactor::RouteUsToRuBy,
             weight,
