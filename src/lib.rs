@@ -18,6 +18,7 @@ pub mod model;
 pub mod refdata;
 pub mod resolve;
 pub mod routes;
+pub mod serve;
 pub mod store;
 #[cfg(feature = "synth")]
 pub mod synth;

@@ -6,7 +6,9 @@ use crate::assess::customers::{parse_customers, CustomerRow};
 use crate::assess::report::{assess_report, AssessReport, Selection};
 use crate::assess::Weights;
 use crate::error::{Error, Result};
+use crate::graph::CaseGraph;
 use crate::store::graph::load_graph;
+use crate::store::Case;
 
 use super::CaseFile;
 
@@ -50,4 +52,10 @@ pub fn assess(case: CaseFile, weights: &Weights, who: &Who, min_score: u32) -> R
     let mut rep = assess_report(&case, &g, weights, &sel)?;
     rep.assessments.retain(|x| x.score >= min_score);
     Ok(rep)
+}
+
+/// Assesses every entity of a case and graph the caller holds open (the
+/// workspace assesses once at start-up), as `assess --all` does.
+pub fn assess_all_on(case: &Case, g: &CaseGraph, weights: &Weights) -> Result<AssessReport> {
+    assess_report(case, g, weights, &Selection::All)
 }

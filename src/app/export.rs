@@ -173,6 +173,23 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
     Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
 }
 
+/// A hand-picked view (the workspace's canvas): these shipment rows among
+/// these entity rows, drawn with the caption, escaping and legend of every
+/// other export; `bands` colours the parties already assessed.
+pub fn view_of(
+    case: &Case,
+    rows: &[i64],
+    members: &[i64],
+    bands: &BTreeMap<i64, Band>,
+    title: String,
+    notes: Vec<String>,
+) -> Result<Selection> {
+    let evidence = case.evidence(rows, members)?;
+    let caption = Caption { title, subtitle: caption_lines(case)?, notes };
+    let diagram = view::diagram(&evidence, &[], 6, bands, caption);
+    Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
+}
+
 /// Shipments within `depth` hops of `centre` (either direction), and their parties.
 fn around(g: &CaseGraph, centre: &[Node], depth: u32) -> (Vec<usize>, BTreeSet<Node>) {
     // The graph keeps outgoing shipments per node; incoming ones come from the index assess builds.

@@ -52,7 +52,17 @@ pub fn route_query(case: CaseFile, spec: &QuerySpec, mode: Mode) -> Result<(Load
 
 /// The answer of a query on an opened case.
 pub fn answer(l: &Loaded, spec: &QuerySpec, mode: Mode) -> Result<Answer> {
-    let (case, g, q) = (&l.case, &l.graph, &l.query);
+    answer_resolved(&l.case, &l.graph, spec, &l.query, mode)
+}
+
+/// A query on a case and graph the caller holds open (the workspace keeps
+/// one graph for every request): resolves `spec`, then answers as [`answer`].
+pub fn answer_on(case: &Case, g: &CaseGraph, spec: &QuerySpec, mode: Mode) -> Result<Answer> {
+    let q = resolve_query(g, case, spec)?;
+    answer_resolved(case, g, spec, &q, mode)
+}
+
+fn answer_resolved(case: &Case, g: &CaseGraph, spec: &QuerySpec, q: &Query, mode: Mode) -> Result<Answer> {
     Ok(match mode {
         Mode::Explain => Answer::Explain(explain_report(case, g, spec, &explain(g, q))?),
         Mode::Channels => Answer::Routes(channels_report(case, g, spec, q, &group_routes(g, q))?),

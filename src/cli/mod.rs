@@ -22,6 +22,7 @@ mod report;
 mod resolve;
 mod routes;
 mod screen;
+mod serve;
 #[cfg(feature = "synth")]
 mod synth;
 
@@ -59,6 +60,8 @@ enum Command {
     Resolve(resolve::Args),
     /// Match a case's entities, or one name, against screening lists (CSL, OFAC SDN, OpenSanctions)
     Screen(screen::Args),
+    /// Open a case in the interactive workspace: a local web page (search, link chart, routes)
+    Serve(serve::Args),
 }
 
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
@@ -98,6 +101,7 @@ impl Cli {
             Command::Report(a) => Some((a.case.case.clone(), "reading it")),
             Command::Resolve(a) => Some((a.case.case.clone(), "resolving entities in it")),
             Command::Screen(a) => a.case.clone().map(|p| (p, "storing screening results in it")),
+            Command::Serve(a) => Some((a.case.case.clone(), "serving it")),
         }
     }
 
@@ -114,7 +118,7 @@ impl Cli {
             Command::Hubs(a) => s(a.format),
             Command::Resolve(a) => f(a.format),
             Command::Screen(a) => s(a.format),
-            Command::Investigate(_) | Command::Export(_) | Command::Report(_) => true,
+            Command::Investigate(_) | Command::Export(_) | Command::Report(_) | Command::Serve(_) => true,
             #[cfg(feature = "synth")]
             Command::Synth(_) => true,
         }
@@ -135,6 +139,7 @@ fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<()> {
         Command::Report(a) => report::run(a, out),
         Command::Resolve(a) => resolve::run(a, out),
         Command::Screen(a) => screen::run(a, out),
+        Command::Serve(a) => serve::run(a, out),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod assess;
 pub mod evidence;
 pub mod graph;
 pub mod info;
+pub mod lookup;
 pub mod resolution;
 pub mod schema;
 pub mod writer;
@@ -119,6 +120,39 @@ impl Case {
             ));
         }
         Ok(case)
+    }
+
+    /// Opens an existing case file read-only (SQLite refuses every write on
+    /// the connection). Never upgrades the schema: a case written by an older
+    /// divtrace must be opened read-write once (any command does it) first.
+    pub fn open_read_only(path: &Path) -> Result<Case> {
+        let case_err = |message: String| Error::Case { path: path.to_path_buf(), message };
+        if !path.exists() {
+            return Err(case_err("no such case file (create one with `divtrace ingest BUNDLE_DIR --case FILE`)".into()));
+        }
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| case_err(format!("cannot open: {e}")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+                case_err("not a SQLite database (is this really a divtrace case file?)".into())
+            }
+            other => Error::Sql(other),
+        })?;
+        if version != schema::CURRENT_VERSION {
+            let why = if version == 0 {
+                "is not a divtrace case file (no divtrace schema version)".to_string()
+            } else if version > schema::CURRENT_VERSION {
+                format!(
+                    "has schema version {version}, newer than this divtrace understands ({}); upgrade divtrace",
+                    schema::CURRENT_VERSION
+                )
+            } else {
+                format!("has schema version {version}; run `divtrace info --case FILE` once to upgrade it, then open it read-only")
+            };
+            return Err(case_err(why));
+        }
+        Ok(Case { conn, path: path.to_path_buf(), read_only: true })
     }
 
     /// Opens a case file, creating an empty one when it does not exist.
@@ -301,5 +335,18 @@ mod tests {
         let e = Case::open(&q).err().unwrap().to_string();
         assert!(e.contains("not a divtrace case file"), "{e}");
         assert!(Case::open(&dir.path().join("missing.db")).is_err());
+        assert!(Case::open_read_only(&q).is_err());
+        assert!(Case::open_read_only(&p).is_err());
+    }
+
+    #[test]
+    fn read_only_refuses_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.db");
+        drop(Case::open_or_create(&p).unwrap());
+        let c = Case::open_read_only(&p).unwrap();
+        assert_eq!(c.generation().unwrap(), 0);
+        assert!(c.conn.execute("UPDATE case_meta SET value = '9' WHERE key = 'generation'", []).is_err());
+        assert_eq!(c.generation().unwrap(), 0);
     }
 }

@@ -1,0 +1,77 @@
+//! `divtrace serve`: a local investigation workspace over one case file.
+//!
+//! The server holds the case's graph and labels in memory ([`state`]),
+//! answers a JSON API ([`api`], documented in docs/serve.md) from library
+//! flows ([`flows`]), and serves one page ([`assets`], embedded by the binary) that uses
+//! only that API. It opens the case read-only and never writes to it.
+//!
+//! Why axum on tokio: a well-kept, widely used HTTP stack (hyper
+//! underneath) whose typed extractors make "bad parameter → 400 with a
+//! message" the natural path, whose middleware carries the Host guard for
+//! every route, and which needs no code generation or build step.
+
+pub mod api;
+pub mod assets;
+pub mod cache;
+pub mod directory;
+pub mod flows;
+pub mod guard;
+pub mod params;
+pub mod partners;
+pub mod state;
+
+use std::io::Write;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+
+pub struct Options {
+    pub case: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    /// The page and its scripts (see [`assets`]).
+    pub assets: &'static [assets::Asset],
+}
+
+/// Loads the case, binds, says where it listens (one line on `out`), and
+/// serves until interrupted.
+pub fn run(opts: &Options, out: &mut dyn Write) -> Result<()> {
+    let started = std::time::Instant::now();
+    let state = Arc::new(state::State::load(&opts.case)?);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_io()
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start the server runtime: {e}")))?;
+    rt.block_on(async {
+        let addr = SocketAddr::new(opts.bind, opts.port);
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.map_err(|e| Error::usage("--port", format!("cannot listen on {addr}: {e}")))?;
+        let bound = listener.local_addr().map_err(|e| Error::Other(format!("cannot read the bound address: {e}")))?;
+        state::spawn_assessment(state.clone());
+        let say = |out: &mut dyn Write, s: String| out.write_all(s.as_bytes()).and_then(|()| out.flush());
+        let url = match bound.ip() {
+            IpAddr::V6(a) => format!("http://[{a}]:{}/", bound.port()),
+            IpAddr::V4(a) => format!("http://{a}:{}/", bound.port()),
+        };
+        let mut lines = format!(
+            "divtrace serve: {url} (case {}, read-only; {} entities, {} shipments, loaded in {:.1} s). Ctrl-C stops.\n",
+            opts.case.display(),
+            state.graph.node_count(),
+            state.graph.shipment_count(),
+            started.elapsed().as_secs_f64()
+        );
+        if !opts.bind.is_loopback() {
+            lines += "warning: --bind is not a loopback address: anyone who can reach this machine can read the case\n";
+        }
+        say(out, lines).map_err(|e| Error::io("stdout", e))?;
+        let app = api::router(state, guard::Allowed::new(bound), opts.assets);
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Error::Other(format!("server stopped: {e}")))
+    })
+}
