@@ -286,6 +286,7 @@ fn diagram(names: &[String], detail: &str) -> Diagram {
             first_date: "2022-05-02".into(),
             last_date: "2022-06-02".into(),
             shipments: 2,
+            mirrored: 0,
             value_usd: 1000.0,
             declarations: vec![detail.to_string(), "D2".into()],
             emphasis: i == 1,

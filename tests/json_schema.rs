@@ -17,15 +17,15 @@ use sha2::{Digest, Sha256};
 /// name), then put the new digest here.
 const SCHEMAS: &[(&str, u32, &str)] = &[
     ("assess", 1, "e68b9e040892eeae161ae0012252378d107655bfbadbb647cb47da7b53b3005b"),
-    ("channels", 1, "28429d02e275c3408e3eaa3ca4bc77a403116493ef211c02c6bf8892284cd41a"),
-    ("explain", 1, "dc8757367e4b04362e2d7d27ab148ec8ca391dc16ab07af46486cc1b389344d8"),
-    ("hubs", 1, "5c7d3dbec9e784353f3ae7d7d110bd09cf41375e7163aecd991a9bda82fff803"),
-    ("info", 1, "8d95b3e8a9ff98adaa06bfbcdbe34b771167c7ac6c0d38a6fc297dd2ee2d59d9"),
+    ("channels", 2, "4aea505c44a4e0277a0bb0c936eb2c82815ab826a86c5d5022b7782a9f4b0098"),
+    ("explain", 2, "f969c23af8d0c6596da0cf550a7f051ff690e4c6659f99c339a7c9f2ddc0739d"),
+    ("hubs", 2, "22a8a583fe6f8b80133e7c93872b32c27857915d940a31d1ff66f44f1785f168"),
+    ("info", 2, "21ad18742cc961b3c7f8204d55d9b765a5fe84b779f597c85326b753fa8f940f"),
     ("ingest", 1, "d5cfc2a28e07b5a603e0b1414360ae3e60c291d8b59fc968cc693fb888c611a8"),
-    ("report", 1, "90242953688f60babd65e9cf35b39b88c8dd7e848460ac18d4bfd210ac065290"),
+    ("report", 2, "fd6d1621d517f5100a48a1907c7addca293e75ed778eefc9febe300078a899f9"),
     ("resolve", 1, "2aeb2f43a84acac30e995dd53d85947c27d6afdf089c9adbee6e98ad28afcb80"),
     ("review", 1, "3a47a639b5a123ad323f99ec7a74e8e70938fe46c97de840ee20ac3010abd190"),
-    ("routes", 1, "da40d726f779932037516ff50e050f913fdcd31af056069b7111bbf5d71c1db8"),
+    ("routes", 2, "2d3f843e35ca9c3ef14089664d3ff96145938ed6f803c697b62b3186b49235f7"),
     ("screen", 1, "691d956e243b7e999594f2502898f0633e6a457df0356def3d9b1da6ad20779e"),
     ("screen-name", 1, "04803e5a3657e650752b411c27cc63c71163c96defbff9a678d09e4323e38845"),
 ];
@@ -208,4 +208,51 @@ fn schemas_are_versioned_and_fingerprinted() {
         "schemas changed without a new version: bump the version (file name, \"version\", $id), then record:\n{}",
         stale.join("\n")
     );
+}
+
+#[test]
+fn mirror_pairs_and_foreign_currencies_match_the_schemas() {
+    // Two bundles of one story (fixtures/bundles/mirror): a hop with a mirror
+    // record, values in EUR and AED, and a query echo with mirror rules.
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("case.db");
+    for (b, m) in [("mirror/tr-exports", "tr-export-declarations.toml"), ("mirror/ru-imports", "ru-customs-declaration.toml")] {
+        let mut a = os(&["ingest"]);
+        a.push(fixture(&format!("bundles/{b}")).into());
+        a.push("--map".into());
+        a.push(fixture(&format!("mappings/{m}")).into());
+        a.push("--case".into());
+        a.push(case.clone().into());
+        a.extend(os(&["--format", "json"]));
+        assert_valid("ingest", "ingest", &json_of(&a));
+    }
+    let with = |cmd: &[&str], extra: &[&str]| -> Value {
+        let mut a = os(cmd);
+        a.push("--case".into());
+        a.push(case.clone().into());
+        a.extend(os(extra));
+        a.extend(os(&["--format", "json"]));
+        json_of(&a)
+    };
+    assert_valid("resolve", "resolve", &with(&["resolve"], &[]));
+    let info = with(&["info"], &[]);
+    assert!(info["foreign_values"].is_array(), "{info}");
+    assert_valid("info", "info", &info);
+    let q = ["--from", "origin:US", "--to", "country:RU", "--all", "--mirror-days", "90"];
+    let routes = with(&["routes"], &q);
+    assert!(routes.to_string().contains("\"mirror\":{"), "no mirror in {routes}");
+    assert!(routes.to_string().contains("\"declared_value\""), "no declared value in {routes}");
+    assert_valid("routes", "routes with mirrors", &routes);
+    assert_valid("channels", "routes --group with mirrors", &with(&["routes", "--group"], &q));
+    assert_valid("hubs", "hubs with mirror rules", &with(&["hubs"], &q[..4]));
+    assert_valid("explain", "explain with mirror rules", &with(&["routes", "--explain", "--no-mirror"], &q[..4]));
+    let rep = tmp.path().join("report");
+    let mut a = os(&["report", "--case"]);
+    a.push(case.clone().into());
+    a.extend(os(&q));
+    a.push("--out".into());
+    a.push(rep.clone().into());
+    divtrace(&a).ok();
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(rep.join("report.json")).unwrap()).unwrap();
+    assert_valid("report", "report.json with mirrors", &report);
 }

@@ -53,6 +53,10 @@ impl Directory for Dir {
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
         Ok((0..self.0).map(|i| (i as i64, vec![format!("Company {}", i)])).collect())
     }
+    fn shipment_batches(&self, rows: &[i64]) -> Result<Vec<(i64, i64)>> {
+        // One batch ("b"): no mirror pairs, so the oracle needs none.
+        Ok(rows.iter().map(|&r| (r, 1)).collect())
+    }
 }
 
 fn ent_strategy() -> impl Strategy<Value = Ent> {
@@ -183,6 +187,8 @@ fn case_strategy() -> impl Strategy<Value = Case> {
                         until: until.map(Day),
                         min_value,
                         limit: None,
+                        // One batch: no mirror pairs (tests/mirror.rs and graph::mirror test those).
+                        mirror: Default::default(),
                     };
                     Case { ents, ships, spec }
                 },

@@ -105,6 +105,7 @@ fn build(c: &Case) -> (CaseGraph, Query) {
         max_dwell_days: c.dwell,
         hs_level: c.level,
         limit: None,
+        mirrors: Default::default(),
     };
     (g, q)
 }

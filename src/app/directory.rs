@@ -22,6 +22,9 @@ impl Directory for Case {
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>> {
         graph::entity_names(self)
     }
+    fn shipment_batches(&self, rows: &[i64]) -> Result<Vec<(i64, i64)>> {
+        graph::shipment_batches(self, rows)
+    }
 }
 
 impl Lookup for Case {

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 use crate::export::diagram::{Band, Diagram};
 use crate::export::fold;
 use crate::export::view::{self, Caption};
+use crate::graph::mirror::Mirrors;
 use crate::graph::{CaseGraph, Node};
 use crate::routes::{collect_routes, resolve_query, route_nodes, QuerySpec, Selector};
 use crate::store::evidence::Evidence;
@@ -73,6 +74,12 @@ pub fn query_title(spec: &QuerySpec) -> String {
     if let Some(v) = spec.min_value {
         parts.push(format!("--min-value {v}"));
     }
+    let m = &spec.mirror;
+    if !m.enabled {
+        parts.push("--no-mirror".into());
+    } else if *m != crate::graph::mirror::MirrorRules::default() {
+        parts.push(format!("--mirror-days {} --mirror-tolerance {}", m.max_days, m.value_tolerance * 100.0));
+    }
     format!("divtrace routes {}", parts.join(" "))
 }
 
@@ -107,9 +114,28 @@ pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes:
     // The parties' risk, assessed over the whole case, colours the diagram.
     let assessments = if assess { assess_parties(case, g, &evidence, spec)? } else { Vec::new() };
     let bands = bands_by_cluster(&evidence, &assessments);
-    let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &bands, caption);
+    let mirrors = mirror_declarations(case, g, &q.mirrors, found.routes.iter().flat_map(|h| h.ships.iter().copied()))?;
+    let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &bands, &mirrors, caption);
     let report = crate::routes::report::routes_report(case, g, spec, &q, &found)?;
     Ok(Selection { evidence, diagram, routes, report: Some(report), assessments })
+}
+
+/// The mirror declaration (its `source`, else its bundle id) of each of
+/// `ships` that has one, keyed by the shipment's row id.
+fn mirror_declarations(
+    case: &Case,
+    g: &CaseGraph,
+    mirrors: &Mirrors,
+    ships: impl Iterator<Item = crate::graph::Ship>,
+) -> Result<BTreeMap<i64, String>> {
+    let pairs: BTreeMap<i64, i64> = ships.filter_map(|s| mirrors.of(s).map(|m| (g.ship_row[s as usize], g.ship_row[m as usize]))).collect();
+    if pairs.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let rows: Vec<i64> = pairs.values().copied().collect();
+    let infos: BTreeMap<i64, String> =
+        crate::routes::report::Lookup::shipments_by_id(case, &rows)?.into_iter().map(|i| (i.id, i.source.unwrap_or(i.input_id))).collect();
+    Ok(pairs.into_iter().filter_map(|(a, b)| infos.get(&b).map(|d| (a, d.clone()))).collect())
 }
 
 /// Assesses the resolved parties in `ev` (by their representatives' `SCOPE:ID`).
@@ -152,7 +178,11 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
         other => other,
     })?;
     let centre: Vec<Node> = (0..g.node_count() as Node).filter(|&v| q.to_nodes[v as usize]).collect();
-    let (ships, nodes) = around(&g, &centre, depth);
+    let (mut ships, nodes) = around(&g, &centre, depth);
+    // A consignment declared twice is drawn once, with both declarations.
+    let seconds: BTreeSet<usize> = q.mirrors.pairs().iter().map(|&(_, b)| b as usize).collect();
+    ships.retain(|s| !seconds.contains(s));
+    let mirrors = mirror_declarations(case, &g, &q.mirrors, ships.iter().map(|&s| s as crate::graph::Ship))?;
     let members: Vec<i64> = nodes.iter().flat_map(|&v| g.node_members(v).iter().copied()).collect();
     let rows: Vec<i64> = ships.iter().map(|&s| g.ship_row[s]).collect();
     let evidence = case.evidence(&rows, &members)?;
@@ -161,7 +191,7 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
         subtitle: caption_lines(case)?,
         notes: vec![format!("{} shipments among {} parties", rows.len(), nodes.len())],
     };
-    let diagram = view::diagram(&evidence, &[], 6, &BTreeMap::new(), caption);
+    let diagram = view::diagram(&evidence, &[], 6, &BTreeMap::new(), &mirrors, caption);
     let keep: BTreeSet<usize> = diagram
         .nodes
         .iter()
@@ -186,7 +216,8 @@ pub fn view_of(
 ) -> Result<Selection> {
     let evidence = case.evidence(rows, members)?;
     let caption = Caption { title, subtitle: caption_lines(case)?, notes };
-    let diagram = view::diagram(&evidence, &[], 6, bands, caption);
+    // Hand-picked rows are drawn as picked: both records of a mirror pair when both were picked.
+    let diagram = view::diagram(&evidence, &[], 6, bands, &BTreeMap::new(), caption);
     Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
 }
 

@@ -66,6 +66,9 @@ impl Directory for NoDirectory {
     fn entity_names(&self) -> crate::Result<Vec<(i64, Vec<String>)>> {
         Ok(Vec::new())
     }
+    fn shipment_batches(&self, _: &[i64]) -> crate::Result<Vec<(i64, i64)>> {
+        Ok(Vec::new())
+    }
 }
 
 /// The route query behind the factor.

@@ -62,6 +62,10 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
                 row("goods_list_shipments", &l.list, l.shipments.to_string())?;
                 row("goods_list_share", &l.list, format!("{:.4}", l.share))?;
             }
+            for f in &info.foreign_values {
+                row("foreign_value_shipments", &f.currency, f.shipments.to_string())?;
+                row("foreign_value_unconverted", &f.currency, f.unconverted.to_string())?;
+            }
             for b in &info.batches {
                 for f in &b.files {
                     row("batch_file_sha256", &format!("{}:{}", b.scope, f.path), f.sha256.clone())?;
@@ -101,6 +105,13 @@ fn table(i: &CaseInfo, path: &str) -> String {
         i.last_date.as_deref().unwrap_or("-"),
         i.total_value_usd
     );
+    for f in &i.foreign_values {
+        let _ = writeln!(
+            s,
+            "  not USD    {} shipment(s) declared in {} ({:.2} {}): {} converted with a rate, {} without a USD value (in no US$ total)",
+            f.shipments, f.currency, f.amount, f.currency, f.converted, f.unconverted
+        );
+    }
     let _ = writeln!(s, "  relations  {}", join(&i.relations));
     let _ = writeln!(s, "  listed     {}", join(&i.lists));
     if i.resolved_clusters > 0 {

@@ -31,6 +31,10 @@ pub struct Args {
     /// Id namespace for this bundle's ids [default: the bundle folder's name]
     #[arg(long)]
     pub scope: Option<String>,
+    /// Exchange rates for declared values not in USD: CSV `date_or_month,currency,usd_per_unit`
+    /// (a day YYYY-MM-DD or a month YYYY-MM); used before the bundled ECB monthly averages
+    #[arg(long = "fx", value_name = "RATES.csv")]
+    pub fx: Option<PathBuf>,
     /// No progress bars
     #[arg(long, short)]
     pub quiet: bool,
@@ -68,6 +72,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         rejects: args.rejects.clone(),
         mapping,
         progress: !args.quiet,
+        rates: divtrace::refdata::fx::Rates { user: args.fx.as_deref().map(divtrace::refdata::fx::FxTable::load).transpose()? },
     };
     let ftm = args.format == IngestFormat::Ftm || args.bundle.is_file();
     if ftm && args.map.is_some() {

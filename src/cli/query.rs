@@ -54,6 +54,17 @@ pub struct QueryArgs {
     /// Only shipments with a declared value of at least this many USD
     #[arg(long, value_name = "USD")]
     pub min_value: Option<f64>,
+    /// Pair an export declaration with the import declaration of the same consignment
+    /// when the import is dated 0 to N days after the export
+    #[arg(long, value_name = "N", default_value_t = divtrace::graph::mirror::DEFAULT_MAX_DAYS)]
+    pub mirror_days: i32,
+    /// ... and their declared values differ by at most PCT percent of the larger
+    /// (or, without values, their quantities are equal)
+    #[arg(long, value_name = "PCT", default_value_t = divtrace::graph::mirror::DEFAULT_VALUE_TOLERANCE * 100.0)]
+    pub mirror_tolerance: f64,
+    /// Do not pair mirror records: every declaration is a hop of its own
+    #[arg(long)]
+    pub no_mirror: bool,
     /// Show the K best routes (or channels)
     #[arg(long, value_name = "K", default_value_t = 20)]
     pub limit: usize,
@@ -87,6 +98,8 @@ pub fn flag(field: QueryField) -> &'static str {
         QueryField::Since => "--since",
         QueryField::Until => "--until",
         QueryField::MinValue => "--min-value",
+        QueryField::MirrorDays => "--mirror-days",
+        QueryField::MirrorTolerance => "--mirror-tolerance",
     }
 }
 
@@ -116,6 +129,11 @@ pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
         until: date("--until", &a.until)?,
         min_value: a.min_value,
         limit: (!a.all).then_some(a.limit),
+        mirror: divtrace::graph::mirror::MirrorRules {
+            enabled: !a.no_mirror,
+            max_days: a.mirror_days,
+            value_tolerance: a.mirror_tolerance / 100.0,
+        },
     };
     spec.validate().map_err(|e| in_flags(e.into()))?;
     Ok(spec)

@@ -121,6 +121,9 @@ fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::f
             Some(v) => write!(out, "{v} USD")?,
             None => out.write_all(b"value ?")?,
         }
+        if let Some(d) = &h.declared_value {
+            write!(out, " [{}]", term(&d.describe()))?;
+        }
         if let Some(d) = h.dwell_days {
             write!(out, "  dwell {d} d")?;
         }
@@ -135,6 +138,13 @@ fn write_route_block<W: Write + ?Sized>(out: &mut W, r: &RouteOut, title: std::f
             write!(out, " decl {d}")?;
         }
         writeln!(out, "  ({}:{})", h.source_file, h.source_line)?;
+        if let Some(m) = &h.mirror {
+            write!(out, "     mirror: shipment {} of {}", term(&m.shipment), m.date)?;
+            if let Some(d) = m.declaration.as_deref() {
+                write!(out, " decl {}", term(d))?;
+            }
+            writeln!(out, "  ({}:{}) — one consignment, two declarations, counted once", term(&m.source_file), m.source_line)?;
+        }
         for (side, m) in [("shipper", &h.shipper_members), ("consignee", &h.consignee_members)] {
             if !m.is_empty() {
                 write!(out, "     {side} cluster members: ")?;
@@ -193,6 +203,9 @@ pub fn write_table<W: Write + ?Sized>(out: &mut W, rep: &RoutesReport) -> std::i
         return Ok(());
     }
     writeln!(out, "{} route(s); showing {}", s.total_routes, rep.routes.len())?;
+    if let Some(n) = s.mirror_pairs {
+        writeln!(out, "{n} consignment(s) declared twice (export and import record): one hop each, counted once")?;
+    }
     for r in &rep.routes {
         writeln!(out)?;
         write_route_block(out, r, format_args!("Route {}", r.rank))?;
@@ -250,6 +263,10 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
         for h in &r.hops {
             let (hop, value, qty, dwell, line) =
                 (h.hop.to_string(), opt(&h.value_usd), opt(&h.quantity), opt(&h.dwell_days), h.source_line.to_string());
+            let d = h.declared_value.as_ref();
+            let declared = d.map(|d| d.amount.to_string()).unwrap_or_default();
+            let m = h.mirror.as_ref();
+            let m_line = m.map(|m| m.source_line.to_string()).unwrap_or_default();
             w.row([
                 rank.as_str(),
                 &score,
@@ -272,6 +289,14 @@ fn write_csv(out: &mut dyn Write, rep: &RoutesReport) -> Result<()> {
                 text(&h.declaration),
                 &h.source_file,
                 &line,
+                &declared,
+                d.map_or("", |d| d.currency.as_str()),
+                d.map_or("", |d| d.usd),
+                m.map_or("", |m| &*m.shipment),
+                m.map_or("", |m| m.date.as_str()),
+                m.and_then(|m| m.declaration.as_deref()).unwrap_or(""),
+                m.map_or("", |m| &*m.source_file),
+                &m_line,
             ])?;
         }
     }

@@ -61,8 +61,11 @@ pub struct Edge {
     pub chpl_tier: Option<String>,
     pub first_date: String,
     pub last_date: String,
-    /// Shipments folded into this edge.
+    /// Shipments folded into this edge (a consignment declared twice, by
+    /// the exporting and the importing country, is one).
     pub shipments: usize,
+    /// Of `shipments`, those backed by a mirror declaration (two declarations).
+    pub mirrored: usize,
     pub value_usd: f64,
     /// Declaration references (the `source` column, else the shipment id), sorted.
     pub declarations: Vec<String>,
@@ -76,7 +79,12 @@ impl Edge {
         let chpl = self.chpl_tier.as_ref().map(|t| format!(" · CHPL tier {t}")).unwrap_or_default();
         let dates =
             if self.first_date == self.last_date { self.first_date.clone() } else { format!("{} – {}", self.first_date, self.last_date) };
-        let count = if self.shipments == 1 { String::new() } else { format!("{} shipments · ", self.shipments) };
+        let count = match (self.shipments, self.mirrored) {
+            (1, 0) => String::new(),
+            (n, 0) => format!("{n} shipments · "),
+            (1, 1) => "1 shipment, 2 declarations · ".to_string(),
+            (n, m) => format!("{n} shipments ({m} with 2 declarations) · "),
+        };
         let shown: Vec<&str> = self.declarations.iter().take(3).map(String::as_str).collect();
         let more = if self.declarations.len() > 3 { format!(" +{} more", self.declarations.len() - 3) } else { String::new() };
         vec![

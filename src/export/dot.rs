@@ -301,6 +301,7 @@ mod tests {
                 first_date: "2022-05-02".into(),
                 last_date: "2022-05-02".into(),
                 shipments: 1,
+                mirrored: 0,
                 value_usd: 1000.0,
                 declarations: vec!["S1".into()],
                 emphasis: true,

@@ -85,6 +85,7 @@ pub fn fold(d: Diagram, max_nodes: usize, keep: &BTreeSet<usize>) -> Diagram {
             .entry((a, b, e.hs.clone()))
             .and_modify(|m| {
                 m.shipments += e.shipments;
+                m.mirrored += e.mirrored;
                 m.value_usd += e.value_usd;
                 if e.first_date < m.first_date {
                     m.first_date = e.first_date.clone();
@@ -129,6 +130,7 @@ mod tests {
             first_date: "2022-01-01".into(),
             last_date: "2022-01-01".into(),
             shipments: 1,
+            mirrored: 0,
             value_usd: v,
             declarations: vec![format!("D{from}-{to}")],
             emphasis: false,

@@ -221,9 +221,22 @@ fn route_section(h: &mut String, r: &RouteOut) {
             esc(hop.description.as_deref().unwrap_or("")),
             esc(hop.manufacturer.as_deref().unwrap_or("")),
             esc(hop.origin_country.as_deref().unwrap_or("")),
-            money(hop.value_usd),
+            match &hop.declared_value {
+                Some(d) => format!("{}<br><span class=\"note\">{}</span>", money(hop.value_usd), esc(&d.describe())),
+                None => money(hop.value_usd),
+            },
             hop.dwell_days.map(|d| format!("{d} d")).unwrap_or_default(),
-            esc(hop.declaration.as_deref().unwrap_or("")),
+            match &hop.mirror {
+                Some(m) => format!(
+                    "{}<br><span class=\"note\">mirror: {} {} ({}:{}) — two declarations, counted once</span>",
+                    esc(hop.declaration.as_deref().unwrap_or("")),
+                    esc(m.declaration.as_deref().unwrap_or(&m.shipment)),
+                    esc(&m.date),
+                    esc(&m.source_file),
+                    m.source_line
+                ),
+                None => esc(hop.declaration.as_deref().unwrap_or("")),
+            },
             esc(&hop.shipment),
             esc(&hop.source_file),
             hop.source_line

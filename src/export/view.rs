@@ -19,7 +19,17 @@ pub struct Caption {
 /// route first) plus any further shipments in `ev` (a neighbourhood).
 /// `hs_level` (4 or 6) decides which shipments fold into one edge.
 /// `bands` gives a risk band per cluster id when assessments were made.
-pub fn diagram(ev: &Evidence, routes: &[Vec<i64>], hs_level: usize, bands: &BTreeMap<i64, Band>, caption: Caption) -> Diagram {
+/// `mirrors` gives, per shipment row that stands for a consignment declared
+/// twice, the reference of its mirror declaration (listed on the edge; the
+/// shipment is counted and valued once).
+pub fn diagram(
+    ev: &Evidence,
+    routes: &[Vec<i64>],
+    hs_level: usize,
+    bands: &BTreeMap<i64, Band>,
+    mirrors: &BTreeMap<i64, String>,
+    caption: Caption,
+) -> Diagram {
     // Clusters present, with their members.
     let mut members: BTreeMap<i64, Vec<&EntityRecord>> = BTreeMap::new();
     for e in ev.entities.values() {
@@ -68,6 +78,7 @@ pub fn diagram(ev: &Evidence, routes: &[Vec<i64>], hs_level: usize, bands: &BTre
     for ((a, b, key), rows) in groups {
         let ships: Vec<_> = rows.iter().filter_map(|r| ev.shipments.get(r)).collect();
         let mut declarations: Vec<String> = ships.iter().map(|s| s.source.clone().unwrap_or_else(|| s.id.clone())).collect();
+        declarations.extend(rows.iter().filter_map(|r| mirrors.get(r).cloned()));
         declarations.sort();
         declarations.dedup();
         edges.push(Edge {
@@ -78,6 +89,7 @@ pub fn diagram(ev: &Evidence, routes: &[Vec<i64>], hs_level: usize, bands: &BTre
             first_date: ships.iter().map(|s| s.date.clone()).min().unwrap_or_default(),
             last_date: ships.iter().map(|s| s.date.clone()).max().unwrap_or_default(),
             shipments: ships.len(),
+            mirrored: rows.iter().filter(|r| mirrors.contains_key(r)).count(),
             value_usd: ships.iter().filter_map(|s| s.value_usd).sum(),
             declarations,
             emphasis: rows.iter().any(|r| best.contains(r)),

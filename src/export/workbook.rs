@@ -87,6 +87,17 @@ pub fn routes(rep: &RoutesReport) -> Vec<Sheet> {
                 Cell::opt(h.declaration.as_deref()),
                 Cell::text(&*h.source_file),
                 Cell::Number(h.source_line as f64),
+                Cell::num(h.declared_value.as_ref().map(|d| d.amount)),
+                Cell::opt(h.declared_value.as_ref().map(|d| d.currency.as_str())),
+                Cell::opt(h.declared_value.as_ref().map(|d| d.usd)),
+                Cell::opt(h.mirror.as_ref().map(|m| &*m.shipment)),
+                match &h.mirror {
+                    Some(m) => Cell::Date(m.date.clone()),
+                    None => Cell::Empty,
+                },
+                Cell::opt(h.mirror.as_ref().and_then(|m| m.declaration.as_deref())),
+                Cell::opt(h.mirror.as_ref().map(|m| &*m.source_file)),
+                Cell::num(h.mirror.as_ref().map(|m| m.source_line as f64)),
             ]);
         }
         for x in &r.reasons {

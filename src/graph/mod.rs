@@ -26,6 +26,7 @@ mod build;
 pub mod cache;
 pub mod centrality;
 mod hs;
+pub mod mirror;
 
 pub use build::GraphBuilder;
 pub use hs::{hs_decode, hs_encode, hs_key, hs_prefix_of, HS_DIGITS, HS_TAIL};

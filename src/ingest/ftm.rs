@@ -410,6 +410,7 @@ pub fn read(path: &Path, reg: &mut Registry) -> Result<FtmRecords, InputError> {
                         value_usd: number(&l.props, "customsAmount").or_else(|| number(&l.props, "invoiceAmount")),
                         weight_kg: fact_number("weight_kg", "weight"),
                         source: first(&l.props, "ccdNumber").map(String::from).or_else(|| Some(l.id.clone())),
+                        declared: None,
                     },
                     l.no,
                 );

@@ -40,6 +40,8 @@ pub struct Options {
     pub mapping: Option<(PathBuf, Mapping)>,
     /// Draw progress bars on stderr (only when it is a terminal).
     pub progress: bool,
+    /// Exchange rates for declared values not in USD (`--fx`, then the bundled table).
+    pub rates: crate::refdata::fx::Rates,
 }
 
 /// What happened to one input file.
@@ -167,7 +169,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         // Spent batches go back to the validator to be freed there: freeing
         // the records' strings was a tenth of the writer's time.
         let (recycle, spent) = mpsc::channel::<Vec<Item>>();
-        let ctx = FileCtx { spec, plan: &plan, name: &display, skip_invalid: opts.skip_invalid, bar: bar.as_ref() };
+        let ctx = FileCtx { spec, plan: &plan, name: &display, skip_invalid: opts.skip_invalid, bar: bar.as_ref(), rates: &opts.rates };
         // Validation runs on its own thread and the store writes on this one, so
         // parsing and inserting overlap on two cores.
         let read = std::thread::scope(|scope| -> Result<Result<(u64, String), InputError>> {
@@ -360,6 +362,7 @@ struct FileCtx<'a> {
     name: &'a str,
     skip_invalid: bool,
     bar: Option<&'a indicatif::ProgressBar>,
+    rates: &'a crate::refdata::fx::Rates,
 }
 
 /// Reads and checks every row of one file, sending records to the writer.
@@ -395,7 +398,7 @@ fn validate_file(
         let (plan, line) = (ctx.plan, row.line);
         let result = match ctx.spec.name {
             "entities" => tables::entity(plan, reg, &row.record, line).map(|r| vec![Record::Entity(r)]),
-            "shipments" => tables::shipment(plan, reg, &row.record, line)
+            "shipments" => tables::shipment(plan, reg, ctx.rates, &row.record, line)
                 .map(|(s, parties)| parties.into_iter().map(Record::Entity).chain(std::iter::once(Record::Shipment(s))).collect()),
             "relations" => tables::relation(plan, reg, &row.record, line).map(|r| vec![Record::Relation(r)]),
             _ => tables::listing(plan, reg, &row.record, line).map(|r| vec![Record::Listing(r)]),
@@ -488,6 +491,10 @@ fn store_record(w: &mut BatchWriter<'_>, r: &Record, plan: &Plan, file_id: i64, 
                 value_usd: s.value_usd,
                 weight_kg: s.weight_kg,
                 source: s.source.as_deref(),
+                value: s.declared.as_ref().and_then(|d| d.value),
+                currency: s.declared.as_ref().map(|d| d.currency.as_str()),
+                usd_rate: s.declared.as_ref().and_then(|d| d.usd_rate),
+                usd_rate_source: s.declared.as_ref().and_then(|d| d.usd_rate_source.as_deref()),
                 src_file: file_id,
                 src_line: r.line,
             })?;

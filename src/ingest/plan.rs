@@ -60,6 +60,10 @@ pub const SHIPMENTS: TableSpec = TableSpec {
         ("consignee_country", false),
         ("consignee_address", false),
         ("consignee_identifiers", false),
+        // The amount as declared and its ISO 4217 currency (after the inline
+        // parties so that no field above moves).
+        ("value", false),
+        ("currency", false),
     ],
 };
 

@@ -8,6 +8,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use super::plan::{Cell, Plan, TableSpec, ENTITIES, LISTS, RELATIONS, SHIPMENTS};
 use crate::model::{normalize_hs, Country, Day, EntityKind, RelationKind, Role, Roles};
+use crate::refdata::fx::{currency_code, Rate, Rates};
 
 /// Why a row was refused: the column at fault and what was expected.
 pub struct RowError {
@@ -157,6 +158,20 @@ pub struct ShipmentData {
     pub value_usd: Option<f64>,
     pub weight_kg: Option<f64>,
     pub source: Option<String>,
+    /// The value as declared, when the row states a currency (boxed: most
+    /// bundles give only `value_usd`, and every record in flight pays for
+    /// the widest variant).
+    pub declared: Option<Box<Declared>>,
+}
+
+/// A row's amount as declared, its currency, and the rate that converted it.
+pub struct Declared {
+    /// The amount in `currency` (ISO 4217).
+    pub value: Option<f64>,
+    pub currency: String,
+    /// USD per unit of `currency` that gave `value_usd`, and the rate's source.
+    pub usd_rate: Option<f64>,
+    pub usd_rate_source: Option<String>,
 }
 
 pub struct RelationData {
@@ -386,6 +401,7 @@ fn party(
 pub fn shipment(
     plan: &Plan,
     reg: &mut Registry,
+    rates: &Rates,
     row: &csv::StringRecord,
     line: u64,
 ) -> RowResult<(Rec<ShipmentData>, Vec<Rec<EntityData>>)> {
@@ -416,6 +432,10 @@ pub fn shipment(
     let weight_cell = field(plan, 13, row)?;
     let weight = number(&weight_cell)?;
     let source = field(plan, 14, row)?;
+    let declared_cell = field(plan, 23, row)?;
+    let declared = number(&declared_cell)?;
+    let currency_cell = field(plan, 24, row)?;
+    let money = money(value, declared, &declared_cell, &currency_cell, day, rates)?;
     // Duplicate shipment ids are caught by the store's unique index (no id set in memory).
     // Parties last: an inline party is created only for a row that is otherwise valid.
     let (shipper, new_shipper) = party(plan, reg, row, 2, 15, line)?;
@@ -449,20 +469,31 @@ pub fn shipment(
             to_country: to,
             quantity,
             unit: owned(&unit),
-            value_usd: value,
+            value_usd: money.value_usd,
             weight_kg: weight,
             source: owned(&source),
+            declared: money.currency.map(|currency| {
+                Box::new(Declared {
+                    value: declared,
+                    currency,
+                    usd_rate: money.rate.as_ref().map(|r| r.usd_per_unit),
+                    usd_rate_source: money.rate.map(|r| r.source),
+                })
+            }),
         },
         line,
     );
     r.raw("date", &date_cell, &day.to_string());
     r.raw("hs_code", &Some(hs_cell), &hs);
+    let stored_currency = r.data.declared.as_ref().map(|d| d.currency.clone()).unwrap_or_default();
+    r.raw("currency", &currency_cell, &stored_currency);
     for (name, cell, v) in [("origin_country", &origin_cell, origin), ("from_country", &from_cell, from), ("to_country", &to_cell, to)] {
         r.raw(name, cell, v.as_ref().map(Country::as_str).unwrap_or(""));
     }
     for (name, cell) in [
         ("quantity", &qty_cell),
         ("value_usd", &value_cell),
+        ("value", &declared_cell),
         ("weight_kg", &weight_cell),
         ("description", &description),
         ("manufacturer", &manufacturer),
@@ -476,6 +507,50 @@ pub fn shipment(
         }
     }
     Ok((r.extras_from(plan, row), new_parties))
+}
+
+/// A row's value fields after the currency rules (docs/ingest.md, *Values and currencies*).
+struct Money {
+    value_usd: Option<f64>,
+    currency: Option<String>,
+    rate: Option<Rate>,
+}
+
+/// `value_usd` is US dollars by the contract. A declared `value` needs its
+/// `currency`; in USD it is the USD value, in any other currency it is
+/// converted only with a rate from `rates`, else `value_usd` stays empty
+/// (and reports say the value is unconverted). A `value_usd` the file gives
+/// itself beside a foreign amount (a Turkish FOB USD column) is kept.
+fn money(
+    value_usd: Option<f64>,
+    value: Option<f64>,
+    value_cell: &Option<Cell<'_>>,
+    currency_cell: &Option<Cell<'_>>,
+    day: Day,
+    rates: &Rates,
+) -> RowResult<Money> {
+    let currency = match currency_cell {
+        None => None,
+        Some(c) => Some(currency_code(&c.value).ok_or_else(|| {
+            bad(c.column, format!("expected an ISO 4217 currency code such as USD, EUR, TRY, CNY, RUB, found {:?}", c.value))
+        })?),
+    };
+    let (Some(amount), Some(code)) = (value, &currency) else {
+        if let (Some(_), Some(c)) = (value, value_cell) {
+            return Err(bad(
+                c.column,
+                "a declared value needs its currency (a `currency` column, ISO 4217 such as EUR); US dollars without one go in value_usd",
+            ));
+        }
+        return Ok(Money { value_usd, currency, rate: None });
+    };
+    if code == "USD" || value_usd.is_some() {
+        return Ok(Money { value_usd: value_usd.or(Some(amount)), currency, rate: None });
+    }
+    let rate = rates.rate(code, day);
+    // Rounded to the cent: a converted figure claims no more precision than that.
+    let usd = rate.as_ref().map(|r| (amount * r.usd_per_unit * 100.0).round() / 100.0);
+    Ok(Money { value_usd: usd, currency, rate })
 }
 
 /// Checks one row of relations.csv.
@@ -536,4 +611,41 @@ pub fn listing(plan: &Plan, reg: &Registry, row: &csv::StringRecord, line: u64) 
     r.raw("list", &Some(list), &list_s);
     r.raw("listed_on", &listed_cell, &listed.map(|d| d.to_string()).unwrap_or_default());
     Ok(r.extras_from(plan, row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::refdata::fx::FxTable;
+
+    fn cell(v: &'static str, column: &'static str) -> Option<Cell<'static>> {
+        Some(Cell { value: v.into(), raw: v.into(), column })
+    }
+
+    #[test]
+    fn currency_rules() {
+        let day = Day::parse_iso("2022-09-05").unwrap();
+        let none = Rates::default();
+        let m = |usd, value, cur: Option<&'static str>, rates: &Rates| {
+            money(usd, value, &value.and_then(|_| cell("x", "value")), &cur.and_then(|c| cell(c, "currency")), day, rates)
+        };
+        // value_usd alone: as before.
+        let r = m(Some(10.0), None, None, &none).ok().unwrap();
+        assert_eq!((r.value_usd, r.currency, r.rate), (Some(10.0), None, None));
+        // A USD amount is the USD value.
+        assert_eq!(m(None, Some(5.0), Some("usd"), &none).ok().unwrap().value_usd, Some(5.0));
+        // A foreign amount with its own USD column keeps that column.
+        assert_eq!(m(Some(7.0), Some(5.0), Some("EUR"), &none).ok().unwrap().value_usd, Some(7.0));
+        // Converted with a rate, to the cent; unconverted without one.
+        let t = FxTable::parse(std::path::Path::new("r.csv"), "date_or_month,currency,usd_per_unit\n2022-09,AED,0.27229\n").unwrap();
+        let user = Rates { user: Some(t) };
+        let r = m(None, Some(50_000.0), Some("AED"), &user).ok().unwrap();
+        assert_eq!(r.value_usd, Some(13_614.5));
+        assert_eq!(r.rate.unwrap().source, "r.csv line 2 (2022-09)");
+        let r = m(None, Some(50_000.0), Some("AED"), &none).ok().unwrap();
+        assert_eq!((r.value_usd, r.currency.as_deref()), (None, Some("AED")));
+        // A value with no currency, an unknown code: refused, naming the column.
+        assert_eq!(m(None, Some(5.0), None, &none).err().unwrap().column.as_deref(), Some("value"));
+        assert_eq!(m(None, Some(5.0), Some("EURO"), &none).err().unwrap().column.as_deref(), Some("currency"));
+    }
 }

@@ -34,8 +34,17 @@ pub struct ShipmentInfo {
     pub quantity: Option<f64>,
     pub unit: Option<String>,
     pub value_usd: Option<f64>,
+    /// The amount as declared and its currency (ISO 4217); `None` when the
+    /// file gave only `value_usd`.
+    pub value: Option<f64>,
+    pub currency: Option<String>,
+    /// The rate that converted `value` into `value_usd`, and its source.
+    pub usd_rate: Option<f64>,
+    pub usd_rate_source: Option<String>,
     /// The `source` column (declaration / document reference).
     pub source: Option<String>,
+    /// The import batch (`batch.id`) the record came from.
+    pub batch: i64,
     pub src_path: String,
     pub src_line: i64,
 }

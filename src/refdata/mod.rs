@@ -5,6 +5,7 @@
 //! The tables are parsed once, on first use, from the CSV text compiled in,
 //! so the tool needs no data files at run time.
 
+pub mod fx;
 pub mod goods;
 
 use std::collections::HashMap;

@@ -12,6 +12,7 @@
 //! [`report::Lookup`], which `app` implements over the case file.
 
 pub mod collect;
+pub mod declared;
 pub mod explain;
 pub mod group;
 pub mod rank;
@@ -57,6 +58,8 @@ pub struct QuerySpec {
     pub min_value: Option<f64>,
     /// Keep this many best routes (or channels); `None` keeps all.
     pub limit: Option<usize>,
+    /// How export and import declarations of one consignment are paired.
+    pub mirror: crate::graph::mirror::MirrorRules,
 }
 
 impl Default for QuerySpec {
@@ -77,6 +80,7 @@ impl Default for QuerySpec {
             until: None,
             min_value: None,
             limit: Some(20),
+            mirror: crate::graph::mirror::MirrorRules::default(),
         }
     }
 }
@@ -106,6 +110,9 @@ pub struct Query {
     pub max_dwell_days: i32,
     pub hs_level: u32,
     pub limit: Option<usize>,
+    /// Mirror pairs: the first of each pair stands for the hop, the second is
+    /// masked out of `ship_ok` (see [`crate::graph::mirror`]).
+    pub mirrors: crate::graph::mirror::Mirrors,
 }
 
 /// A route: its shipments (graph indexes) in hop order.

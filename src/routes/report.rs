@@ -12,11 +12,13 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::error::Result;
+use crate::graph::mirror::Mirrors;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node, Ship};
 use crate::model::Day;
 use crate::model::{EntityInfo, ShipmentInfo};
 
 use super::collect::{Found, RouteHit};
+pub use super::declared::{DeclaredValue, MirrorEcho, MirrorOut};
 use super::explain::{Break, Explanation};
 use super::group::Grouped;
 use super::rank::{Evidence, Ranker};
@@ -57,6 +59,10 @@ pub struct QueryEcho {
     /// `null` when all routes were asked for.
     pub limit: Option<usize>,
     pub group: bool,
+    /// The mirror-record rules, when not the defaults (`--mirror-days`,
+    /// `--mirror-tolerance`, `--no-mirror`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<MirrorEcho>,
 }
 
 impl QueryEcho {
@@ -78,6 +84,11 @@ impl QueryEcho {
             min_value: spec.min_value,
             limit: spec.limit,
             group,
+            mirror: (spec.mirror != crate::graph::mirror::MirrorRules::default()).then_some(MirrorEcho {
+                enabled: spec.mirror.enabled,
+                max_days: spec.mirror.max_days,
+                value_tolerance_pct: spec.mirror.value_tolerance * 100.0,
+            }),
         }
     }
 }
@@ -96,6 +107,10 @@ pub struct Stats {
     pub to_entities: usize,
     pub graph_entities: usize,
     pub graph_shipments: usize,
+    /// Consignments declared twice (export and import record paired, see
+    /// docs/routes.md, *Mirror records*); absent when there are none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror_pairs: Option<usize>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -130,12 +145,21 @@ pub struct HopOut {
     pub quantity: Option<f64>,
     pub unit: Option<Text>,
     pub value_usd: Option<f64>,
+    /// The value as declared when its currency is not USD, and how it became
+    /// (or did not become) `value_usd`; absent for values declared in USD.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared_value: Option<DeclaredValue>,
     /// Days since the previous hop (none for the first).
     pub dwell_days: Option<i32>,
     /// The `source` column: declaration or document reference.
     pub declaration: Option<Text>,
     pub source_file: Text,
     pub source_line: i64,
+    /// The second declaration of this consignment (the importing country's
+    /// record of the same goods, see docs/routes.md, *Mirror records*): the
+    /// hop rests on two declarations and is counted once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mirror: Option<MirrorOut>,
 }
 
 /// The columns of a route hop row, in order: the CSV header of `routes --format csv`
@@ -162,6 +186,16 @@ pub const HOP_COLUMNS: &[&str] = &[
     "declaration",
     "source_file",
     "source_line",
+    // Appended (extend, never reorder): a value declared in another currency,
+    // and the mirror record of the hop (docs/routes.md).
+    "declared_value",
+    "currency",
+    "usd",
+    "mirror_shipment",
+    "mirror_date",
+    "mirror_declaration",
+    "mirror_source_file",
+    "mirror_source_line",
 ];
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -246,6 +280,7 @@ struct ShipLabel {
     quantity: Option<f64>,
     unit: Option<Text>,
     value_usd: Option<f64>,
+    declared_value: Option<DeclaredValue>,
     declaration: Option<Text>,
     source_file: Text,
     source_line: i64,
@@ -257,15 +292,20 @@ pub struct Labels<'g> {
     g: &'g CaseGraph,
     nodes: FastMap<Node, NodeLabel>,
     ships: FastMap<Ship, ShipLabel>,
+    /// Mirror records of the shipments cited: (first, second).
+    mirrors: FastMap<Ship, Ship>,
 }
 
 impl<'g> Labels<'g> {
-    /// Loads labels for these nodes (and their members) and shipments.
-    pub fn load(case: &dyn Lookup, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship]) -> Result<Self> {
+    /// Loads labels for these nodes (and their members) and shipments, and
+    /// for the mirror records in `mirrors` of those shipments.
+    pub fn load(case: &dyn Lookup, g: &'g CaseGraph, nodes: &[Node], ships: &[Ship], mirrors: &Mirrors) -> Result<Self> {
         let mut nodes = nodes.to_vec();
         nodes.sort_unstable();
         nodes.dedup();
+        let mirror_of: FastMap<Ship, Ship> = ships.iter().filter_map(|&s| mirrors.of(s).map(|m| (s, m))).collect();
         let mut ships = ships.to_vec();
+        ships.extend(mirror_of.values().copied());
         ships.sort_unstable();
         ships.dedup();
         let mut ids: Vec<i64> = Vec::new();
@@ -313,6 +353,7 @@ impl<'g> Labels<'g> {
                         quantity: i.quantity,
                         unit: t(&i.unit),
                         value_usd: i.value_usd,
+                        declared_value: DeclaredValue::of(i),
                         declaration: t(&i.source),
                         source_file: paths.entry(i.src_path.clone()).or_insert_with(|| i.src_path.as_str().into()).clone(),
                         source_line: i.src_line,
@@ -325,6 +366,7 @@ impl<'g> Labels<'g> {
                         quantity: None,
                         unit: None,
                         value_usd: None,
+                        declared_value: None,
                         declaration: None,
                         source_file: "".into(),
                         source_line: 0,
@@ -333,7 +375,7 @@ impl<'g> Labels<'g> {
                 (s, label)
             })
             .collect();
-        Ok(Labels { g, nodes: node_labels, ships: ship_labels })
+        Ok(Labels { g, nodes: node_labels, ships: ship_labels, mirrors: mirror_of })
     }
 
     fn node(&self, v: Node) -> &NodeLabel {
@@ -387,10 +429,24 @@ impl<'g> Labels<'g> {
             quantity: i.quantity,
             unit: i.unit.clone(),
             value_usd: i.value_usd,
+            declared_value: i.declared_value.clone(),
             dwell_days: prev.map(|p| g.date[s as usize] - g.date[p as usize]),
             declaration: i.declaration.clone(),
             source_file: i.source_file.clone(),
             source_line: i.source_line,
+            mirror: self.mirrors.get(&s).map(|&m| {
+                let j = self.ship(m);
+                MirrorOut {
+                    shipment: j.id.clone(),
+                    date: Day(g.date[m as usize]).to_string(),
+                    declaration: j.declaration.clone(),
+                    source_file: j.source_file.clone(),
+                    source_line: j.source_line,
+                    quantity: j.quantity,
+                    value_usd: j.value_usd,
+                    declared_value: j.declared_value.clone(),
+                }
+            }),
         }
     }
 
@@ -461,6 +517,7 @@ fn stats(g: &CaseGraph, q: &Query, total_routes: u64, shown: usize) -> Stats {
         to_entities: q.to_nodes.iter().filter(|&&b| b).count(),
         graph_entities: g.node_count(),
         graph_shipments: g.shipment_count(),
+        mirror_pairs: (!q.mirrors.is_empty()).then(|| q.mirrors.pairs().len()),
     }
 }
 
@@ -481,7 +538,7 @@ pub fn empty_message(g: &CaseGraph, spec: &QuerySpec, q: &Query) -> String {
 /// The report of an ungrouped search.
 pub fn routes_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Query, found: &Found) -> Result<RoutesReport> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
-    let labels = Labels::load(case, g, &nodes, &ships)?;
+    let labels = Labels::load(case, g, &nodes, &ships, &q.mirrors)?;
     let routes = route_outs(&labels, &found.routes, 0);
     Ok(RoutesReport {
         query: QueryEcho::new(spec, false),
@@ -529,7 +586,7 @@ impl Serialize for LazyRoutes<'_> {
 /// The report of an ungrouped search, to be serialised once (see [`RoutesStream`]).
 pub fn routes_stream<'a>(case: &dyn Lookup, g: &'a CaseGraph, spec: &QuerySpec, q: &Query, found: &'a Found) -> Result<RoutesStream<'a>> {
     let (nodes, ships) = nodes_and_ships(g, found.routes.iter());
-    let labels = Labels::load(case, g, &nodes, &ships)?;
+    let labels = Labels::load(case, g, &nodes, &ships, &q.mirrors)?;
     Ok(RoutesStream {
         query: QueryEcho::new(spec, false),
         stats: stats(g, q, found.total, found.routes.len()),
@@ -544,7 +601,7 @@ pub fn channels_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, q: &Q
     nodes.extend(grouped.channels.iter().flat_map(|c| c.nodes.iter().copied()));
     nodes.sort_unstable();
     nodes.dedup();
-    let labels = Labels::load(case, g, &nodes, &ships)?;
+    let labels = Labels::load(case, g, &nodes, &ships, &q.mirrors)?;
     let mut ranker = Ranker::new(g);
     let channels: Vec<ChannelOut> = grouped
         .channels
@@ -616,7 +673,7 @@ pub fn explain_report(case: &dyn Lookup, g: &CaseGraph, spec: &QuerySpec, ex: &E
     }
     nodes.sort_unstable();
     nodes.dedup();
-    let labels = Labels::load(case, g, &nodes, &ships)?;
+    let labels = Labels::load(case, g, &nodes, &ships, &Mirrors::default())?;
     if let Explanation::NotConnected { dead_ends, .. } = ex {
         if !dead_ends.is_empty() {
             let names: Vec<String> = dead_ends.iter().map(|&v| format!("{} ({})", labels.node_id(v), labels.node_name(v))).collect();

@@ -377,6 +377,7 @@ mod tests {
             max_dwell_days: 180,
             hs_level: level,
             limit: None,
+            mirrors: Default::default(),
         }
     }
 

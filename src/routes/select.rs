@@ -2,7 +2,9 @@
 //! resolution against a graph into the masks a [`Query`] holds.
 
 use crate::error::{Error, Result};
+use crate::graph::mirror::{self, Mirrors};
 use crate::graph::{country_code, hs_key, hs_prefix_of, CaseGraph, Node};
+use crate::model::FastMap;
 use crate::model::{Country, Role};
 use crate::refdata;
 
@@ -92,6 +94,8 @@ pub trait Directory {
     fn entities_by_input_id(&self, scope: Option<&str>, input_id: &str) -> Result<Vec<(i64, String)>>;
     /// Every entity's id with its name and aliases.
     fn entity_names(&self) -> Result<Vec<(i64, Vec<String>)>>;
+    /// `(shipment.id, batch.id)` of these shipment rows (for mirror pairing).
+    fn shipment_batches(&self, rows: &[i64]) -> Result<Vec<(i64, i64)>>;
 }
 
 /// The node ids of the graph that hold entity `entity_id`, built once per resolution.
@@ -275,7 +279,17 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
             && (!spec.controlled || *goods_memo.entry(code).or_insert_with(|| spec.goods.controlled(&crate::graph::hs_decode(code))));
     }
 
+    let mirrors = mirror_pairs(g, dir, spec)?;
+    for &(a, b) in mirrors.pairs() {
+        // The second declaration backs the first's hop and is not a hop of its
+        // own; when a filter drops the first but keeps it, it stays (alone).
+        if ship_ok[a as usize] {
+            ship_ok[b as usize] = false;
+        }
+    }
+
     Ok(Query {
+        mirrors,
         from_nodes,
         has_goods_selectors: !goods.is_empty(),
         from_origins,
@@ -289,6 +303,21 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
         hs_level: spec.hs_level,
         limit: spec.limit,
     })
+}
+
+/// The mirror pairs of the case (see [`crate::graph::mirror`]): none in a
+/// case of one batch, where every record comes from the same declarations.
+fn mirror_pairs(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Mirrors> {
+    if !spec.mirror.enabled || dir.scopes()?.len() < 2 {
+        return Ok(Mirrors::default());
+    }
+    let cands = mirror::candidates(g, &spec.mirror);
+    if cands.is_empty() {
+        return Ok(Mirrors::default());
+    }
+    let rows: Vec<i64> = mirror::candidate_ships(&cands).iter().map(|&s| g.ship_row[s as usize]).collect();
+    let batch: FastMap<i64, i64> = dir.shipment_batches(&rows)?.into_iter().collect();
+    Ok(mirror::choose(g, &cands, |s| batch.get(&g.ship_row[s as usize]).copied()))
 }
 
 #[cfg(test)]

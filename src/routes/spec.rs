@@ -23,6 +23,8 @@ pub enum QueryField {
     Since,
     Until,
     MinValue,
+    MirrorDays,
+    MirrorTolerance,
 }
 
 impl QueryField {
@@ -41,6 +43,8 @@ impl QueryField {
             QueryField::Since => "since",
             QueryField::Until => "until",
             QueryField::MinValue => "min_value",
+            QueryField::MirrorDays => "mirror.max_days",
+            QueryField::MirrorTolerance => "mirror.value_tolerance",
         }
     }
 }
@@ -70,6 +74,10 @@ impl From<QueryError> for Error {
         Error::Query(e)
     }
 }
+
+/// The longest window a mirror pair may span: beyond a year, two records
+/// of the same route are two consignments, not one declared twice.
+pub const MIRROR_MAX_DAYS_LIMIT: i32 = 365;
 
 fn bad(field: QueryField, message: impl Into<String>) -> QueryError {
     QueryError { field, message: message.into() }
@@ -115,6 +123,13 @@ impl QuerySpec {
             if !v.is_finite() || v < 0.0 {
                 return Err(bad(QueryField::MinValue, format!("must be a non-negative number, got {v}")));
             }
+        }
+        if !(0..=MIRROR_MAX_DAYS_LIMIT).contains(&self.mirror.max_days) {
+            return Err(bad(QueryField::MirrorDays, format!("must be 0 to {MIRROR_MAX_DAYS_LIMIT} days, got {}", self.mirror.max_days)));
+        }
+        let t = self.mirror.value_tolerance;
+        if !t.is_finite() || !(0.0..=0.5).contains(&t) {
+            return Err(bad(QueryField::MirrorTolerance, format!("must be 0 to 50 percent, got {}", t * 100.0)));
         }
         Ok(())
     }
@@ -168,6 +183,10 @@ mod tests {
         assert_eq!(field(&|s| s.hs = vec!["85x".into()]), QueryField::Hs);
         assert_eq!(field(&|s| s.chpl_max_tier = Some(0)), QueryField::ChplMaxTier);
         assert_eq!(field(&|s| s.min_value = Some(f64::NAN)), QueryField::MinValue);
+        assert_eq!(field(&|s| s.mirror.max_days = -1), QueryField::MirrorDays);
+        assert_eq!(field(&|s| s.mirror.max_days = 366), QueryField::MirrorDays);
+        assert_eq!(field(&|s| s.mirror.value_tolerance = 0.6), QueryField::MirrorTolerance);
+        assert_eq!(field(&|s| s.mirror.value_tolerance = f64::NAN), QueryField::MirrorTolerance);
         assert_eq!(field(&|s| s.min_value = Some(-1.0)), QueryField::MinValue);
         let e = field(&|s| {
             s.since = crate::model::Day::parse_iso("2024-01-02");

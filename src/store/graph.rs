@@ -241,6 +241,22 @@ pub fn scopes(case: &Case) -> Result<Vec<String>> {
     Ok(v)
 }
 
+/// `(shipment.id, batch)` of the given shipment rows (missing ids are left out).
+pub fn shipment_batches(case: &Case, rows: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let conn = case.conn();
+    let tx = conn.unchecked_transaction()?;
+    let mut st = conn.prepare_cached("SELECT batch FROM shipment WHERE id = ?1")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for &r in rows {
+        if let Some(b) = st.query_row([r], |x| x.get::<_, i64>(0)).optional()? {
+            out.push((r, b));
+        }
+    }
+    drop(st);
+    tx.commit()?;
+    Ok(out)
+}
+
 /// The shipments with the given row ids (missing ids are left out), in id order.
 pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let mut ids = ids.to_vec();
@@ -259,7 +275,7 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
     let paths = small("SELECT id, path FROM batch_file")?;
     let mut st = conn.prepare(
         "SELECT id, batch, input_id, date, hs, description, manufacturer, origin_country,
-                quantity, unit, value_usd, source, src_file, src_line
+                quantity, unit, value_usd, source, src_file, src_line, value, currency, usd_rate, usd_rate_source
          FROM shipment WHERE id >= ?1 ORDER BY id",
     )?;
     let mut out = Vec::with_capacity(ids.len());
@@ -278,7 +294,12 @@ pub fn shipments_by_id(case: &Case, ids: &[i64]) -> Result<Vec<ShipmentInfo>> {
             quantity: r.get(8)?,
             unit: r.get(9)?,
             value_usd: r.get(10)?,
+            value: r.get(14)?,
+            currency: r.get(15)?,
+            usd_rate: r.get(16)?,
+            usd_rate_source: r.get(17)?,
             source: r.get(11)?,
+            batch,
             src_path: paths.get(&file).cloned().unwrap_or_default(),
             src_line: r.get(13)?,
         });

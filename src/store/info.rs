@@ -23,6 +23,11 @@ pub struct CaseInfo {
     pub first_date: Option<String>,
     pub last_date: Option<String>,
     pub total_value_usd: f64,
+    /// Values declared in a currency other than USD, per currency: how many
+    /// were converted with a rate and how many have no USD value at all
+    /// (those are in no US$ total). Absent when every value is in USD.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub foreign_values: Vec<CurrencyCount>,
     /// Shipments by dispatch country → destination country counts, per country.
     pub countries: Vec<CountryCount>,
     pub hs_headings: Vec<HeadingCount>,
@@ -38,6 +43,18 @@ pub struct CountryCount {
     pub entities: i64,
     pub shipments_out: i64,
     pub shipments_in: i64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CurrencyCount {
+    pub currency: String,
+    pub shipments: i64,
+    /// Sum of the amounts as declared, in `currency`.
+    pub amount: f64,
+    /// Converted to USD with a rate (`--fx` or the bundled table).
+    pub converted: i64,
+    /// With no USD value: no rate was found, `value_usd` is empty.
+    pub unconverted: i64,
 }
 
 #[derive(Debug, Serialize)]
@@ -191,6 +208,7 @@ impl Case {
             first_date,
             last_date,
             total_value_usd,
+            foreign_values: foreign_values(c)?,
             countries,
             hs_headings,
             chpl_share: chpl_total as f64 / shipments.max(1) as f64,
@@ -235,4 +253,17 @@ pub struct GoodsListCount {
     pub value_usd: f64,
     /// Share of all shipments.
     pub share: f64,
+}
+
+/// Non-USD declared values per currency (see [`CaseInfo::foreign_values`]).
+fn foreign_values(c: &Connection) -> Result<Vec<CurrencyCount>> {
+    let mut st = c.prepare(
+        "SELECT currency, count(*), coalesce(sum(value), 0), count(usd_rate), count(*) - count(value_usd)
+         FROM shipment WHERE currency IS NOT NULL AND currency <> 'USD' AND value IS NOT NULL
+         GROUP BY currency ORDER BY currency",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(CurrencyCount { currency: r.get(0)?, shipments: r.get(1)?, amount: r.get(2)?, converted: r.get(3)?, unconverted: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -228,7 +228,19 @@ impl Case {
             }
             let tx = self.conn.transaction()?;
             for (i, m) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
-                tx.execute_batch(m)?;
+                // A migration that fails on a file claiming a divtrace version
+                // means the file is not one (its tables are not divtrace's);
+                // the transaction is dropped, so nothing changed.
+                tx.execute_batch(m).map_err(|e| match e {
+                    rusqlite::Error::SqliteFailure(..) if version > 0 => Error::Case {
+                        path: self.path.clone(),
+                        message: format!(
+                            "not a divtrace case file: it says schema v{version} but upgrading it to v{} failed [SQLite: {e}]",
+                            i + 1
+                        ),
+                    },
+                    other => other.into(),
+                })?;
                 tx.pragma_update(None, "user_version", (i + 1) as u32)?;
             }
             tx.commit()?;

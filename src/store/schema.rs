@@ -6,7 +6,7 @@
 //! migration: add a new one. docs/case-file.md documents every table.
 
 /// Migrations in order; index `i` upgrades version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -190,6 +190,16 @@ DROP INDEX IF EXISTS shipment_batch_id;
 CREATE UNIQUE INDEX shipment_batch_id ON shipment(batch, input_id);
 "#;
 
+/// V4: a shipment's value as declared (amount and ISO 4217 currency) and,
+/// when `value_usd` was converted from it, the rate and the rate's source.
+/// Rows of older cases keep NULL here: their `value_usd` was given in USD.
+const V4: &str = r#"
+ALTER TABLE shipment ADD COLUMN value REAL;
+ALTER TABLE shipment ADD COLUMN currency TEXT;
+ALTER TABLE shipment ADD COLUMN usd_rate REAL;
+ALTER TABLE shipment ADD COLUMN usd_rate_source TEXT;
+"#;
+
 /// Selects every column divtrace reads from its main tables, returning no
 /// rows: fails on a file that has divtrace's user_version but not its tables.
 pub const SHAPE_CHECK: &str = r#"
@@ -198,7 +208,7 @@ SELECT id, scope, format, bundle_path, content_sha256, imported_at, tool_version
 SELECT id, batch, role, path, sha256, rows, rejected FROM batch_file LIMIT 0;
 SELECT id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line FROM entity LIMIT 0;
 SELECT id, batch, input_id, date, shipper, consignee, hs, description, manufacturer, origin_country, from_country, to_country,
-       quantity, unit, value_usd, weight_kg, source, src_file, src_line FROM shipment LIMIT 0;
+       quantity, unit, value_usd, weight_kg, source, src_file, src_line, value, currency, usd_rate, usd_rate_source FROM shipment LIMIT 0;
 SELECT id, batch, from_entity, to_entity, kind, share, start, "end", source, src_file, src_line FROM relation LIMIT 0;
 SELECT id, batch, entity, list, program, listed_on, source, list_entry, match_score, match_note, src_file, src_line FROM list_membership LIMIT 0;
 SELECT entity, cluster FROM entity_cluster LIMIT 0;

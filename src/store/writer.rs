@@ -41,6 +41,12 @@ pub struct NewShipment<'a> {
     pub value_usd: Option<f64>,
     pub weight_kg: Option<f64>,
     pub source: Option<&'a str>,
+    /// The amount as declared and its ISO 4217 currency.
+    pub value: Option<f64>,
+    pub currency: Option<&'a str>,
+    /// The rate that gave `value_usd` from `value`, and where it comes from.
+    pub usd_rate: Option<f64>,
+    pub usd_rate_source: Option<&'a str>,
     pub src_file: i64,
     pub src_line: u64,
 }
@@ -112,8 +118,9 @@ const INSERT_ENTITY: &str =
     "INSERT INTO entity (id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line)
              VALUES (?12, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 const INSERT_SHIPMENT: &str = "INSERT INTO shipment (batch, input_id, date, shipper, consignee, hs, description, manufacturer,
-               origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)";
+               origin_country, from_country, to_country, quantity, unit, value_usd, weight_kg, source, src_file, src_line,
+               value, currency, usd_rate, usd_rate_source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)";
 const INSERT_RAW: &str = "INSERT INTO raw_value (tbl, record, field, raw) VALUES (?1, ?2, ?3, ?4)";
 const INSERT_EXTRA: &str = "INSERT INTO extra_attribute (tbl, record, name, value) VALUES (?1, ?2, ?3, ?4)";
 
@@ -224,7 +231,11 @@ impl<'c> BatchWriter<'c> {
             s.weight_kg,
             s.source,
             s.src_file,
-            s.src_line as i64
+            s.src_line as i64,
+            s.value,
+            s.currency,
+            s.usd_rate,
+            s.usd_rate_source
         ]);
         match r {
             Ok(_) => Ok(Some(self.tx.last_insert_rowid())),
