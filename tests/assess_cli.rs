@@ -207,3 +207,28 @@ fn hubs_rank_intermediaries_and_countries() {
     assert_eq!(code, 2);
     assert!(err.contains("--from"), "{err}");
 }
+
+#[test]
+fn a_busy_distributor_on_one_route_weighs_less_than_the_shell_it_sold_to() {
+    // Issue 10: a hub with thousands of legitimate sales is on a route as soon as one customer diverts.
+    let dir = tempfile::tempdir().unwrap();
+    let case = case_of(dir.path(), "assess/hubs");
+    let rep: Value = serde_json::from_str(&ok(&["assess", "--case", &case, "--all", "--format", "json"])).unwrap();
+    let hub = factor(&rep, "HUB", "ROUTE_US_TO_RU_BY");
+    let detail = hub["detail"].as_str().unwrap();
+    assert_eq!(hub["weight"], 12, "{detail}");
+    assert!(detail.contains("3.3% of its CHPL exports since 2022-02-24, under 10%: weight 33% of 35"), "{detail}");
+    let shell = factor(&rep, "SHL", "ROUTE_US_TO_RU_BY");
+    assert_eq!(shell["weight"], 35, "{shell}");
+    assert!(shell["detail"].as_str().unwrap().contains("100.0% of its CHPL exports"), "{shell}");
+    // Mirror trade is the same goods going on: the forwarder's are, the Chinese distributor's Taiwanese chips are not.
+    assert_eq!(factor(&rep, "FWD", "MIRROR_TRADE")["weight"], 25);
+    let cnx = codes(&rep, "CNX");
+    assert!(!cnx.contains(&"MIRROR_TRADE".to_string()) && cnx.contains(&"RU_BY_CHPL_EXPORT_SHARE".to_string()), "{cnx:?}");
+    // A weights file can restore the constant weight.
+    let w = dir.path().join("w.toml");
+    std::fs::write(&w, "[route]\nshare_full = 0\n").unwrap();
+    let rep: Value =
+        serde_json::from_str(&ok(&["assess", "--case", &case, "--all", "--format", "json", "--weights", w.to_str().unwrap()])).unwrap();
+    assert_eq!(factor(&rep, "HUB", "ROUTE_US_TO_RU_BY")["weight"], 35);
+}

@@ -210,3 +210,23 @@ fn missing_case_file_is_a_clear_error() {
     let e = divtrace(["resolve", "--case", tmp.path().join("none.db").to_str().unwrap()]).failed();
     assert!(e.stderr.contains("no such case file"), "{}", e.stderr);
 }
+
+#[test]
+fn free_zone_and_mainland_forms_stay_two_companies() {
+    // Issue 10: `ADOON ... L.L.C.` ~ `ADOON ... FZE` was a false merge. Different legal
+    // forms in one country are different companies unless other evidence says the same.
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("c.db");
+    ingest(&fixture("resolve/legal-forms"), &case);
+    let cs = clusters(&case);
+    assert_eq!(ids(&cs), vec![vec!["AE1", "AE4"], vec!["AE2", "AE3"], vec!["AE6", "AE7"]]);
+    let out = divtrace(["resolve", "--case", case.to_str().unwrap(), "--review", "--format", "json"]).ok();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let pair = v["review"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["a"] == "AE1" && p["b"] == "AE2")
+        .unwrap_or_else(|| panic!("AE1/AE2 listed for review: {}", out.stdout));
+    assert!(pair["detail"].as_str().unwrap().contains("a UAE free-zone form against another form"), "{pair}");
+}

@@ -46,6 +46,10 @@ pub struct Route {
     pub since: String,
     pub max_hops: u32,
     pub max_dwell_days: i32,
+    /// The share of a party's controlled exports since `since` (by value) that it sends on along routes, from
+    /// which `weight` counts in full; below it the weight shrinks in proportion, to `share_floor` of it. 0: always in full.
+    pub share_full: f64,
+    pub share_floor: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -149,6 +153,9 @@ impl Weights {
         }
         // The route query's limits are the query's own (its fields are named like the `[route]` keys).
         super::exposure::exposure_query(&w).validate().map_err(|e| format!("[route] {e}"))?;
+        if !(w.route.share_full >= 0.0 && w.route.share_full <= 1.0 && w.route.share_floor >= 0.0 && w.route.share_floor <= 1.0) {
+            return Err("[route] share_full and share_floor must be between 0 and 1".into());
+        }
         if w.trade.mirror_days < 0 || w.trade.recent_days < 0 {
             return Err("[trade] day counts must be 0 or more".into());
         }
@@ -236,6 +243,8 @@ mod tests {
         assert!(e.contains("w.toml"), "{e}");
         let e = Weights::from_text(Path::new("w.toml"), "[route]\nmax_hops = 0\n").unwrap_err().to_string();
         assert!(e.contains("w.toml") && e.contains("[route] max_hops: must be 1 to 12, got 0"), "{e}");
+        let e = Weights::from_text(Path::new("w.toml"), "[route]\nshare_full = 1.5\n").unwrap_err().to_string();
+        assert!(e.contains("[route] share_full and share_floor must be between 0 and 1"), "{e}");
         let e = Weights::from_text(Path::new("w.toml"), "[route]\nmax_dwell_days = -1\n").unwrap_err().to_string();
         assert!(e.contains("[route] max_dwell_days: must be 0 or more"), "{e}");
         let e = Weights::from_text(Path::new("w.toml"), "\n\n[bands\n").unwrap_err().to_string();

@@ -144,22 +144,64 @@ pub fn route_exposure(g: &CaseGraph, w: &Weights) -> RouteExposure {
 
 impl RouteExposure {
     /// The route factor of node `v`, if it forwards goods on a route.
+    ///
+    /// Its weight is in full when the shipments sent on along routes are at
+    /// least `[route] share_full` of `v`'s controlled exports since `since`
+    /// (by declared value, by count when none is declared): a distributor
+    /// with thousands of legitimate sales is on a route as soon as one
+    /// customer diverts, an intermediary sends on most of what it buys.
+    /// Below that the weight shrinks in proportion, to `share_floor` of it.
     pub fn factor(&self, g: &CaseGraph, w: &Weights, v: Node) -> Option<Factor> {
         let e = self.by_node.get(&v)?;
-        let value: f64 = e.forwarded.iter().map(|&s| f64::from(g.value[s as usize])).filter(|x| !x.is_nan()).sum();
+        let value_of = |s: usize| f64::from(g.value[s]).max(0.0); // NaN (unknown) counts 0
+        let value: f64 = e.forwarded.iter().map(|&s| value_of(s as usize)).sum();
         let mut ships = e.forwarded.clone();
         ships.sort_by(|&a, &b| g.value[b as usize].total_cmp(&g.value[a as usize]).then(a.cmp(&b)));
         ships.truncate(MAX_EVIDENCE);
+        let since = Day::parse_iso(&w.route.since).map_or(crate::graph::NO_DATE, |d| d.0);
+        let (mut total_value, mut total_count) = (0.0f64, 0u64);
+        for s in g.out_range(v) {
+            if g.date[s] >= since && (!w.route.chpl_only || super::end_use::controlled(g, w, s)) {
+                total_value += value_of(s);
+                total_count += 1;
+            }
+        }
+        // The forwarded shipments are v's own exports (each hop leaves the node it is counted for), all in the total.
+        let share = if total_value > 0.0 {
+            (value / total_value).min(1.0)
+        } else if total_count > 0 {
+            (e.forwarded.len() as f64 / total_count as f64).min(1.0)
+        } else {
+            1.0
+        };
+        let full = w.route.share_full;
+        let fraction = if full > 0.0 { (share / full).clamp(w.route.share_floor, 1.0) } else { 1.0 };
+        let weight = (f64::from(w.route.weight) * fraction).round() as u32;
+        let scaled = if fraction < 1.0 {
+            format!(", under {:.0}%: weight {:.0}% of {}", full * 100.0, fraction * 100.0, w.route.weight)
+        } else {
+            String::new()
+        };
+        let label = if w.route.chpl_only {
+            if w.goods.has_user_lists() {
+                " controlled"
+            } else {
+                " CHPL"
+            }
+        } else {
+            ""
+        };
         Some(Factor {
             code: RiskFactor::RouteUsToRuBy,
-            weight: w.route.weight,
+            weight,
             detail: format!(
-                "forwards US-origin{} goods on {} route(s) to a Russian/Belarusian party, {} hop(s) from the end at the closest; {} shipment(s) worth {:.0} USD sent on",
-                if w.route.chpl_only { if w.goods.has_user_lists() { " controlled" } else { " CHPL" } } else { "" },
+                "forwards US-origin{label} goods on {} route(s) to a Russian/Belarusian party, {} hop(s) from the end at the closest; {} shipment(s) worth {:.0} USD sent on, {:.1}% of its{label} exports since {}{scaled}",
                 e.routes,
                 e.min_hops_to_end,
                 e.forwarded.len(),
-                value
+                value,
+                share * 100.0,
+                w.route.since,
             ),
             evidence: ships.into_iter().map(Ev::Shipment).collect(),
         })

@@ -68,6 +68,16 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
     let incoming = ctx.incoming.of(v);
     let mut chpl_memo: std::collections::HashMap<u64, Option<u8>> = std::collections::HashMap::new();
     let mut tier_of = |s: usize| *chpl_memo.entry(u64::from(g.key6[s])).or_insert_with(|| tier(g, w, s));
+    let mut brand_memo: std::collections::HashMap<u32, Vec<String>> = std::collections::HashMap::new();
+    let mut same_maker = |a: u32, b: u32| {
+        if a == 0 || b == 0 || a == b {
+            return true;
+        }
+        for x in [a, b] {
+            brand_memo.entry(x).or_insert_with(|| crate::routes::rank::brand_tokens(&g.brands[x as usize]));
+        }
+        crate::routes::rank::brands_agree(&brand_memo[&a], &brand_memo[&b])
+    };
 
     // Mirror trade and export shares, from the exports.
     let mut best_tier: Option<u8> = None;
@@ -88,10 +98,12 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             pre.add(value(g, e), hit);
         }
         let (true, Some(tr)) = (to_ru, tr) else { continue };
-        if g.date[e] < since {
+        // An export declaring another origin (Chinese-made chips) is not a re-export of US/EU goods.
+        if g.date[e] < since || (g.origin[e] != 0 && !is_us_or_eu(g.origin[e])) {
             continue;
         }
-        // Imports of the same HS-6 from the US/EU, dated within mirror_days before the export.
+        // Imports of the same HS-6 from the US/EU, dated within mirror_days before the export, of the same
+        // manufacturer when both declarations name one (`brands_agree`, as the route ranking's BRAND_DIFFERS).
         let key = u64::from(g.key6[e]);
         let lo = incoming.partition_point(|&i| (u64::from(g.key6[i as usize]), g.date[i as usize]) < (key, g.date[e] - t.mirror_days));
         let mut found = None;
@@ -100,7 +112,7 @@ pub fn factors(ctx: &Context, w: &Weights, own: &Ownership, mil: &Military, v: N
             if u64::from(g.key6[iu]) != key || g.date[iu] > g.date[e] {
                 break;
             }
-            if is_us_or_eu(g.origin[iu]) || is_us_or_eu(g.node_country[g.shipper[iu] as usize]) {
+            if (is_us_or_eu(g.origin[iu]) || is_us_or_eu(g.node_country[g.shipper[iu] as usize])) && same_maker(g.brand[iu], g.brand[e]) {
                 found = Some(i);
             }
         }

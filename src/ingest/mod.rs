@@ -480,9 +480,10 @@ fn store_record(w: &mut BatchWriter<'_>, r: &Record, plan: &Plan, file_id: i64, 
         }
         Record::Shipment(r) => {
             let s = &r.data;
+            let date = s.date.iso();
             let stored = w.shipment(&NewShipment {
                 input_id: &s.input_id,
-                date: &s.date.to_string(),
+                date: date.as_str(),
                 shipper: s.shipper,
                 consignee: s.consignee,
                 hs: &s.hs,

@@ -191,7 +191,10 @@ impl CsvFile {
             Ok(more) => {
                 let byte = row.record.position().map_or(0, csv::Position::byte);
                 row.line = self.reader.get_mut().lines.line_at(byte);
-                if let Some(i) = row.record.iter().position(|f| f.contains('\0')) {
+                // One scan of the row's bytes; the field is looked for only when there is a NUL.
+                let nul =
+                    memchr::memchr(0, row.record.as_slice().as_bytes()).and_then(|_| row.record.iter().position(|f| f.contains('\0')));
+                if let Some(i) = nul {
                     return Err(InputError::new(
                         &self.path,
                         row.line,

@@ -483,7 +483,7 @@ pub fn shipment(
         },
         line,
     );
-    r.raw("date", &date_cell, &day.to_string());
+    r.raw("date", &date_cell, day.iso().as_str());
     r.raw("hs_code", &Some(hs_cell), &hs);
     let stored_currency = r.data.declared.as_ref().map(|d| d.currency.clone()).unwrap_or_default();
     r.raw("currency", &currency_cell, &stored_currency);

@@ -73,6 +73,41 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// A day as `YYYY-MM-DD` text on the stack (see [`Day::iso`]).
+#[derive(Clone, Copy)]
+pub struct IsoDay {
+    buf: [u8; 16],
+    len: u8,
+}
+
+impl IsoDay {
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[..self.len as usize]).expect("ASCII digits and dashes")
+    }
+}
+
+impl Day {
+    /// The same text as `to_string()`, without an allocation or the
+    /// formatting machinery: ingest writes one per shipment.
+    pub fn iso(self) -> IsoDay {
+        let (y, m, d) = self.ymd();
+        let mut out = IsoDay { buf: [0; 16], len: 10 };
+        if (0..=9999).contains(&y) {
+            let y = y as u32;
+            let digits = [y / 1000, y / 100 % 10, y / 10 % 10, y % 10, 10, m / 10, m % 10, 10, d / 10, d % 10];
+            for (o, v) in out.buf.iter_mut().zip(digits) {
+                *o = if v == 10 { b'-' } else { b'0' + v as u8 };
+            }
+        } else {
+            // Outside four-digit years (not from any input date): the formatter's text.
+            let s = self.to_string();
+            out.buf[..s.len()].copy_from_slice(s.as_bytes());
+            out.len = s.len() as u8;
+        }
+        out
+    }
+}
+
 impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
@@ -83,6 +118,14 @@ impl fmt::Display for Day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_text_is_the_display_text() {
+        for d in (-800_000..3_000_000).step_by(997).chain([-719_528, -719_529, 0, 19_047, 2_932_896, 2_932_897]) {
+            assert_eq!(Day(d).iso().as_str(), Day(d).to_string(), "day {d}");
+        }
+        assert_eq!(Day(i32::MAX / 2).iso().as_str(), Day(i32::MAX / 2).to_string());
+    }
 
     #[test]
     fn round_trips_known_days() {

@@ -16,7 +16,7 @@ impl Country {
             return None;
         }
         let c = Country([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]);
-        refdata::country_name(c.as_str()).map(|_| c)
+        refdata::is_country_code(c.0).then_some(c)
     }
 
     /// A code the program itself names (`US`, `RU`): checked like [`Country::parse`].

@@ -70,6 +70,25 @@ pub fn country_name(iso2: &str) -> Option<&'static str> {
     countries().names.get(iso2).copied()
 }
 
+/// Whether two upper-case ASCII letters are an ISO 3166-1 alpha-2 code: a
+/// table lookup, not a hash (ingest checks three countries per shipment).
+pub fn is_country_code(code: [u8; 2]) -> bool {
+    static KNOWN: OnceLock<[bool; 26 * 26]> = OnceLock::new();
+    let known = KNOWN.get_or_init(|| {
+        let mut t = [false; 26 * 26];
+        for k in countries().names.keys() {
+            if let [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] = *k.as_bytes() {
+                t[(a - b'A') as usize * 26 + (b - b'A') as usize] = true;
+            }
+        }
+        t
+    });
+    match code {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => known[(a - b'A') as usize * 26 + (b - b'A') as usize],
+        _ => false,
+    }
+}
+
 /// The static alpha-2 code for a code in any case (`tr` -> `TR`), if it is ISO 3166-1.
 pub fn country_code(code: &str) -> Option<&'static str> {
     countries().names.get_key_value(code.trim().to_ascii_uppercase().as_str()).map(|(k, _)| *k)
@@ -153,5 +172,18 @@ mod tests {
         assert_eq!(chpl_items().len(), 50);
         assert!(transshipment_source("TR").is_some());
         assert!(transshipment_source("DE").is_none());
+    }
+
+    #[test]
+    fn code_table_agrees_with_the_names() {
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let code = [a, b];
+                let text = std::str::from_utf8(&code).unwrap();
+                assert_eq!(is_country_code(code), country_name(text).is_some(), "{text}");
+            }
+        }
+        assert!(!is_country_code(*b"tr"));
+        assert!(!is_country_code(*b"1A"));
     }
 }

@@ -50,9 +50,10 @@ pub const DISTINCTIVE_EDIT_PENALTY: f64 = 0.10;
 /// transliteration variants of one word (`Zh`/`J`, `ё` as `e`/`yo`) are
 /// not read as edits.
 const CYRILLIC_COUNTRIES: &[&str] = &["RU", "BY", "UA", "KZ", "KG", "UZ", "TJ", "TM", "AM", "AZ", "GE", "MD", "MN", "RS", "BG", "MK"];
-/// Legal forms of one generic kind that are still different companies in one
-/// jurisdiction (a Free Zone Establishment has one shareholder, an FZCO several).
-const DISTINCT_FORMS: &[(&str, &str)] = &[("FZE", "FZCO")];
+// A UAE free-zone form (`LegalForm::free_zone`) against any other form of
+// the same generic kind (`LLC`, or another free-zone form: a Free Zone
+// Establishment has one shareholder, an FZCO several) is a different company
+// unless an identifier or the analyst says the same.
 /// Blocks larger than this are searched by sorted neighbourhood.
 pub const MAX_BLOCK: usize = 64;
 /// Neighbours compared on each side in an oversized block.
@@ -388,8 +389,8 @@ fn cross_conflict(records: &[Record], prep: &[Prepared], a: &[usize], b: &[usize
     for &x in a {
         for &y in b {
             if let (Some(nx), Some(ny)) = (prep[x].names.first(), prep[y].names.first()) {
-                if forms_differ(&nx.nn, &ny.nn) {
-                    return Some((x, y, "legal forms of different kinds"));
+                if let Some(why) = forms_differ(&nx.nn, &ny.nn) {
+                    return Some((x, y, why));
                 }
             }
             if let (Some(p), Some(q)) = (&prep[x].address, &prep[y].address) {
@@ -408,12 +409,15 @@ fn cross_conflict(records: &[Record], prep: &[Prepared], a: &[usize], b: &[usize
     None
 }
 
-fn forms_differ(a: &NormalisedName, b: &NormalisedName) -> bool {
-    match (a.legal_form, b.legal_form) {
-        (Some(f), Some(g)) => {
-            !f.same_as(&g) || DISTINCT_FORMS.iter().any(|&(p, q)| (f.display, g.display) == (p, q) || (f.display, g.display) == (q, p))
-        }
-        _ => false,
+/// Why two names' legal forms make two companies, if they do.
+fn forms_differ(a: &NormalisedName, b: &NormalisedName) -> Option<&'static str> {
+    let (f, g) = (a.legal_form?, b.legal_form?);
+    if !f.same_as(&g) {
+        Some("legal forms of different kinds")
+    } else if f.display != g.display && (f.free_zone() || g.free_zone()) {
+        Some("a UAE free-zone form against another form (two registrations)")
+    } else {
+        None
     }
 }
 
@@ -504,8 +508,8 @@ fn score_pair(
     let decision = if let Some(c) = conflict {
         why.push(format!("conflicting identifiers: {c}"));
         Decision::Refused
-    } else if forms_differ {
-        why.push("legal forms of different kinds: name alone cannot merge".into());
+    } else if let Some(forms) = forms_differ {
+        why.push(format!("{forms}: name alone cannot merge"));
         Decision::Review
     } else if score < ACCEPT {
         why.push(format!("score {score:.2} below merge threshold {ACCEPT:.2} (review from {REVIEW:.2})"));
@@ -638,6 +642,25 @@ mod tests {
         assert_eq!(r.clusters.iter().find(|c| c.representative == 3).unwrap().name, "ООО Вектор");
         assert!(r.pairs.iter().all(|p| p.a < p.b));
         assert!(r.pairs.iter().any(|p| p.decision == Decision::Merged && p.detail.contains("country TR agrees")));
+    }
+
+    #[test]
+    fn free_zone_and_mainland_forms_are_two_companies() {
+        // Issue 10: `ADOON L.L.C.` ~ `ADOON FZE` was merged (both of the generic kind LLC).
+        let recs = vec![
+            rec(1, "ADOON L.L.C.", "AE"),
+            rec(2, "ADOON FZE", "AE"),
+            rec(3, "Adoon F.Z.E.", "AE"),
+            rec(4, "ADOON FZCO", "AE"),
+            rec(5, "Adoon LLC", "AE"),
+            rec(6, "ADOON FZE LLC", "AE"),
+        ];
+        let r = resolve(&recs, &Hints::default());
+        assert_eq!(members(&r), vec![vec![1, 5], vec![2, 3, 6]]);
+        let p = r.pairs.iter().find(|p| (p.a, p.b) == (1, 2)).expect("the pair is listed for review");
+        assert_eq!(p.decision, Decision::Review);
+        assert!(p.detail.contains("a UAE free-zone form against another form"), "{}", p.detail);
+        // An identifier still says the same: tests/resolve_cli.rs (fixtures/resolve/legal-forms).
     }
 
     #[test]

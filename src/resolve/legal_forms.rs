@@ -26,7 +26,19 @@ pub struct LegalForm {
     pub generic: &'static str,
 }
 
+/// UAE free-zone forms (display forms of `org-types.csv`). A free-zone
+/// company is registered with its free-zone authority, a mainland `L.L.C.`
+/// with the emirate's economic department: two registrations, two companies
+/// (`ADOON GENERAL TRADING L.L.C.` and `ADOON GENERAL TRADING FZE` are two
+/// OFAC entries).
+pub const FREE_ZONE_FORMS: &[&str] = &["FZE", "FZCO", "DMCC"];
+
 impl LegalForm {
+    /// A UAE free-zone form ([`FREE_ZONE_FORMS`]).
+    pub fn free_zone(&self) -> bool {
+        FREE_ZONE_FORMS.contains(&self.display)
+    }
+
     /// True when both name the same form, or forms of the same generic kind
     /// (an `ООО` is an `LLC` is a `GmbH` for matching purposes).
     pub fn same_as(&self, other: &LegalForm) -> bool {
@@ -123,8 +135,10 @@ fn table() -> &'static Table {
 pub fn strip(tokens: &mut Vec<String>) -> Option<LegalForm> {
     let t = table();
     let mut found: Option<LegalForm> = None;
+    // The outermost form, except that a free-zone form under a generic one
+    // (`X FZE LLC`) is the more specific registration and wins.
     let note = |f: LegalForm, found: &mut Option<LegalForm>| {
-        if found.is_none() && !f.is_descriptor() {
+        if !f.is_descriptor() && found.is_none_or(|g| f.free_zone() && !g.free_zone() && f.same_as(&g)) {
             *found = Some(f);
         }
     };

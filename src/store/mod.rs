@@ -4,6 +4,7 @@
 //! Others get plain records from it (see `model`) and hand records to it.
 
 pub mod assess;
+mod bulk;
 pub mod evidence;
 pub mod graph;
 pub mod info;

@@ -4,8 +4,9 @@
 //! read without error (or, with `--skip-invalid`, with the bad rows set
 //! aside), and dropping an uncommitted [`BatchWriter`] rolls everything back.
 
-use rusqlite::{params, CachedStatement, Connection, OptionalExtension, Statement};
+use rusqlite::{params, CachedStatement, Connection, OptionalExtension};
 
+use super::bulk::{Insert, Val};
 use crate::error::Result;
 
 /// An entity row ready to store: values already normalised.
@@ -125,14 +126,15 @@ const INSERT_RAW: &str = "INSERT INTO raw_value (tbl, record, field, raw) VALUES
 const INSERT_EXTRA: &str = "INSERT INTO extra_attribute (tbl, record, name, value) VALUES (?1, ?2, ?3, ?4)";
 
 /// Writes the records of one batch. The hot statements are prepared once and
-/// held (a statement cache lookup per row costs more than the insert's binding).
+/// held (a statement cache lookup per row costs more than the insert's
+/// binding), and bind their text without copies (see [`super::bulk`]).
 pub struct BatchWriter<'c> {
     tx: &'c Connection,
     pub batch: i64,
-    entity: Statement<'c>,
-    shipment: Statement<'c>,
-    raw: Statement<'c>,
-    extra: Statement<'c>,
+    entity: Insert<'c>,
+    shipment: Insert<'c>,
+    raw: Insert<'c>,
+    extra: Insert<'c>,
 }
 
 impl<'c> BatchWriter<'c> {
@@ -154,10 +156,10 @@ impl<'c> BatchWriter<'c> {
         Ok(BatchWriter {
             tx,
             batch: tx.last_insert_rowid(),
-            entity: tx.prepare(INSERT_ENTITY)?,
-            shipment: tx.prepare(INSERT_SHIPMENT)?,
-            raw: tx.prepare(INSERT_RAW)?,
-            extra: tx.prepare(INSERT_EXTRA)?,
+            entity: Insert::new(tx, INSERT_ENTITY)?,
+            shipment: Insert::new(tx, INSERT_SHIPMENT)?,
+            raw: Insert::new(tx, INSERT_RAW)?,
+            extra: Insert::new(tx, INSERT_EXTRA)?,
         })
     }
 
@@ -183,19 +185,19 @@ impl<'c> BatchWriter<'c> {
     }
 
     pub fn entity(&mut self, e: &NewEntity<'_>) -> Result<i64> {
-        self.entity.execute(params![
-            self.batch,
-            e.input_id,
-            e.name,
-            e.kind,
-            e.country,
-            e.address,
-            e.incorporated,
-            e.roles,
-            e.source,
-            e.src_file,
-            e.src_line as i64,
-            e.id
+        self.entity.run(&[
+            Val::Int(self.batch),
+            Val::Text(e.input_id),
+            Val::Text(e.name),
+            Val::Text(e.kind),
+            e.country.into(),
+            e.address.into(),
+            e.incorporated.into(),
+            Val::Text(e.roles),
+            e.source.into(),
+            Val::Int(e.src_file),
+            Val::Int(e.src_line as i64),
+            Val::Int(e.id),
         ])?;
         Ok(e.id)
     }
@@ -213,29 +215,29 @@ impl<'c> BatchWriter<'c> {
     /// Inserts a shipment; `Ok(None)` when its id is already used in this
     /// batch (the unique index says so: no id set is held in memory).
     pub fn shipment(&mut self, s: &NewShipment<'_>) -> Result<Option<i64>> {
-        let r = self.shipment.execute(params![
-            self.batch,
-            s.input_id,
-            s.date,
-            s.shipper,
-            s.consignee,
-            s.hs,
-            s.description,
-            s.manufacturer,
-            s.origin_country,
-            s.from_country,
-            s.to_country,
-            s.quantity,
-            s.unit,
-            s.value_usd,
-            s.weight_kg,
-            s.source,
-            s.src_file,
-            s.src_line as i64,
-            s.value,
-            s.currency,
-            s.usd_rate,
-            s.usd_rate_source
+        let r = self.shipment.run(&[
+            Val::Int(self.batch),
+            Val::Text(s.input_id),
+            Val::Text(s.date),
+            Val::Int(s.shipper),
+            Val::Int(s.consignee),
+            Val::Text(s.hs),
+            s.description.into(),
+            s.manufacturer.into(),
+            s.origin_country.into(),
+            s.from_country.into(),
+            s.to_country.into(),
+            s.quantity.into(),
+            s.unit.into(),
+            s.value_usd.into(),
+            s.weight_kg.into(),
+            s.source.into(),
+            Val::Int(s.src_file),
+            Val::Int(s.src_line as i64),
+            s.value.into(),
+            s.currency.into(),
+            s.usd_rate.into(),
+            s.usd_rate_source.into(),
         ]);
         match r {
             Ok(_) => Ok(Some(self.tx.last_insert_rowid())),
@@ -276,13 +278,13 @@ impl<'c> BatchWriter<'c> {
 
     /// Keeps the value as written when normalisation changed it.
     pub fn raw_value(&mut self, table: Table, record: i64, field: &str, raw: &str) -> Result<()> {
-        self.raw.execute(params![table.as_str(), record, field, raw])?;
+        self.raw.run(&[Val::Text(table.as_str()), Val::Int(record), Val::Text(field), Val::Text(raw)])?;
         Ok(())
     }
 
     /// Keeps a column outside the contract as an attribute of its record.
     pub fn extra(&mut self, table: Table, record: i64, name: &str, value: &str) -> Result<()> {
-        self.extra.execute(params![table.as_str(), record, name, value])?;
+        self.extra.run(&[Val::Text(table.as_str()), Val::Int(record), Val::Text(name), Val::Text(value)])?;
         Ok(())
     }
 
