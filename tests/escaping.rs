@@ -314,6 +314,17 @@ fn graphviz_shape(dot_text: &str) -> Result<(usize, usize), String> {
     Ok((n("objects"), n("edges")))
 }
 
+/// Names the property test below once found Graphviz refusing: a text run
+/// that starts with `]` is a syntax error in an HTML-like label.
+#[test]
+fn graphviz_draws_names_that_start_with_a_bracket() {
+    let names: Vec<String> = ["]", "]]", "a]", "]>x"].iter().map(|s| s.to_string()).collect();
+    let plain: Vec<String> = (0..names.len()).map(|i| format!("party {i}")).collect();
+    let want = graphviz_shape(&dot::to_dot(&diagram(&plain, "detail"))).expect("the plain diagram draws");
+    let text = dot::to_dot(&diagram(&names, "]"));
+    assert_eq!(graphviz_shape(&text), Ok(want), "{text}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 

@@ -66,7 +66,10 @@ pub fn html(s: &str) -> String {
             // decoded first), and turns a doubled backslash into one.
             '\\' => out.push_str("\\\\"),
             c if c.is_control() => out.push_str(&format!("&#{};", c as u32)),
-            // Graphviz reads `]` `[` `{` `}` `|` literally inside HTML labels.
+            // Graphviz's HTML-label lexer refuses the whole file when a text run
+            // starts with `]` (`<B>]</B>`, a name `]]`: "syntax error"), so it is
+            // written as an entity; `[` `{` `}` `|` are read literally.
+            ']' => out.push_str("&#93;"),
             c => out.push(c),
         }
     }
