@@ -70,8 +70,10 @@ fn info_search_entity_and_partners() {
     let p2 = page("limit=2&offset=2");
     assert_eq!(p1["edges"].as_array().unwrap().len(), 2);
     assert_eq!(p1["more"].as_u64().unwrap(), total - 2);
-    assert_eq!(p1["edges"][0], all["edges"][0]);
-    assert_eq!(p2["edges"][0], all["edges"][2]);
+    // The same edges (the partner's band may appear between two answers: the assessment runs in the background).
+    let key = |e: &Value| (e["partner"]["id"].clone(), e["direction"].clone(), e["shipments"].clone(), e["value_usd"].clone());
+    assert_eq!(key(&p1["edges"][0]), key(&all["edges"][0]));
+    assert_eq!(key(&p2["edges"][0]), key(&all["edges"][2]));
     let filtered = page("since=2023-01-01&until=2023-06-30&hs=8542");
     for e in filtered["edges"].as_array().unwrap() {
         assert!(e["first_date"].as_str().unwrap() >= "2023-01-01" && e["last_date"].as_str().unwrap() <= "2023-06-30", "{e}");
