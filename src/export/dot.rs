@@ -316,7 +316,7 @@ mod tests {
     #[test]
     fn hostile_names_stay_inside_their_labels() {
         let dot = to_dot(&diagram(&["A\" -> n1 [color=red]; \"", "}\ndigraph {", "<script>alert(1)</script>", "back\\slash \\N", "node"]));
-        assert!(dot.contains("A&quot; -&gt; n1 [color=red]; &quot;"));
+        assert!(dot.contains("A&quot; -&gt; n1 [color=red&#93;; &quot;"));
         assert!(dot.contains("}<BR/>digraph {"));
         assert!(dot.contains("&lt;script&gt;"));
         assert!(dot.contains("back\\\\slash \\\\N"));
