@@ -349,7 +349,14 @@ mod tests {
         ScreeningList {
             files: vec![ListFile { path: "sdn.csv".into(), role: "sdn", rows: 4 }],
             entries: e,
-            relations: vec![ListRelation { kind: RelationKind::Ownership, from: "2".into(), to: "4".into(), share: Some(75.0), file: 0, line: 9 }],
+            relations: vec![ListRelation {
+                kind: RelationKind::Ownership,
+                from: "2".into(),
+                to: "4".into(),
+                share: Some(75.0),
+                file: 0,
+                line: 9,
+            }],
         }
     }
 

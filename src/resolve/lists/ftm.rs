@@ -80,8 +80,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
                 continue;
             }
             "Ownership" | "Directorship" => {
-                let (from, to, kind) =
-                    if schema == "Ownership" { ("owner", "asset", RelationKind::Ownership) } else { ("director", "organization", RelationKind::Director) };
+                let (from, to, kind) = if schema == "Ownership" {
+                    ("owner", "asset", RelationKind::Ownership)
+                } else {
+                    ("director", "organization", RelationKind::Director)
+                };
                 let share = strings(props, "percentage").find_map(|p| p.trim_end_matches('%').trim().parse::<f64>().ok());
                 for f in strings(props, from) {
                     for t in strings(props, to) {
