@@ -317,7 +317,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
 
 /// The mirror pairs of the case (see [`crate::graph::mirror`]): none in a
 /// case of one batch, where every record comes from the same declarations.
-fn mirror_pairs(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Mirrors> {
+pub fn mirror_pairs(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Mirrors> {
     if !spec.mirror.enabled || dir.scopes()?.len() < 2 {
         return Ok(Mirrors::default());
     }

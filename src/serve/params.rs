@@ -158,6 +158,7 @@ impl<'a> Params<'a> {
             until: self.date("until")?,
             hs: self.hs("hs")?.into_iter().map(|(_, c, l)| (c, l)).collect(),
             chpl_max_tier: self.chpl()?,
+            controlled: self.flag("controlled")?,
             country: self.country("country")?,
             partner: None,
         };
@@ -182,6 +183,7 @@ pub const ROUTE_PARAMS: &[&str] = &[
     "hs",
     "chpl",
     "chpl_tier",
+    "controlled",
     "since",
     "until",
     "min_value",
@@ -201,7 +203,8 @@ pub struct RouteAsk {
     pub explain: bool,
 }
 
-pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
+/// `goods`: the lists the server was started with (`--goods`), which `controlled=true` means.
+pub fn route_ask(p: &Params, goods: &crate::refdata::goods::GoodsLists) -> Result<RouteAsk, ApiError> {
     let sels = |field: crate::routes::QueryField| -> Result<Vec<Selector>, ApiError> {
         p.all(query_param(field)).iter().map(|s| Selector::parse(field, s.trim()).map_err(|e| ApiError::from(Error::Query(e)))).collect()
     };
@@ -237,7 +240,8 @@ pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
         until: p.date("until")?,
         min_value,
         limit: Some(p.uint("limit", 20, MAX_ROUTES)? as usize),
-        // Goods-list selections of `routes` are not offered by the workspace yet: the CLI's defaults.
+        goods: goods.clone(),
+        controlled: p.flag("controlled")?,
         ..QuerySpec::default()
     };
     if spec.from.is_empty() {
@@ -286,15 +290,22 @@ mod tests {
             ("hs", "8542.31"),
             ("chpl", "true"),
         ]);
-        let ask = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).unwrap();
+        let ask = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled()).unwrap();
         assert_eq!(ask.spec.from.len(), 2);
         assert_eq!(ask.spec.max_hops, 4);
         assert_eq!(ask.spec.hs, vec!["854231".to_string()]);
         assert_eq!(ask.spec.chpl_max_tier, Some(4));
         let v = pairs(&[("from", "planet:Mars"), ("to", "country:RU")]);
-        let e = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).err().unwrap();
+        let e = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled()).err().unwrap();
         assert_eq!((e.status, e.parameter.as_deref()), (400, Some("from")));
         let v = pairs(&[("from", "country:US"), ("to", "country:RU"), ("max_hops", "99")]);
-        assert_eq!(route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).err().unwrap().parameter.as_deref(), Some("max_hops"));
+        assert_eq!(
+            route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled())
+                .err()
+                .unwrap()
+                .parameter
+                .as_deref(),
+            Some("max_hops")
+        );
     }
 }
