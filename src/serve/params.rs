@@ -34,16 +34,21 @@ impl From<Error> for ApiError {
                 let p = flag.trim_start_matches('-').replace('-', "_");
                 ApiError { status: 400, message: format!("{p}: {message}"), parameter: Some(p) }
             }
-            // A route query checked by `QuerySpec::validate`: its field is the API's parameter name.
+            // A route query checked by `QuerySpec::validate`: its fields are the API's parameter names.
             Error::Query(q) => {
-                let p = match q.field {
-                    crate::routes::QueryField::ChplMaxTier => "chpl_tier",
-                    f => f.as_str(),
-                };
-                ApiError { status: 400, message: format!("{p}: {}", q.message), parameter: Some(p.to_string()) }
+                let p = query_param(q.field);
+                ApiError { status: 400, message: format!("{p}: {}", q.message_with(query_param)), parameter: Some(p.to_string()) }
             }
             other => ApiError { status: 500, message: other.to_string(), parameter: None },
         }
+    }
+}
+
+/// The query parameter that sets a route query field.
+fn query_param(f: crate::routes::QueryField) -> &'static str {
+    match f {
+        crate::routes::QueryField::ChplMaxTier => "chpl_tier",
+        f => f.as_str(),
     }
 }
 
@@ -200,8 +205,8 @@ pub struct RouteAsk {
 
 /// `goods`: the lists the server was started with (`--goods`), which `controlled=true` means.
 pub fn route_ask(p: &Params, goods: &crate::refdata::goods::GoodsLists) -> Result<RouteAsk, ApiError> {
-    let sels = |name: &str| -> Result<Vec<Selector>, ApiError> {
-        p.all(name).iter().map(|s| Selector::parse(name, s.trim()).map_err(ApiError::from)).collect()
+    let sels = |field: crate::routes::QueryField| -> Result<Vec<Selector>, ApiError> {
+        p.all(query_param(field)).iter().map(|s| Selector::parse(field, s.trim()).map_err(|e| ApiError::from(Error::Query(e)))).collect()
     };
     if p.flag("all")? {
         return Err(ApiError::bad(
@@ -222,10 +227,10 @@ pub fn route_ask(p: &Params, goods: &crate::refdata::goods::GoodsLists) -> Resul
         return Err(ApiError::bad("explain", "explain and group cannot be combined"));
     }
     let spec = QuerySpec {
-        from: sels("from")?,
-        to: sels("to")?,
-        via: sels("via")?,
-        avoid: sels("avoid")?,
+        from: sels(crate::routes::QueryField::From)?,
+        to: sels(crate::routes::QueryField::To)?,
+        via: sels(crate::routes::QueryField::Via)?,
+        avoid: sels(crate::routes::QueryField::Avoid)?,
         max_hops: p.uint("max_hops", 5, u64::from(crate::routes::MAX_HOPS_LIMIT))? as u32,
         max_dwell_days: p.uint("max_dwell_days", 180, 3650)? as i32,
         hs_level: p.uint("hs_level", 6, 10)? as u32,
