@@ -147,17 +147,19 @@ pub fn latin_form(s: &str) -> Option<String> {
     }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
+    // Whether `out` ends in the space deunicode puts after an ideograph's syllable.
+    let mut syllable = false;
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii() || !c.is_alphabetic() {
-            // An ideograph's syllable ends in a space; punctuation after it needs none.
-            if !c.is_alphanumeric() && out.ends_with(' ') && !c.is_whitespace() {
+            // Punctuation after a syllable needs no space; a space after one is there already.
+            if syllable && !c.is_alphanumeric() {
                 out.pop();
             }
-            if !(c.is_whitespace() && out.ends_with(' ')) {
-                out.push(c);
-            }
+            syllable = false;
+            out.push(c);
             continue;
         }
+        syllable = false;
         let lower = c.to_lowercase().next().unwrap_or(c);
         let latin: String = match cyrillic_to_latin(lower) {
             Some(l) => l.to_string(),
@@ -186,6 +188,7 @@ pub fn latin_form(s: &str) -> Option<String> {
                 out.push(' ');
             }
             out.push_str(&latin);
+            syllable = latin.ends_with(' ');
         }
     }
     let t = out.trim_end().to_string();

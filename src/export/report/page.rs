@@ -122,6 +122,9 @@ fn page(d: &ReportData, latin: &BTreeMap<&str, &LatinName>, p: &ReportPage, inde
         summary(&mut h, d, latin, &p.file);
         let _ = writeln!(h, "<h2 id=\"diagram\">Diagram</h2>");
         diagram(&mut h, d, svg);
+    } else if d.channels.iter().any(|c| d.page_of_channel(c.rank) == Some(p.file.as_str())) {
+        let _ = writeln!(h, "<h2 id=\"channels\">Channels starting on this page</h2>");
+        summary(&mut h, d, latin, &p.file);
     }
     if !sections.is_empty() {
         let _ = writeln!(h, "<h2 id=\"timeline\">Timeline</h2>");
@@ -183,7 +186,9 @@ fn summary(h: &mut String, d: &ReportData, latin: &BTreeMap<&str, &LatinName>, h
         h,
         "<table>\n<tr><th class=\"num\">#</th><th class=\"num\">score</th><th>parties, first shipper to last consignee</th><th>HS</th><th class=\"num\">routes</th><th class=\"num\">consignments</th><th class=\"num\">value shipped</th><th class=\"num\">value delivered</th><th>first</th><th>last</th></tr>"
     );
-    for c in &d.channels {
+    // The exhibit lists the channels of its own sections; the others are listed on the pages that hold them.
+    let listed: Vec<&ChannelSection> = d.channels.iter().filter(|c| d.page_of_channel(c.rank) == Some(here)).collect();
+    for c in &listed {
         let routes = if c.route_ranks.len() as u64 == c.routes {
             num(c.routes)
         } else {
@@ -205,6 +210,13 @@ fn summary(h: &mut String, d: &ReportData, latin: &BTreeMap<&str, &LatinName>, h
         );
     }
     let _ = writeln!(h, "</table>");
+    if listed.len() < d.channels.len() {
+        let _ = writeln!(
+            h,
+            "<p class=\"note\">{} further channel(s) are on the further pages, each listed there and in <code>report.json</code>.</p>",
+            num((d.channels.len() - listed.len()) as u64)
+        );
+    }
     let _ = writeln!(h, "<p class=\"note\">Consignments: distinct shipments over the channel's hops. Value shipped / delivered: declared values of the distinct shipments of the first / last hop.</p>");
 }
 
