@@ -56,8 +56,8 @@ fn main() {
     );
 
     let spec = QuerySpec {
-        from: vec![Selector::parse("--from", "country:US").unwrap()],
-        to: vec![Selector::parse("--to", "country:RU").unwrap()],
+        from: vec![Selector::parse(divtrace::routes::QueryField::From, "country:US").unwrap()],
+        to: vec![Selector::parse(divtrace::routes::QueryField::To, "country:RU").unwrap()],
         max_hops,
         limit: None,
         ..QuerySpec::default()

@@ -44,6 +44,7 @@ until grep -q "http://" "$LOG"; do
 done
 ADDR=$(sed -n 's#.*http://\([0-9.]*:[0-9]*\)/.*#\1#p' "$LOG" | head -1)
 echo "listening after $(echo "$(date +%s.%N) - $START" | bc) s: $(head -1 "$LOG")"
+echo "server memory after start-up: $(awk '/VmRSS/ {print $2 / 1024 " MB"}' /proc/$PID/status)"
 
 # The assessment runs once in the background at start-up; wait for it so it does not share the run.
 until curl -s "http://$ADDR/api/info" | grep -q '"risk":"ready"'; do sleep 0.5; done
@@ -58,8 +59,26 @@ done | sort -n | awk '{a[NR]=$1} END {printf "cold expansion of the hub, 30 dist
 # Cold answers under load: CLIENTS clients at once, each asking a different filtered expansion of the hub.
 COLD=()
 for d in $(seq 1 "$CLIENTS"); do COLD+=("/api/entities/$HUB/neighbours?limit=20&until=$(date -u -d "2024-12-31 - $d days" +%F)"); done
-echo "cold, $CLIENTS concurrent clients, one distinct filtered expansion each:"
+cpu() { awk '{print ($14 + $15) / 100}' /proc/$PID/stat; }
+C0=$(cpu)
+echo "cold, $CLIENTS concurrent clients, one distinct date-filtered expansion each (load: $(cut -d' ' -f1-3 /proc/loadavg)):"
 "$LOAD" "$ADDR" "$CLIENTS" 1 "${COLD[@]}" | tail -1
+echo "server CPU: $(echo "$(cpu) - $C0" | bc) s"
+COLD=()
+for d in $(seq 1 "$CLIENTS"); do COLD+=("/api/entities/$HUB/neighbours?limit=20&controlled=true&hs=85&since=$(date -u -d "2021-01-01 + $d days" +%F)"); done
+C0=$(cpu)
+echo "cold, $CLIENTS concurrent clients, one distinct expansion each filtered by date, HS 85 and controlled goods (load: $(cut -d' ' -f1-3 /proc/loadavg)):"
+"$LOAD" "$ADDR" "$CLIENTS" 1 "${COLD[@]}" | tail -1
+echo "server CPU: $(echo "$(cpu) - $C0" | bc) s"
+# Cold entity panels: the CLIENTS largest hubs, one each, all at once.
+PANELS=()
+for id in $(sqlite3 "$CASE" "SELECT e.input_id FROM (SELECT x, count(*) n FROM (SELECT shipper x FROM shipment UNION ALL SELECT consignee FROM shipment) GROUP BY x ORDER BY n DESC LIMIT $CLIENTS) h JOIN entity e ON e.id = h.x"); do
+    PANELS+=("/api/entities/$id")
+done
+C0=$(cpu)
+echo "cold, $CLIENTS concurrent clients, the entity panel of one of the $CLIENTS largest hubs each (load: $(cut -d' ' -f1-3 /proc/loadavg)):"
+"$LOAD" "$ADDR" "$CLIENTS" 1 "${PANELS[@]}" | tail -1
+echo "server CPU: $(echo "$(cpu) - $C0" | bc) s"
 
 N_PATH="/api/entities/$HUB/neighbours?limit=20"
 E_PATH="/api/entities/$HUB"
@@ -68,7 +87,6 @@ for p in "$N_PATH" "$E_PATH" "/api/search?q=$HUB"; do
     curl -s -o /dev/null -w "single request $p: %{time_total} s\n" "http://$ADDR$p"
 done
 
-cpu() { awk '{print ($14 + $15) / 100}' /proc/$PID/stat; }
 C0=$(cpu)
 uptime
 "$LOAD" "$ADDR" "$CLIENTS" "$REQUESTS" "$N_PATH" "$E_PATH"

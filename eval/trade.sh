@@ -5,7 +5,7 @@
 # against every other non-Russian party, per-class scores, and the share of schemes whose intermediaries' two ids
 # were merged.
 # Usage: eval/trade.sh [SEED...]   (default 31 32 33; from the repository root after cargo build --release;
-#        BIN, OUT, SCALE override)
+#        BIN, OUT, SCALE override; HARD=1 passes --hard, the schemes that look like ordinary trade)
 set -eu
 BIN=${BIN:-target/release/divtrace}
 OUT=${OUT:-/tmp/divtrace-eval}
@@ -16,7 +16,7 @@ mkdir -p "$OUT"
 for seed in "$@"; do
   d="$OUT/trade$seed"
   rm -rf "$d" "$d.db"
-  "$PY" eval/tradegen.py --out "$d" --seed "$seed" --scale "$SCALE"
+  "$PY" eval/tradegen.py --out "$d" --seed "$seed" --scale "$SCALE" ${HARD:+--hard}
   "$BIN" ingest "$d" --case "$d.db" --quiet > /dev/null
   "$BIN" resolve --case "$d.db" > /dev/null
   "$BIN" assess --case "$d.db" --all --format csv > "$d.assess.csv"

@@ -33,7 +33,14 @@ Scheme intermediaries (label 1):
 Half of the intermediaries (and a tenth of the hubs) appear under two ids (a respelt name, sometimes no country):
 imports declared under one, exports under the other, so the scheme is only whole when resolve merges them.
 
-Usage: tradegen.py --out DIR [--seed 31] [--scale 1.0]
+--hard makes the schemes look more like ordinary trade, to find where the ratings stop separating them:
+  mixed traders are a third of the schemes and divert only 2-6 % of what they import; forwarders sell half
+  of what they buy to ordinary customers; shells and other intermediaries are old companies (no recent
+  incorporation); a third of the intermediaries sit outside the transshipment countries (DE, PL, IT, IN, VN,
+  TH, BR); and half the legitimate hubs also sell Asian-made chips to Russia after the invasion (declared
+  with maker and origin), as the Chinese-chip distributors do.
+
+Usage: tradegen.py --out DIR [--seed 31] [--scale 1.0] [--hard]
 """
 import argparse
 import csv
@@ -62,6 +69,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--seed", type=int, default=31)
     ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--hard", action="store_true", help="schemes that look more like ordinary trade (see above)")
     a = ap.parse_args()
     g = Gen(a.seed)
     r = g.r
@@ -156,6 +164,14 @@ def main():
             for _ in range(r.randint(20, 200)):
                 hs, p = r.choice(OTHER_GOODS)
                 ship(r.randrange(0, END), h, r.choice(ru_food + ru_imp), hs, r.randrange(10, 2000), p, "", h["country"])
+        if a.hard and r.random() < 0.5:  # Asian-made chips to Russia after the invasion, maker and origin declared
+            for _ in range(r.randint(20, 150)):
+                m = r.choice([x for x in makers if x["country"] in ("CN", "TW")] or [x for x in makers if x["country"] != "US"])
+                hs, p = r.choice(CHIPS)
+                q = r.randrange(50, 5000)
+                d = r.randrange(INVASION, END - 20)
+                ship(d, m, h, hs, q, p, m["brand"], m["country"])
+                ship(d + r.randint(5, 40), h, r.choice(ru_imp), hs, q, p * 1.2, m["brand"], m["country"])
         if r.random() < 0.2:  # chips to Russia before the invasion only
             for d, hs, q, p, brand in lots:
                 if d < INVASION - 60 and r.random() < 0.15:
@@ -202,6 +218,10 @@ def main():
     # Schemes.
     def intermediary(cls, country, recent):
         first = r.randrange(INVASION + 10, END - 200)
+        if a.hard:
+            recent = False
+            if r.random() < 1 / 3:
+                country = r.choice(["DE", "PL", "IT", "IN", "VN", "TH", "BR"])
         inc = first - r.randint(20, 330) if recent else r.randrange(-7000, -800)
         p = new(cls, country, label=1, incorporated=inc)
         p["first"] = first
@@ -210,7 +230,8 @@ def main():
         return p
 
     for k in range(int(40 * a.scale)):
-        kind = r.choice(["forwarder", "forwarder", "shell", "shell", "layer", "mixed", "relabel", "slow"])
+        kinds = ["forwarder", "forwarder", "shell", "shell", "layer", "mixed", "relabel", "slow"]
+        kind = r.choice(kinds + ["mixed"] * 4 if a.hard else kinds)
         end = r.sample(ru_ends, r.randint(1, 3))
         drop = r.choice([0.0, 0.0, 0.5, 1.0])  # the outbound declaration omits the origin
         members = []
@@ -219,7 +240,9 @@ def main():
             src = r.sample(hubs, 2) if r.random() < 1 / 3 else None
             lots = buy_us(p, r.randint(8, 80), p["first"], END - 30, src_pool=src)
             sell(p, lots, end, (2, 25), split=(1, 2), origin_drop=drop)
-            if r.random() < 0.3:
+            if a.hard:
+                sell(p, lots[: len(lots) // 2], r.sample(customers, 8), (5, 40))
+            elif r.random() < 0.3:
                 sell(p, lots[: len(lots) // 5], r.sample(customers, 3), (5, 40))
             members = [p]
         elif kind == "shell":
@@ -262,7 +285,8 @@ def main():
         else:  # mixed: a busy trader with a sideline
             p = intermediary("mixed", r.choice(HUB_COUNTRIES), recent=False)
             lots = buy_us(p, r.randint(150, 800), 0, END - 30)
-            side = [x for x in lots if x[0] > INVASION and r.random() < r.uniform(0.1, 0.25)]
+            lo, hi = (0.02, 0.06) if a.hard else (0.1, 0.25)
+            side = [x for x in lots if x[0] > INVASION and r.random() < r.uniform(lo, hi)]
             rest = [x for x in lots if x not in side]
             sell(p, rest, r.sample(customers, r.randint(15, 60)), (7, 90))
             sell(p, side, end, (2, 20), split=(1, 1), origin_drop=drop)

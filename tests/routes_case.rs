@@ -114,8 +114,8 @@ fn streamed_routes_json_is_the_whole_report() {
     }
     c.shipments("b", &ships);
     let spec = QuerySpec {
-        from: vec![Selector::parse("--from", "country:US").unwrap()],
-        to: vec![Selector::parse("--to", "country:RU").unwrap()],
+        from: vec![Selector::parse(divtrace::routes::QueryField::From, "country:US").unwrap()],
+        to: vec![Selector::parse(divtrace::routes::QueryField::To, "country:RU").unwrap()],
         limit: None,
         ..QuerySpec::default()
     };

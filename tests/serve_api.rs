@@ -6,7 +6,7 @@ mod common;
 mod serve_common;
 
 use serde_json::Value;
-use serve_common::{get, get_as, server};
+use serve_common::{get, get_as, post, server};
 
 #[test]
 fn info_search_entity_and_partners() {
@@ -80,6 +80,12 @@ fn info_search_entity_and_partners() {
         assert!(e["hs"].as_str().unwrap().starts_with("8542"), "{e}");
     }
     assert!(filtered["total"].as_u64().unwrap() < total);
+    // Controlled goods (any loaded goods list; the CHPL here): every edge kept carries some, and CHPL edges are among them.
+    let controlled = page("controlled=true&limit=100");
+    assert!(controlled["total"].as_u64().unwrap() >= 1, "{controlled}");
+    assert!(controlled["edges"].as_array().unwrap().iter().all(|e| e["controlled"] == true && e["chpl"] == true), "{controlled}");
+    let chpl1 = page("chpl_tier=1&limit=100");
+    assert!(chpl1["total"].as_u64().unwrap() <= controlled["total"].as_u64().unwrap());
     let ru = page("country=RU");
     assert!(ru["edges"].as_array().unwrap().iter().all(|e| e["partner"]["country"] == "RU"), "{ru}");
 
@@ -126,6 +132,7 @@ fn routes_answer_with_the_cli_json() {
         ("", vec![]),
         ("&group=true", vec!["--group"]),
         ("&limit=3&max_hops=4&hs_level=4", vec!["--limit", "3", "--max-hops", "4", "--hs-level", "4"]),
+        ("&controlled=true&group=true", vec!["--controlled", "--group"]),
     ] {
         let (code, headers, body) = get(&s, &format!("/api/routes?{q}{extra}"));
         assert_eq!(code, 200, "{body}");
@@ -169,6 +176,7 @@ fn bad_parameters_are_400_with_the_parameter_named() {
         ("/api/entities/E0000903/neighbours?hs=85x", "hs"),
         ("/api/entities/E0000903/neighbours?country=Narnia", "country"),
         ("/api/entities/E0000903/neighbours?offset=-1", "offset"),
+        ("/api/entities/E0000903/neighbours?controlled=maybe", "controlled"),
         ("/api/routes?from=planet:Mars&to=country:RU", "from"),
         ("/api/routes?from=country:US", "to"),
         ("/api/routes?from=country:US&to=country:RU&max_hops=99", "max_hops"),
@@ -199,8 +207,11 @@ fn bad_parameters_are_400_with_the_parameter_named() {
         let v: Value = serde_json::from_str(&body).unwrap();
         assert!(v["message"].is_string() && v["parameter"] == param, "{path}: {v}");
     }
-    // Read-only: no method but GET is routed.
+    // Read-only: no method but GET is routed, the decisions endpoint included (without --allow-edits).
     let (code, _, _) = serve_common::request(&s, "POST", "/api/entities/E0000903", "localhost");
+    assert_eq!(code, 405);
+    let (code, _, _) =
+        post(&s, "/api/decisions", &["Content-Type: application/json"], r#"{"decision":"merge","a":"E0000905","b":"E0000907"}"#);
     assert_eq!(code, 405);
 }
 
@@ -258,6 +269,9 @@ fn page_is_self_contained_and_the_case_is_never_written() {
     assert_eq!(code, 200, "{svg}");
     assert!(headers.contains("image/svg+xml") && svg.contains("<svg"));
 
+    let (code, _, _) =
+        post(&s, "/api/decisions", &["Content-Type: application/json"], r#"{"decision":"merge","a":"E0000905","b":"E0000907"}"#);
+    assert_eq!(code, 405, "no write is routed without --allow-edits");
     for p in [
         "/api/info",
         "/api/search?q=vektor",
@@ -281,4 +295,80 @@ fn refuses_a_missing_case_and_a_taken_port() {
     assert!(out.stderr.contains("cannot listen"), "{}", out.stderr);
     let out = common::divtrace(["serve", "--case", s.case.to_str().unwrap(), "--bind", "not-an-ip"]).failed();
     assert_eq!(out.code, 2, "{}", out.stderr);
+}
+
+/// An analyst decision as stored: (a, b, kind, source, line).
+type Stored = (String, String, String, String, i64);
+
+/// Analyst decisions of the case, as stored, and its clusters.
+fn decisions_and_clusters(case: &std::path::Path) -> (Vec<Stored>, Vec<(i64, i64)>) {
+    let c = rusqlite::Connection::open_with_flags(case, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
+    let mut st = c
+        .prepare(
+            "SELECT a.input_id, b.input_id, r.kind, r.source, r.src_line FROM relation r JOIN entity a ON a.id = r.from_entity \
+             JOIN entity b ON b.id = r.to_entity WHERE r.kind IN ('same_as', 'not_same') AND r.source = 'analyst' ORDER BY r.src_line",
+        )
+        .unwrap();
+    let rel = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect();
+    let mut st = c.prepare("SELECT entity, cluster FROM entity_cluster ORDER BY entity").unwrap();
+    let cl = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
+    (rel, cl)
+}
+
+#[test]
+fn edits_need_the_flag_and_the_token_and_are_stored_as_resolve_stores_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = serve_common::bundled_case(dir.path());
+    let twin = dir.path().join("twin.db");
+    std::fs::copy(&case, &twin).unwrap();
+    let (s, token) = serve_common::serve_with(case.clone(), dir, &["--allow-edits"]);
+    let token = token.unwrap();
+    assert_eq!(token.len(), 64);
+    let info: Value = serde_json::from_str(&get(&s, "/api/info").2).unwrap();
+    assert_eq!((info["read_only"].clone(), info["edits"].clone()), (Value::Bool(false), Value::Bool(true)));
+
+    let merge = r#"{"decision":"merge","a":"E0000905","b":"E0000907"}"#;
+    let json = "Content-Type: application/json";
+    let good = format!("X-Divtrace-Token: {token}");
+    let mut bad = token.clone().into_bytes();
+    bad[10] = if bad[10] == b'0' { b'1' } else { b'0' };
+    let bad = format!("X-Divtrace-Token: {}", String::from_utf8(bad).unwrap());
+    let before = std::fs::read(&s.case).unwrap();
+    for (headers, body, code, param) in [
+        (vec![json], merge, 403, "X-Divtrace-Token"),
+        (vec![json, bad.as_str()], merge, 403, "X-Divtrace-Token"),
+        (vec![json, "X-Divtrace-Token: "], merge, 403, "X-Divtrace-Token"),
+        (vec!["Content-Type: text/plain", good.as_str()], merge, 415, "Content-Type"),
+        (vec![json, good.as_str()], r#"{"decision":"join","a":"E0000905","b":"E0000907"}"#, 400, "decision"),
+        (vec![json, good.as_str()], r#"{"decision":"merge","a":"NOBODY","b":"E0000907"}"#, 404, "a"),
+        (vec![json, good.as_str()], "{", 400, "body"),
+    ] {
+        let (got, _, b) = post(&s, "/api/decisions", &headers, body);
+        assert_eq!(got, code, "{headers:?} {body}: {b}");
+        assert_eq!(serde_json::from_str::<Value>(&b).unwrap()["parameter"], param, "{b}");
+    }
+    assert!(before == std::fs::read(&s.case).unwrap(), "a refused write changed the case file");
+
+    // A merge from the page, then the same decision with `resolve --merge` on a copy: the same rows.
+    let (code, _, b) = post(&s, "/api/decisions", &[json, good.as_str()], merge);
+    assert_eq!(code, 200, "{b}");
+    let r: Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(r["same_party"], true, "{r}");
+    let a: Value = serde_json::from_str(&get(&s, "/api/entities/E0000905").2).unwrap();
+    let b2: Value = serde_json::from_str(&get(&s, "/api/entities/E0000907").2).unwrap();
+    assert_eq!(a["entity"]["id"], b2["entity"]["id"], "the server answers from the new resolution");
+    common::divtrace(["resolve", "--case", twin.to_str().unwrap(), "--merge", "E0000905", "E0000907"]).ok();
+    let (rel, clusters) = decisions_and_clusters(&s.case);
+    assert_eq!(rel, vec![("E0000905".to_string(), "E0000907".to_string(), "same_as".to_string(), "analyst".to_string(), 1)]);
+    assert_eq!((rel, clusters), decisions_and_clusters(&twin));
+
+    // A split of a record from its party, likewise.
+    let split = r#"{"decision":"split","a":"TR-ENT-000902","b":"E0000903"}"#;
+    let (code, _, b) = post(&s, "/api/decisions", &[json, good.as_str()], split);
+    assert_eq!(code, 200, "{b}");
+    assert_eq!(serde_json::from_str::<Value>(&b).unwrap()["same_party"], false, "{b}");
+    common::divtrace(["resolve", "--case", twin.to_str().unwrap(), "--split", "TR-ENT-000902", "E0000903"]).ok();
+    assert_eq!(decisions_and_clusters(&s.case), decisions_and_clusters(&twin));
+    let e: Value = serde_json::from_str(&get(&s, "/api/entities/TR-ENT-000902").2).unwrap();
+    assert_ne!(e["entity"]["id"], "E0000903", "{e}");
 }

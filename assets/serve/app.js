@@ -79,7 +79,10 @@
     if (months.length && a > 0) f.since = monthStart(a);
     if (months.length && b < months.length - 1) f.until = monthEnd(b);
     const hs = $('hs').value.trim(); if (hs) f.hs = hs;
-    if ($('chpl').checked) f.chpl = 'true';
+    const goods = $('goods').value;
+    if (goods === 'controlled') f.controlled = 'true';
+    else if (goods === 'chpl') f.chpl = 'true';
+    else if (goods.startsWith('tier')) f.chpl_tier = goods.slice(4);
     const c = $('country').value; if (c) f.country = c;
     return f;
   }
@@ -88,7 +91,7 @@
     $('since').value = f.since ? idx(f.since, false) : 0;
     $('until').value = f.until ? idx(f.until, true) : Math.max(0, months.length - 1);
     $('hs').value = f.hs || '';
-    $('chpl').checked = !!f.chpl;
+    $('goods').value = f.controlled ? 'controlled' : f.chpl_tier ? 'tier' + f.chpl_tier : f.chpl ? 'chpl' : '';
     $('country').value = f.country || '';
     showSlider();
   }
@@ -249,7 +252,9 @@
         m.identifiers.length ? el('div', {}, 'identifiers: ' + m.identifiers.map(([s, v]) => s + ' ' + v).join(', ')) : null,
         m.address ? el('div', {}, m.address) : null,
         m.lists.map((l) => el('div', { class: 'listed' }, l.list + (l.program ? ' (' + l.program + ')' : '') + (l.listed_on ? ' since ' + l.listed_on : '') + (l.source ? ' \u2014 ' + l.source : ''))),
-        el('div', { class: 'src' }, m.source_file + ':' + m.source_line)));
+        el('div', { class: 'src' }, m.source_file + ':' + m.source_line),
+        info.edits && r.members.length > 1 && m.id !== c.id
+          ? el('button', { type: 'button', class: 'split', onclick: () => decide('split', m.id, c.id) }, 'Split this record from ' + c.id) : null));
     }
     box.appendChild(el('h3', {}, 'Risk'));
     if (!r.assessment) box.appendChild(el('p', { class: 'muted' }, r.risk === 'pending' ? 'assessment still running; reopen in a moment' : 'not assessed'));
@@ -310,6 +315,7 @@
     for (const k of ['from', 'to', 'via', 'avoid']) for (const line of f[k].value.split('\n')) if (line.trim()) p.push([k, line.trim()]);
     for (const k of ['max_hops', 'max_dwell_days', 'hs_level', 'hs', 'since', 'until', 'min_value', 'limit']) if (f[k].value.trim()) p.push([k, f[k].value.trim()]);
     if (f.chpl.checked) p.push(['chpl', 'true']);
+    if (f.controlled.checked) p.push(['controlled', 'true']);
     if (f.group.checked) p.push(['group', 'true']);
     return p;
   }
@@ -409,6 +415,34 @@
     } catch (e) { out.appendChild(el('p', { class: 'err' }, e.message)); }
   }
 
+  // ---- analyst decisions (only when the server allows edits) ----
+  async function decide(decision, a, b) {
+    const token = $('token').value.trim();
+    if (!token) { tab('view'); $('token').focus(); status('Paste the edit token the server printed at start-up (View tab), then try again', true); return; }
+    status((decision === 'merge' ? 'Merging ' : 'Splitting ') + a + ' and ' + b + ' (the case is resolved again) ...');
+    let r;
+    try {
+      const res = await fetch('/api/decisions', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Divtrace-Token': token },
+        body: JSON.stringify({ decision, a, b }) });
+      r = await res.json().catch(() => ({ message: 'unreadable answer (' + res.status + ')' }));
+      if (!res.ok) throw new Error((r.parameter ? r.parameter + ': ' : '') + r.message);
+    } catch (e) { status(e.message, true); return; }
+    info = await api('/api/info');
+    // Party ids may change with the resolution: pin the parties as now resolved and redraw.
+    const keep = new Set(S.pinned.concat(Object.keys(S.expanded)));
+    S.pinned = [...keep].filter((id) => id !== a && id !== b);
+    for (const c of [r.party_a, r.party_b]) if (c && !S.pinned.includes(c.id)) S.pinned.push(c.id);
+    S.expanded = {}; S.route = null;
+    await rebuild();
+    if (r.party_a) openEntity(r.party_a.id);
+    status((decision === 'merge' ? 'Merged: ' : 'Split: ') + a + ' and ' + b + (r.same_party ? ' are now one party, ' + r.party_a.id : ' are now separate parties') + ' (' + fmt(r.entities) + ' parties in the case)');
+  }
+  function decideSelected(decision) {
+    const sel = cy.nodes(':selected').filter((n) => !n.hasClass('more'));
+    if (sel.length !== 2) { status('Select exactly two parties on the chart (shift-click or drag a box)', true); return; }
+    decide(decision, sel[0].id(), sel[1].id());
+  }
+
   // ---- keep and share ----
   function download(name, blob) {
     const a = el('a', { href: URL.createObjectURL(blob), download: name });
@@ -496,13 +530,18 @@
     });
 
     info = await api('/api/info');
-    $('case').textContent = (info.case_file || '') + ' \u00b7 ' + fmt(info.entities) + ' parties \u00b7 ' + fmt(info.shipments) + ' shipments \u00b7 ' + (info.first_date || '') + ' .. ' + (info.last_date || '') + ' \u00b7 read-only';
+    $('case').textContent = (info.case_file || '') + ' \u00b7 ' + fmt(info.entities) + ' parties \u00b7 ' + fmt(info.shipments) + ' shipments \u00b7 ' + (info.first_date || '') + ' .. ' + (info.last_date || '') + (info.edits ? ' \u00b7 edits allowed' : ' \u00b7 read-only');
     months = monthList(info.first_date, info.last_date);
     for (const id of ['since', 'until']) { $(id).max = Math.max(0, months.length - 1); }
     $('until').value = Math.max(0, months.length - 1);
     showSlider();
     for (const c of info.countries) $('country').appendChild(el('option', { value: c.country }, c.country + ' ' + (c.name || '')));
     legend();
+    if (info.edits) {
+      $('edits').hidden = false;
+      $('merge').addEventListener('click', () => decideSelected('merge'));
+      $('split').addEventListener('click', () => decideSelected('split'));
+    }
 
     $('q').addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(doSearch, 150); });
     $('q').addEventListener('keydown', (ev) => {
@@ -517,7 +556,7 @@
     });
     for (const id of ['since', 'until']) $(id).addEventListener('input', showSlider);
     const applyFilters = () => { S.filters = readFilters(); rebuild().then(() => status('Filters applied: ' + (Object.entries(S.filters).map(([k, v]) => k + ' ' + v).join(', ') || 'none'))); };
-    for (const id of ['since', 'until', 'chpl', 'country']) $(id).addEventListener('change', applyFilters);
+    for (const id of ['since', 'until', 'goods', 'country']) $(id).addEventListener('change', applyFilters);
     $('apply').addEventListener('click', applyFilters);
     $('hs').addEventListener('keydown', (ev) => { if (ev.key === 'Enter') applyFilters(); });
     for (const b of document.querySelectorAll('#tabs button')) b.addEventListener('click', () => tab(b.dataset.tab));

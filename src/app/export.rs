@@ -205,13 +205,11 @@ pub fn bands_by_cluster(ev: &Evidence, assessments: &[AssessmentOut]) -> BTreeMa
 /// The trade around one entity, `depth` shipment hops out in both directions.
 pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Result<Selection> {
     let (g, _) = load_graph(case)?;
-    let spec = QuerySpec {
-        from: vec![Selector::parse("--entity", &format!("entity:{id}"))?],
-        to: vec![Selector::parse("--entity", &format!("entity:{id}"))?],
-        ..QuerySpec::default()
-    };
+    let spec =
+        QuerySpec { from: vec![Selector::Entity(id.to_string())], to: vec![Selector::Entity(id.to_string())], ..QuerySpec::default() };
     let q = resolve_query(&g, case, &spec).map_err(|e| match e {
-        Error::Usage { message, .. } | Error::Query(crate::routes::QueryError { message, .. }) => Error::usage("--entity", message),
+        Error::Usage { message, .. } => Error::usage("--entity", message),
+        Error::Query(q) => Error::usage("--entity", q.message_with(crate::routes::QueryField::as_str)),
         other => other,
     })?;
     let centre: Vec<Node> = (0..g.node_count() as Node).filter(|&v| q.to_nodes[v as usize]).collect();

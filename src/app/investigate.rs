@@ -56,10 +56,10 @@ pub struct Investigation {
 
 /// The question investigate asks by default: US makers or US-origin goods to Russia or Belarus.
 pub fn default_query(limit: usize) -> Result<QuerySpec> {
-    let sel = |flag: &str, s: &str| Selector::parse(flag, s);
+    use crate::routes::QueryField::{From, To};
     Ok(QuerySpec {
-        from: vec![sel("--from", "country:US")?, sel("--from", "origin:US")?],
-        to: vec![sel("--to", "country:RU")?, sel("--to", "country:BY")?],
+        from: vec![Selector::parse(From, "country:US")?, Selector::parse(From, "origin:US")?],
+        to: vec![Selector::parse(To, "country:RU")?, Selector::parse(To, "country:BY")?],
         limit: Some(limit),
         ..QuerySpec::default()
     })

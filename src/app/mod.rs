@@ -21,6 +21,7 @@
 pub mod assess;
 mod directory;
 pub mod export;
+pub mod export_parquet;
 pub mod ingest;
 pub mod input;
 pub mod investigate;

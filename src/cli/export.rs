@@ -23,10 +23,12 @@ pub struct Args {
     /// With --entity: how many shipment hops out from it
     #[arg(long, default_value_t = 1, requires = "entity")]
     pub depth: u32,
-    /// The file to write (FILE.dot, FILE.graphml, FILE.jsonl); `-` writes to standard output
+    /// The file to write (FILE.dot, FILE.graphml, FILE.jsonl); `-` writes to standard output;
+    /// with --format parquet, the folder
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// What to write: a Graphviz diagram, GraphML, or FollowTheMoney JSON lines
+    /// What to write: a Graphviz diagram, GraphML, FollowTheMoney JSON lines, or the whole
+    /// resolved case as Parquet tables (docs/export.md)
     #[arg(long, value_enum, default_value_t = ExportFormat::Dot)]
     pub format: ExportFormat,
     /// Also render the DOT with Graphviz (`dot`) to this format, beside the DOT file
@@ -35,6 +37,9 @@ pub struct Args {
     /// Most nodes in the diagram; background parties beyond it are folded per country
     #[arg(long, default_value_t = 60)]
     pub max_nodes: usize,
+    /// With --format parquet: most rows per part file
+    #[arg(long, value_name = "N", default_value_t = divtrace::app::export_parquet::DEFAULT_PART_ROWS)]
+    pub part_rows: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +47,7 @@ pub enum ExportFormat {
     Dot,
     Graphml,
     Ftm,
+    Parquet,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -58,6 +64,9 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if a.render.is_some() && a.format != ExportFormat::Dot {
         return Err(Error::usage("--render", "renders a DOT diagram; leave out --format or use --format dot"));
     }
+    if a.format == ExportFormat::Parquet {
+        return parquet(&a, out);
+    }
     let spec = match &a.entity {
         Some(_) => None,
         None => Some(spec(&a.query)?),
@@ -71,6 +80,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         ExportFormat::Dot => FileFormat::Dot,
         ExportFormat::Graphml => FileFormat::Graphml,
         ExportFormat::Ftm => FileFormat::Ftm,
+        ExportFormat::Parquet => unreachable!("parquet returned above"),
     };
     let to_stdout = divtrace::app::input::is_dash(&a.out);
     if to_stdout && a.render.is_some() {
@@ -109,6 +119,40 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
             None => String::new(),
         };
         io(writeln!(out, "Rendered {}{how}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `--format parquet`: the whole case, not a query's routes.
+fn parquet(a: &Args, out: &mut dyn Write) -> Result<()> {
+    let q = &a.query;
+    let given = [
+        ("--entity", a.entity.is_some()),
+        ("--from", !q.from.is_empty()),
+        ("--to", !q.to.is_empty()),
+        ("--via", !q.via.is_empty()),
+        ("--avoid", !q.avoid.is_empty()),
+        ("--render", a.render.is_some()),
+    ];
+    if let Some((flag, _)) = given.iter().find(|g| g.1) {
+        return Err(Error::usage(flag, "--format parquet exports the whole resolved case; route queries run on it later (engines/spark/)"));
+    }
+    if divtrace::app::input::is_dash(&a.out) {
+        return Err(Error::usage("--out", "--format parquet writes a folder of part files: give a folder, not -"));
+    }
+    let m = divtrace::app::export_parquet::export_parquet(a.case.file(), &a.out, a.part_rows)?;
+    io(writeln!(
+        out,
+        "Wrote {} (Parquet schema v{}: {} shipments in {} part(s), {} entities in {} part(s)).",
+        a.out.display(),
+        m.schema_version,
+        m.shipments.rows,
+        m.shipments.parts.len(),
+        m.entities.rows,
+        m.entities.parts.len()
+    ))?;
+    if m.shipments_skipped > 0 {
+        io(writeln!(out, "  {} shipment(s) the route search cannot use (no HS code, unknown party) are not in it.", m.shipments_skipped))?;
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! and their translation into the library's [`QuerySpec`].
 
 use divtrace::model::Day;
-use divtrace::routes::{QueryError, QueryField, QuerySpec, Selector};
+use divtrace::routes::{QueryField, QuerySpec, Selector};
 use divtrace::{Error, Result};
 
 /// The route query flags.
@@ -73,8 +73,8 @@ pub struct QueryArgs {
     pub all: bool,
 }
 
-fn selectors(flag: &str, v: &[String]) -> Result<Vec<Selector>> {
-    v.iter().map(|s| Selector::parse(flag, s)).collect()
+fn selectors(field: QueryField, v: &[String]) -> Result<Vec<Selector>> {
+    v.iter().map(|s| Selector::parse(field, s).map_err(|e| in_flags(e.into()))).collect()
 }
 
 fn date(flag: &str, v: &Option<String>) -> Result<Option<Day>> {
@@ -103,10 +103,12 @@ pub fn flag(field: QueryField) -> &'static str {
     }
 }
 
-/// A query error in the library's terms (a field) as a usage error naming the flag.
+/// A query error in the library's terms (a field, and the fields its
+/// message mentions) as a usage error naming the flags. The one place that
+/// knows which flag sets which field.
 pub fn in_flags(e: Error) -> Error {
     match e {
-        Error::Query(QueryError { field, message }) => Error::usage(flag(field), message),
+        Error::Query(q) => Error::usage(flag(q.field), q.message_with(flag)),
         other => other,
     }
 }
@@ -114,10 +116,10 @@ pub fn in_flags(e: Error) -> Error {
 /// The library query for these flags, checked before the case is opened.
 pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
     let spec = QuerySpec {
-        from: selectors("--from", &a.from)?,
-        to: selectors("--to", &a.to)?,
-        via: selectors("--via", &a.via)?,
-        avoid: selectors("--avoid", &a.avoid)?,
+        from: selectors(QueryField::From, &a.from)?,
+        to: selectors(QueryField::To, &a.to)?,
+        via: selectors(QueryField::Via, &a.via)?,
+        avoid: selectors(QueryField::Avoid, &a.avoid)?,
         max_hops: a.max_hops,
         max_dwell_days: a.max_dwell_days,
         hs_level: a.hs_level,

@@ -18,6 +18,14 @@ pub struct Args {
     /// Port to listen on (0 picks a free one and prints it)
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+    /// A goods list to load besides the CHPL, for the controlled-goods filter and route queries:
+    /// CSV hs_code,list,description,source with HS prefixes of 2 to 10 digits (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub goods: Vec<std::path::PathBuf>,
+    /// Let the page record merge/split decisions (stored as `resolve --merge/--split` stores them);
+    /// every write must carry the token printed at start-up
+    #[arg(long)]
+    pub allow_edits: bool,
 }
 
 const fn asset(path: &'static str, content_type: &'static str, bytes: &'static [u8]) -> Asset {
@@ -39,5 +47,9 @@ const ASSETS: &[Asset] = &[
 ];
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
-    divtrace::serve::run(&divtrace::serve::Options { case: a.case.case, bind: a.bind, port: a.port, assets: ASSETS }, out)
+    let goods = divtrace::refdata::goods::GoodsLists::load(&a.goods)?;
+    divtrace::serve::run(
+        &divtrace::serve::Options { case: a.case.case, bind: a.bind, port: a.port, goods, allow_edits: a.allow_edits, assets: ASSETS },
+        out,
+    )
 }

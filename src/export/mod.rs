@@ -9,6 +9,7 @@ pub mod fold;
 pub mod ftm;
 pub mod ftm_values;
 pub mod graphml;
+pub mod parquet;
 pub mod render;
 pub mod report;
 pub mod view;

@@ -20,6 +20,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use petgraph::unionfind::UnionFind;
 use rayon::prelude::*;
 
 use super::evidence::{
@@ -241,8 +242,10 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
         edges.push((e.0, e.1, Basis::Name, e.3, e.4.clone()));
     }
 
-    // Union-find; not_same partners travel with their root.
-    let mut uf = UnionFind::new(n);
+    // Union-find (petgraph's: union by rank, the first argument's root kept
+    // on a tie, as the hand-written one before it did); not_same partners
+    // travel with their root.
+    let mut uf: UnionFind<usize> = UnionFind::new(n);
     let mut forbidden: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (a, b) in &hints.not_same {
         if let (Some(&i), Some(&j)) = (at.get(a), at.get(b)) {
@@ -253,10 +256,10 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     let mut members: Vec<Vec<usize>> = (0..n).map(|i| vec![i]).collect();
     let mut pairs = Vec::new();
     for (i, j, basis, score, mut detail) in edges {
-        let (ri, rj) = (uf.find(i), uf.find(j));
+        let (ri, rj) = (uf.find_mut(i), uf.find_mut(j));
         let decision = if ri == rj || basis == Basis::Analyst {
             Decision::Merged
-        } else if forbidden[ri].iter().any(|&p| uf.find(p) == rj) || forbidden[rj].iter().any(|&p| uf.find(p) == ri) {
+        } else if forbidden[ri].iter().any(|&p| uf.find_mut(p) == rj) || forbidden[rj].iter().any(|&p| uf.find_mut(p) == ri) {
             detail.push_str("; refused: analyst not_same between the two clusters");
             Decision::Refused
         } else if let Some((x, y, why)) =
@@ -269,7 +272,8 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
             Decision::Merged
         };
         if decision == Decision::Merged && ri != rj {
-            let root = uf.union(ri, rj);
+            uf.union(ri, rj);
+            let root = uf.find_mut(ri);
             let other = if root == ri { rj } else { ri };
             let moved = std::mem::take(&mut forbidden[other]);
             forbidden[root].extend(moved);
@@ -278,7 +282,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
         }
         pairs.push(Pair { a: records[i].id.min(records[j].id), b: records[i].id.max(records[j].id), basis, decision, score, detail });
     }
-    let mut rest: Vec<_> = scored.iter().filter(|e| e.2 != Decision::Merged && uf.find(e.0) != uf.find(e.1)).collect();
+    let mut rest: Vec<_> = scored.iter().filter(|e| e.2 != Decision::Merged && !uf.equiv(e.0, e.1)).collect();
     rest.sort_by(|x, y| y.3.total_cmp(&x.3).then((records[x.0].id, records[x.1].id).cmp(&(records[y.0].id, records[y.1].id))));
     for e in rest {
         let (a, b) = (records[e.0].id, records[e.1].id);
@@ -287,7 +291,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
     let mut conflicts: Vec<(i64, i64)> = hints
         .not_same
         .iter()
-        .filter(|(a, b)| matches!((at.get(a), at.get(b)), (Some(&i), Some(&j)) if uf.find(i) == uf.find(j)))
+        .filter(|(a, b)| matches!((at.get(a), at.get(b)), (Some(&i), Some(&j)) if uf.equiv(i, j)))
         .map(|&(a, b)| (a.min(b), a.max(b)))
         .collect();
     conflicts.sort_unstable();
@@ -295,7 +299,7 @@ pub fn resolve(records: &[Record], hints: &Hints) -> Resolution {
 
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
-        groups.entry(uf.find(i)).or_default().push(i);
+        groups.entry(uf.find_mut(i)).or_default().push(i);
     }
     let mut clusters: Vec<Cluster> = groups.into_values().map(|m| make_cluster(records, &prep, m)).collect();
     clusters.sort_by_key(|c| c.representative);
@@ -578,33 +582,6 @@ fn make_cluster(records: &[Record], prep: &[Prepared], mut members: Vec<usize>) 
         representative: records[members[0]].id,
         name: records[top].names.first().cloned().unwrap_or_default(),
         members: members.iter().map(|&i| records[i].id).collect(),
-    }
-}
-
-struct UnionFind {
-    parent: Vec<usize>,
-    rank: Vec<u8>,
-}
-
-impl UnionFind {
-    fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect(), rank: vec![0; n] }
-    }
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
-    }
-    /// Joins two roots; returns the new root.
-    fn union(&mut self, a: usize, b: usize) -> usize {
-        let (a, b) = if self.rank[a] < self.rank[b] { (b, a) } else { (a, b) };
-        self.parent[b] = a;
-        if self.rank[a] == self.rank[b] {
-            self.rank[a] += 1;
-        }
-        a
     }
 }
 

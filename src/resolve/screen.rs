@@ -19,7 +19,7 @@ use super::evidence::{compare_for_screening, NameEvidence, WeighedName, WordStat
 use super::identifiers::{is_decisive, normalise_identifier, schemes_compatible};
 use super::lists::{ListEntry, ScreeningList};
 use super::normalise::{normalise_name, NormalisedName};
-use crate::model::EntityKind;
+use crate::model::{EntityKind, RelationKind};
 
 /// Default score from which a match is accepted.
 pub const DEFAULT_THRESHOLD: f64 = 0.90;
@@ -146,7 +146,7 @@ impl<'a> ScreenIndex<'a> {
         }
         let by_id: HashMap<&str, usize> = list.entries.iter().enumerate().map(|(i, e)| (e.entry_id.as_str(), i)).collect();
         let mut owners: HashMap<usize, Vec<(usize, Option<f64>)>> = HashMap::new();
-        for r in list.relations.iter().filter(|r| r.kind == "ownership") {
+        for r in list.relations.iter().filter(|r| r.kind == RelationKind::Ownership) {
             if let (Some(&o), Some(&a)) = (by_id.get(r.from.as_str()), by_id.get(r.to.as_str())) {
                 if list.entries[o].listed && r.share.is_none_or(|s| s >= 50.0) {
                     owners.entry(a).or_default().push((o, r.share));
@@ -349,7 +349,14 @@ mod tests {
         ScreeningList {
             files: vec![ListFile { path: "sdn.csv".into(), role: "sdn", rows: 4 }],
             entries: e,
-            relations: vec![ListRelation { kind: "ownership", from: "2".into(), to: "4".into(), share: Some(75.0), file: 0, line: 9 }],
+            relations: vec![ListRelation {
+                kind: RelationKind::Ownership,
+                from: "2".into(),
+                to: "4".into(),
+                share: Some(75.0),
+                file: 0,
+                line: 9,
+            }],
         }
     }
 

@@ -13,7 +13,7 @@ use super::spec::{QueryError, QueryField};
 use super::{Query, QuerySpec};
 
 fn query_error(field: QueryField, message: String) -> Error {
-    Error::Query(QueryError { field, message })
+    Error::Query(QueryError::new(field, message))
 }
 
 /// One `KIND:VALUE` selector.
@@ -37,19 +37,19 @@ pub enum Selector {
 const KINDS: &str = "country, entity, role, list, name, origin, brand";
 
 impl Selector {
-    /// Parses `KIND:VALUE`; errors name `flag`.
-    pub fn parse(flag: &str, text: &str) -> Result<Selector> {
+    /// Parses `KIND:VALUE`, given in query field `field` (errors name it).
+    pub fn parse(field: QueryField, text: &str) -> Result<Selector, QueryError> {
+        let bad = |message: String| QueryError::new(field, message);
         let Some((kind, value)) = text.split_once(':') else {
-            return Err(Error::usage(flag, format!("'{text}' is not a selector; expected KIND:VALUE with KIND one of {KINDS}")));
+            return Err(bad(format!("'{text}' is not a selector; expected KIND:VALUE with KIND one of {KINDS}")));
         };
         let value = value.trim();
         if value.is_empty() {
-            return Err(Error::usage(flag, format!("'{text}': the value after '{kind}:' is empty")));
+            return Err(bad(format!("'{text}': the value after '{kind}:' is empty")));
         }
         let country = |v: &str| {
-            Country::parse(v).ok_or_else(|| {
-                Error::usage(flag, format!("'{text}': unknown country '{v}' (expected an ISO 3166-1 alpha-2 code such as US, TR, RU)"))
-            })
+            Country::parse(v)
+                .ok_or_else(|| bad(format!("'{text}': unknown country '{v}' (expected an ISO 3166-1 alpha-2 code such as US, TR, RU)")))
         };
         Ok(match kind.trim().to_ascii_lowercase().as_str() {
             "country" => Selector::Country(country(value)?),
@@ -57,12 +57,12 @@ impl Selector {
             "entity" => Selector::Entity(value.to_string()),
             "role" => Selector::Role(Role::parse(value).ok_or_else(|| {
                 let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-                Error::usage(flag, format!("'{text}': unknown role '{value}' (expected one of {})", roles.join(", ")))
+                bad(format!("'{text}': unknown role '{value}' (expected one of {})", roles.join(", ")))
             })?),
             "list" => Selector::List(value.to_string()),
             "name" => Selector::Name(value.to_string()),
             "brand" => Selector::Brand(value.to_string()),
-            other => return Err(Error::usage(flag, format!("'{text}': unknown selector kind '{other}' (expected one of {KINDS})"))),
+            other => return Err(bad(format!("'{text}': unknown selector kind '{other}' (expected one of {KINDS})"))),
         })
     }
 
@@ -194,7 +194,8 @@ fn entity_nodes(
                 }
             }
             Selector::Origin(_) | Selector::Brand(_) => {
-                return Err(query_error(field, format!("'{sel}' describes goods and is only allowed in --from")));
+                let e = QueryError::new(field, format!("'{sel}' describes goods and is only allowed in ")).mention(QueryField::From, "");
+                return Err(e.into());
             }
         }
     }
@@ -316,7 +317,7 @@ pub fn resolve_query(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Re
 
 /// The mirror pairs of the case (see [`crate::graph::mirror`]): none in a
 /// case of one batch, where every record comes from the same declarations.
-fn mirror_pairs(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Mirrors> {
+pub fn mirror_pairs(g: &CaseGraph, dir: &dyn Directory, spec: &QuerySpec) -> Result<Mirrors> {
     if !spec.mirror.enabled || dir.scopes()?.len() < 2 {
         return Ok(Mirrors::default());
     }
@@ -334,17 +335,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parse_errors_name_the_flag() {
-        assert_eq!(Selector::parse("--from", "country:us").unwrap(), Selector::Country(Country::known("US")));
-        assert_eq!(Selector::parse("--from", "origin:US").unwrap(), Selector::Origin(Country::known("US")));
-        assert_eq!(Selector::parse("--to", "role:end_user").unwrap(), Selector::Role(Role::EndUser));
-        assert_eq!(Selector::parse("--to", "entity:b1:E7").unwrap(), Selector::Entity("b1:E7".into()));
-        let e = Selector::parse("--to", "country:XX").unwrap_err().to_string();
-        assert!(e.starts_with("--to:") && e.contains("unknown country 'XX'"), "{e}");
-        let e = Selector::parse("--via", "planet:mars").unwrap_err().to_string();
-        assert!(e.starts_with("--via:") && e.contains("unknown selector kind"), "{e}");
-        assert!(Selector::parse("--from", "US").is_err());
-        assert!(Selector::parse("--from", "name:").is_err());
-        assert!(Selector::parse("--from", "role:pirate").is_err());
+    fn parse_errors_name_the_field() {
+        use QueryField::{From, To, Via};
+        assert_eq!(Selector::parse(From, "country:us").unwrap(), Selector::Country(Country::known("US")));
+        assert_eq!(Selector::parse(From, "origin:US").unwrap(), Selector::Origin(Country::known("US")));
+        assert_eq!(Selector::parse(To, "role:end_user").unwrap(), Selector::Role(Role::EndUser));
+        assert_eq!(Selector::parse(To, "entity:b1:E7").unwrap(), Selector::Entity("b1:E7".into()));
+        let e = Selector::parse(To, "country:XX").unwrap_err();
+        assert!(e.field == To && e.to_string().starts_with("to:") && e.message.contains("unknown country 'XX'"), "{e}");
+        let e = Selector::parse(Via, "planet:mars").unwrap_err();
+        assert!(e.field == Via && e.message.contains("unknown selector kind"), "{e}");
+        assert!(Selector::parse(From, "US").is_err());
+        assert!(Selector::parse(From, "name:").is_err());
+        assert!(Selector::parse(From, "role:pirate").is_err());
     }
 }

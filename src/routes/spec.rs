@@ -55,17 +55,50 @@ impl std::fmt::Display for QueryField {
     }
 }
 
-/// What is wrong with a query, and in which field. The message does not
-/// name the field: the front end puts its own name for it in front.
+/// What is wrong with a query, and in which field. The message names no
+/// field itself: the front end puts its own name for `field` in front, and
+/// for each of `mentions` (another field the message refers to, at a byte
+/// offset into `message`) — so the CLI says `--until`, the serve API
+/// `until`, from one error.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueryError {
     pub field: QueryField,
     pub message: String,
+    /// (byte offset into `message`, the field named there).
+    pub mentions: Vec<(usize, QueryField)>,
+}
+
+impl QueryError {
+    /// An error in `field` with a message that names no other field.
+    pub fn new(field: QueryField, message: impl Into<String>) -> QueryError {
+        QueryError { field, message: message.into(), mentions: Vec::new() }
+    }
+
+    /// Appends a reference to `other` (named by the front end) and then `text`.
+    pub fn mention(mut self, other: QueryField, text: &str) -> QueryError {
+        self.mentions.push((self.message.len(), other));
+        self.message.push_str(text);
+        self
+    }
+
+    /// The message with every mentioned field called by `name` (a flag, a
+    /// parameter); the field at fault itself is not prefixed.
+    pub fn message_with(&self, name: impl Fn(QueryField) -> &'static str) -> String {
+        let mut out = String::with_capacity(self.message.len() + 16);
+        let mut at = 0;
+        for &(i, f) in &self.mentions {
+            out.push_str(&self.message[at..i]);
+            out.push_str(name(f));
+            at = i;
+        }
+        out.push_str(&self.message[at..]);
+        out
+    }
 }
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.field, self.message)
+        write!(f, "{}: {}", self.field, self.message_with(QueryField::as_str))
     }
 }
 
@@ -80,7 +113,7 @@ impl From<QueryError> for Error {
 pub const MIRROR_MAX_DAYS_LIMIT: i32 = 365;
 
 fn bad(field: QueryField, message: impl Into<String>) -> QueryError {
-    QueryError { field, message: message.into() }
+    QueryError::new(field, message)
 }
 
 impl QuerySpec {
@@ -94,10 +127,10 @@ impl QuerySpec {
     /// `since` after `until`, a negative or non-finite minimum value.
     pub fn validate(&self) -> Result<(), QueryError> {
         if self.from.is_empty() {
-            return Err(bad(QueryField::From, "give at least one selector, e.g. --from country:US"));
+            return Err(bad(QueryField::From, "give at least one selector, e.g. ").mention(QueryField::From, " country:US"));
         }
         if self.to.is_empty() {
-            return Err(bad(QueryField::To, "give at least one selector, e.g. --to country:RU"));
+            return Err(bad(QueryField::To, "give at least one selector, e.g. ").mention(QueryField::To, " country:RU"));
         }
         if !(1..=MAX_HOPS_LIMIT).contains(&self.max_hops) {
             return Err(bad(QueryField::MaxHops, format!("must be 1 to {MAX_HOPS_LIMIT}, got {}", self.max_hops)));
@@ -110,7 +143,7 @@ impl QuerySpec {
         }
         if let (Some(a), Some(b)) = (self.since, self.until) {
             if a > b {
-                return Err(bad(QueryField::Since, format!("{a} is after --until {b}")));
+                return Err(bad(QueryField::Since, format!("{a} is after ")).mention(QueryField::Until, &format!(" {b}")));
             }
         }
         if let Some(t) = self.chpl_max_tier {
@@ -198,5 +231,20 @@ mod tests {
         assert_eq!(s.hs_prefixes().unwrap().iter().map(|p| p.1).collect::<Vec<_>>(), [6, 2]);
         s.max_hops = 0;
         assert_eq!(s.validate().unwrap_err().to_string(), format!("max_hops: must be 1 to {MAX_HOPS_LIMIT}, got 0"));
+    }
+
+    #[test]
+    fn a_message_names_other_fields_as_the_front_end_calls_them() {
+        let mut s = ok_spec();
+        s.since = crate::model::Day::parse_iso("2024-01-02");
+        s.until = crate::model::Day::parse_iso("2024-01-01");
+        let e = s.validate().unwrap_err();
+        assert_eq!(e.to_string(), "since: 2024-01-02 is after until 2024-01-01");
+        let flag = |f: QueryField| if f == QueryField::Until { "--until" } else { "?" };
+        assert_eq!(e.message_with(flag), "2024-01-02 is after --until 2024-01-01");
+        let e = QuerySpec { from: vec![], ..ok_spec() }.validate().unwrap_err();
+        assert_eq!(e.message_with(|_| "--from"), "give at least one selector, e.g. --from country:US");
+        // No flag wording is left in the library's own text.
+        assert!(!e.message.contains("--") && !e.to_string().contains("--"), "{e}");
     }
 }

@@ -11,11 +11,12 @@ use axum::http::header::{self, HeaderValue};
 use axum::http::{StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::json;
 
 use super::assets::Asset;
+use super::edits::{self, Live};
 use super::flows::{self, ExportFormat};
 use super::guard::Allowed;
 use super::params::{route_ask, ApiError, Params, ROUTE_PARAMS};
@@ -26,7 +27,7 @@ pub const MAX_SEARCH: u64 = 50;
 /// Most partner edges or declarations in one page.
 pub const MAX_PAGE: u64 = 100;
 
-type Shared = Arc<State>;
+type Shared = Arc<Live>;
 type Pairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 type Id = Result<Path<String>, PathRejection>;
 
@@ -67,7 +68,7 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + S
 /// `f` off the async workers and keeps its answer. The key is the request
 /// line plus the assessment's state (bands appear in answers once it is done).
 async fn cached(
-    st: &Shared,
+    st: &Arc<State>,
     uri: &Uri,
     f: impl FnOnce(&State) -> Result<Vec<u8>, ApiError> + Send + 'static,
 ) -> Result<Response, ApiError> {
@@ -85,8 +86,12 @@ fn to_json(v: &serde_json::Value) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
 }
 
-async fn info(Ext(st): Ext<Shared>) -> Response {
+async fn info(Ext(live): Ext<Shared>) -> Response {
+    let st = live.now();
     let mut v = st.info.clone();
+    v["read_only"] = json!(live.edits.is_none());
+    v["edits"] = json!(live.edits.is_some());
+    v["goods_lists"] = json!(st.goods.names());
     v["risk"] = json!(match st.risk.get() {
         None => "pending",
         Some(Ok(_)) => "ready",
@@ -96,6 +101,7 @@ async fn info(Ext(st): Ext<Shared>) -> Response {
 }
 
 async fn search(Ext(st): Ext<Shared>, uri: Uri, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let v = pairs(q)?;
     let p = Params::new(&v, &["q", "limit"])?;
     let text = p
@@ -107,6 +113,7 @@ async fn search(Ext(st): Ext<Shared>, uri: Uri, q: Pairs) -> Result<Response, Ap
 }
 
 async fn entity(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let id = id(p)?;
     Params::new(&pairs(q)?, &[])?;
     cached(&st, &uri, move |st| {
@@ -116,12 +123,13 @@ async fn entity(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<Respo
     .await
 }
 
-const PAGE_PARAMS: &[&str] = &["limit", "offset", "since", "until", "hs", "chpl", "chpl_tier", "country", "partner"];
+const PAGE_PARAMS: &[&str] = &["limit", "offset", "since", "until", "hs", "chpl", "chpl_tier", "controlled", "country", "partner"];
 
 async fn neighbours(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let id = id(p)?;
     let v = pairs(q)?;
-    let p = Params::new(&v, &PAGE_PARAMS[..8])?;
+    let p = Params::new(&v, &PAGE_PARAMS[..9])?;
     let f = p.filter()?;
     let (limit, offset) = (p.uint("limit", 20, MAX_PAGE)? as usize, p.uint("offset", 0, u64::from(u32::MAX))? as usize);
     cached(&st, &uri, move |st| {
@@ -132,6 +140,7 @@ async fn neighbours(Ext(st): Ext<Shared>, uri: Uri, p: Id, q: Pairs) -> Result<R
 }
 
 async fn entity_shipments(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let id = id(p)?;
     let v = pairs(q)?;
     blocking(move || {
@@ -148,21 +157,24 @@ async fn entity_shipments(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Respo
 }
 
 async fn shipment(Ext(st): Ext<Shared>, p: Id, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let id = id(p)?;
     Params::new(&pairs(q)?, &[])?;
     blocking(move || Ok(json_value(&flows::shipment(&st, &id)?))).await
 }
 
 async fn routes(Ext(st): Ext<Shared>, uri: Uri, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let v = pairs(q)?;
-    let ask = route_ask(&Params::new(&v, ROUTE_PARAMS)?)?;
+    let ask = route_ask(&Params::new(&v, ROUTE_PARAMS)?, &st.goods)?;
     cached(&st, &uri, move |st| Ok(flows::routes(st, &ask)?)).await
 }
 
 async fn export(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {
+    let st = st.now();
     let v = pairs(q)?;
     blocking(move || {
-        let p = Params::new(&v, &["format", "nodes", "since", "until", "hs", "chpl", "chpl_tier"])?;
+        let p = Params::new(&v, &["format", "nodes", "since", "until", "hs", "chpl", "chpl_tier", "controlled"])?;
         let format = match p.one("format")? {
             None | Some("dot") => ExportFormat::Dot,
             Some("svg") => ExportFormat::Svg,
@@ -193,6 +205,32 @@ async fn export(Ext(st): Ext<Shared>, q: Pairs) -> Result<Response, ApiError> {
         Ok(([(header::CONTENT_TYPE, ctype.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
     })
     .await
+}
+
+/// `POST /api/decisions` (only with `--allow-edits`): a merge or split, recorded as `resolve --merge/--split` records it.
+async fn decide(Ext(live): Ext<Shared>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Result<Response, ApiError> {
+    let Some(gate) = &live.edits else {
+        return Err(ApiError { status: 405, message: "edits are off: start the server with --allow-edits".into(), parameter: None });
+    };
+    if !gate.permits(headers.get(edits::TOKEN_HEADER).map(HeaderValue::as_bytes)) {
+        return Err(ApiError {
+            status: 403,
+            message: "refused: a write needs the edit token printed at start-up, in the X-Divtrace-Token header".into(),
+            parameter: Some("X-Divtrace-Token".into()),
+        });
+    }
+    let ctype = headers.get(header::CONTENT_TYPE).and_then(|h| h.to_str().ok()).unwrap_or("");
+    if !ctype.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/json") {
+        return Err(ApiError {
+            status: 415,
+            message: "send the decision as application/json".into(),
+            parameter: Some("Content-Type".into()),
+        });
+    }
+    let ask = edits::parse(&body)?;
+    let live2 = live.clone();
+    let v = blocking(move || edits::decide(&live2, &ask)).await?;
+    Ok(json_value(&v))
 }
 
 async fn asset(Ext(assets): Ext<&'static [Asset]>, req: Request) -> Response {
@@ -236,6 +274,8 @@ async fn guard(Ext(allowed): Ext<Arc<Allowed>>, req: Request, next: Next) -> Res
 pub fn router(state: Shared, allowed: Allowed, assets: &'static [Asset]) -> Router {
     let page = Router::new().fallback(asset).with_state(assets);
     Router::new()
+        // Refused with 405 unless the server was started with --allow-edits.
+        .route("/api/decisions", post(decide))
         .route("/api/info", get(info))
         .route("/api/search", get(search))
         .route("/api/entities/{id}", get(entity))

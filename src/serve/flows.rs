@@ -126,6 +126,7 @@ fn edge_json(state: &State, e: &Edge) -> Value {
         "last_date": day(e.last),
         "hs": hs_decode(e.top_hs).get(..6).map(str::to_string),
         "chpl": e.chpl,
+        "controlled": e.controlled,
     })
 }
 
@@ -146,9 +147,8 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
     }
     let trade = state.trade();
     let edges = trade.edges(v, &Filter::default());
-    let mut top: Vec<Edge> =
+    let top: Vec<Edge> =
         edges.iter().filter(|e| e.outgoing).take(10).chain(edges.iter().filter(|e| !e.outgoing).take(10)).cloned().collect();
-    trade.name_goods(v, &Filter::default(), &mut top);
     let side = |out: bool| -> Vec<Value> { top.iter().filter(|e| e.outgoing == out).map(|e| edge_json(state, e)).collect() };
     let total = |out: bool| {
         let es = edges.iter().filter(|e| e.outgoing == out);
@@ -184,19 +184,15 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
 
 /// One page of partner edges, heaviest first; `more` says how many follow.
 pub fn neighbours(state: &State, v: Node, f: &Filter, limit: usize, offset: usize) -> Value {
-    let trade = state.trade();
-    let edges = trade.edges(v, f);
-    let mut shown: Vec<Edge> = edges.iter().skip(offset).take(limit).cloned().collect();
-    trade.name_goods(v, f, &mut shown);
+    let (shown, total) = state.trade().page(v, f, offset, limit);
     let page: Vec<Value> = shown.iter().map(|e| edge_json(state, e)).collect();
-    let shown = page.len();
     json!({
         "entity": card(state, v),
-        "total": edges.len(),
+        "total": total,
         "offset": offset,
         "limit": limit,
         "edges": page,
-        "more": edges.len().saturating_sub(offset + shown),
+        "more": total.saturating_sub(offset + shown.len()),
     })
 }
 
@@ -344,6 +340,9 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
     }
     if f.chpl_max_tier.is_some() {
         what.push("CHPL goods only".into());
+    }
+    if f.controlled {
+        what.push(format!("controlled goods only ({})", state.goods.names().join(", ")));
     }
     let title = format!("divtrace serve: a view of {} parties", nodes.len());
     let notes = vec![format!(

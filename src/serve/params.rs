@@ -34,16 +34,21 @@ impl From<Error> for ApiError {
                 let p = flag.trim_start_matches('-').replace('-', "_");
                 ApiError { status: 400, message: format!("{p}: {message}"), parameter: Some(p) }
             }
-            // A route query checked by `QuerySpec::validate`: its field is the API's parameter name.
+            // A route query checked by `QuerySpec::validate`: its fields are the API's parameter names.
             Error::Query(q) => {
-                let p = match q.field {
-                    crate::routes::QueryField::ChplMaxTier => "chpl_tier",
-                    f => f.as_str(),
-                };
-                ApiError { status: 400, message: format!("{p}: {}", q.message), parameter: Some(p.to_string()) }
+                let p = query_param(q.field);
+                ApiError { status: 400, message: format!("{p}: {}", q.message_with(query_param)), parameter: Some(p.to_string()) }
             }
             other => ApiError { status: 500, message: other.to_string(), parameter: None },
         }
+    }
+}
+
+/// The query parameter that sets a route query field.
+fn query_param(f: crate::routes::QueryField) -> &'static str {
+    match f {
+        crate::routes::QueryField::ChplMaxTier => "chpl_tier",
+        f => f.as_str(),
     }
 }
 
@@ -153,6 +158,7 @@ impl<'a> Params<'a> {
             until: self.date("until")?,
             hs: self.hs("hs")?.into_iter().map(|(_, c, l)| (c, l)).collect(),
             chpl_max_tier: self.chpl()?,
+            controlled: self.flag("controlled")?,
             country: self.country("country")?,
             partner: None,
         };
@@ -177,6 +183,7 @@ pub const ROUTE_PARAMS: &[&str] = &[
     "hs",
     "chpl",
     "chpl_tier",
+    "controlled",
     "since",
     "until",
     "min_value",
@@ -196,9 +203,10 @@ pub struct RouteAsk {
     pub explain: bool,
 }
 
-pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
-    let sels = |name: &str| -> Result<Vec<Selector>, ApiError> {
-        p.all(name).iter().map(|s| Selector::parse(name, s.trim()).map_err(ApiError::from)).collect()
+/// `goods`: the lists the server was started with (`--goods`), which `controlled=true` means.
+pub fn route_ask(p: &Params, goods: &crate::refdata::goods::GoodsLists) -> Result<RouteAsk, ApiError> {
+    let sels = |field: crate::routes::QueryField| -> Result<Vec<Selector>, ApiError> {
+        p.all(query_param(field)).iter().map(|s| Selector::parse(field, s.trim()).map_err(|e| ApiError::from(Error::Query(e)))).collect()
     };
     if p.flag("all")? {
         return Err(ApiError::bad(
@@ -219,10 +227,10 @@ pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
         return Err(ApiError::bad("explain", "explain and group cannot be combined"));
     }
     let spec = QuerySpec {
-        from: sels("from")?,
-        to: sels("to")?,
-        via: sels("via")?,
-        avoid: sels("avoid")?,
+        from: sels(crate::routes::QueryField::From)?,
+        to: sels(crate::routes::QueryField::To)?,
+        via: sels(crate::routes::QueryField::Via)?,
+        avoid: sels(crate::routes::QueryField::Avoid)?,
         max_hops: p.uint("max_hops", 5, u64::from(crate::routes::MAX_HOPS_LIMIT))? as u32,
         max_dwell_days: p.uint("max_dwell_days", 180, 3650)? as i32,
         hs_level: p.uint("hs_level", 6, 10)? as u32,
@@ -232,7 +240,8 @@ pub fn route_ask(p: &Params) -> Result<RouteAsk, ApiError> {
         until: p.date("until")?,
         min_value,
         limit: Some(p.uint("limit", 20, MAX_ROUTES)? as usize),
-        // Goods-list selections of `routes` are not offered by the workspace yet: the CLI's defaults.
+        goods: goods.clone(),
+        controlled: p.flag("controlled")?,
         ..QuerySpec::default()
     };
     if spec.from.is_empty() {
@@ -281,15 +290,22 @@ mod tests {
             ("hs", "8542.31"),
             ("chpl", "true"),
         ]);
-        let ask = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).unwrap();
+        let ask = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled()).unwrap();
         assert_eq!(ask.spec.from.len(), 2);
         assert_eq!(ask.spec.max_hops, 4);
         assert_eq!(ask.spec.hs, vec!["854231".to_string()]);
         assert_eq!(ask.spec.chpl_max_tier, Some(4));
         let v = pairs(&[("from", "planet:Mars"), ("to", "country:RU")]);
-        let e = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).err().unwrap();
+        let e = route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled()).err().unwrap();
         assert_eq!((e.status, e.parameter.as_deref()), (400, Some("from")));
         let v = pairs(&[("from", "country:US"), ("to", "country:RU"), ("max_hops", "99")]);
-        assert_eq!(route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap()).err().unwrap().parameter.as_deref(), Some("max_hops"));
+        assert_eq!(
+            route_ask(&Params::new(&v, ROUTE_PARAMS).unwrap(), &crate::refdata::goods::GoodsLists::bundled())
+                .err()
+                .unwrap()
+                .parameter
+                .as_deref(),
+            Some("max_hops")
+        );
     }
 }

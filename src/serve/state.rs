@@ -8,14 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::assess::report::AssessmentOut;
-use crate::assess::{Incoming, Weights};
+use crate::assess::Weights;
 use crate::error::Result;
 use crate::graph::{CaseGraph, Node};
 use crate::store::graph::load_graph;
 use crate::store::Case;
 
+use super::adjacency::Adjacency;
 use super::directory::Directory;
-use super::partners::{chpl_tiers, Trade};
+use super::partners::{goods_classes, Trade};
 
 /// Read-only connections, reused across requests (opening one costs a
 /// file open and a schema check; SQLite connections are not shared between threads).
@@ -56,8 +57,10 @@ pub struct Risk {
 pub struct State {
     pub path: PathBuf,
     pub graph: CaseGraph,
-    pub incoming: Incoming,
-    pub chpl: Vec<u8>,
+    /// Every entity's shipments by partner (see [`Adjacency`]).
+    pub adj: Adjacency,
+    /// The goods lists (the CHPL and `--goods` files): the controlled-goods filter and route queries use them.
+    pub goods: crate::refdata::goods::GoodsLists,
     pub dir: Directory,
     pub pool: Pool,
     /// Filled by a background thread after start-up; `None` until then.
@@ -71,12 +74,11 @@ pub struct State {
 
 impl State {
     /// Loads the case read-only. Complexity: the graph load (from its cache
-    /// when current) plus O(S log S) for the incoming index.
-    pub fn load(path: &Path) -> Result<State> {
+    /// when current) plus O(S log S) for the partner index.
+    pub fn load(path: &Path, goods: crate::refdata::goods::GoodsLists) -> Result<State> {
         let case = Case::open_read_only(path)?;
         let (graph, _) = load_graph(&case)?;
-        let incoming = Incoming::build(&graph);
-        let chpl = chpl_tiers(&graph);
+        let adj = Adjacency::build(&graph, &goods_classes(&graph, &goods));
         let dir = Directory::load(&case, &graph)?;
         let info = super::flows::info_of(&case, &graph)?;
         let pool = Pool::new(path);
@@ -84,8 +86,8 @@ impl State {
         Ok(State {
             path: path.to_path_buf(),
             graph,
-            incoming,
-            chpl,
+            adj,
+            goods,
             dir,
             pool,
             risk: OnceLock::new(),
@@ -96,7 +98,7 @@ impl State {
     }
 
     pub fn trade(&self) -> Trade<'_> {
-        Trade { g: &self.graph, incoming: &self.incoming, chpl: &self.chpl }
+        Trade { g: &self.graph, adj: &self.adj }
     }
 
     pub fn risk(&self) -> Option<&Risk> {

@@ -5,6 +5,7 @@
 
 pub mod assess;
 mod bulk;
+pub mod dump;
 pub mod evidence;
 pub mod graph;
 pub mod info;

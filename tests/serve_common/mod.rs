@@ -41,21 +41,36 @@ pub fn bundled_case(dir: &std::path::Path) -> PathBuf {
 
 /// Starts `divtrace serve --port 0` on a case and reads the port it printed.
 pub fn serve(case: PathBuf, dir: tempfile::TempDir) -> Server {
+    serve_with(case, dir, &[]).0
+}
+
+/// [`serve`] with more flags; also returns the edit token when `--allow-edits` is among them.
+pub fn serve_with(case: PathBuf, dir: tempfile::TempDir, extra: &[&str]) -> (Server, Option<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_divtrace"))
         .args(["serve", "--case", case.to_str().unwrap(), "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .expect("start divtrace serve");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    out.read_line(&mut line).unwrap();
+    let token = extra.contains(&"--allow-edits").then(|| {
+        let mut t = String::new();
+        out.read_line(&mut t).unwrap();
+        t.strip_prefix("edit token: ")
+            .and_then(|r| r.split(' ').next())
+            .unwrap_or_else(|| panic!("no edit token in the second line: {t:?}"))
+            .to_string()
+    });
     let port: u16 = line
         .split("http://127.0.0.1:")
         .nth(1)
         .and_then(|r| r.split('/').next())
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("no address in the start-up line: {line:?}"));
-    Server { child: Some(child), port, case, dir }
+    (Server { child: Some(child), port, case, dir }, token)
 }
 
 pub fn server() -> Server {
@@ -66,8 +81,19 @@ pub fn server() -> Server {
 
 /// One request (`Connection: close`); returns status, the header block and the body.
 pub fn request(s: &Server, method: &str, path: &str, host: &str) -> (u16, String, String) {
+    send(s, method, path, host, &[], "")
+}
+
+/// A POST of `body` to this server with extra header lines (`Name: value`).
+pub fn post(s: &Server, path: &str, headers: &[&str], body: &str) -> (u16, String, String) {
+    send(s, "POST", path, &format!("127.0.0.1:{}", s.port), headers, body)
+}
+
+fn send(s: &Server, method: &str, path: &str, host: &str, headers: &[&str], body: &str) -> (u16, String, String) {
     let mut c = TcpStream::connect(("127.0.0.1", s.port)).expect("connect");
-    write!(c, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n").unwrap();
+    let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+    write!(c, "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{extra}Content-Length: {}\r\n\r\n{body}", body.len())
+        .unwrap();
     let mut raw = Vec::new();
     c.read_to_end(&mut raw).unwrap();
     let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");

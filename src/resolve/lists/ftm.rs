@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use super::{country_code, sort_dedup, ListEntry, ListFile, ListRelation, ScreeningList};
 use crate::error::{InputError, Result};
-use crate::model::{Day, EntityKind};
+use crate::model::{Day, EntityKind, RelationKind};
 
 const NAME_PROPS: &[&str] = &["name", "alias", "previousName"];
 const COUNTRY_PROPS: &[&str] = &["country", "jurisdiction", "nationality", "citizenship", "mainCountry", "registrationCountry"];
@@ -80,8 +80,11 @@ pub fn parse(path: &Path, text: &str) -> Result<ScreeningList> {
                 continue;
             }
             "Ownership" | "Directorship" => {
-                let (from, to, kind) =
-                    if schema == "Ownership" { ("owner", "asset", "ownership") } else { ("director", "organization", "director") };
+                let (from, to, kind) = if schema == "Ownership" {
+                    ("owner", "asset", RelationKind::Ownership)
+                } else {
+                    ("director", "organization", RelationKind::Director)
+                };
                 let share = strings(props, "percentage").find_map(|p| p.trim_end_matches('%').trim().parse::<f64>().ok());
                 for f in strings(props, from) {
                     for t in strings(props, to) {
@@ -160,7 +163,7 @@ mod tests {
         assert!(c1.listed && !l.entries[1].listed);
         assert_eq!(
             l.relations,
-            [ListRelation { kind: "ownership", from: "c1".into(), to: "c2".into(), share: Some(51.0), file: 0, line: 4 }]
+            [ListRelation { kind: RelationKind::Ownership, from: "c1".into(), to: "c2".into(), share: Some(51.0), file: 0, line: 4 }]
         );
     }
 

@@ -14,7 +14,7 @@ pub mod ofac;
 
 use std::path::PathBuf;
 
-use crate::model::{Country, EntityKind};
+use crate::model::{Country, EntityKind, RelationKind};
 
 /// One listed party: a company, person, vessel or other entity.
 #[derive(Clone, Debug, PartialEq)]
@@ -45,8 +45,8 @@ pub struct ListEntry {
 /// A link between two listed parties (FtM Ownership and Directorship).
 #[derive(Clone, Debug, PartialEq)]
 pub struct ListRelation {
-    /// `ownership` or `director`.
-    pub kind: &'static str,
+    /// [`RelationKind::Ownership`] or [`RelationKind::Director`].
+    pub kind: RelationKind,
     /// Entry ids: the owner / director ...
     pub from: String,
     /// ... and the owned company / organisation.
