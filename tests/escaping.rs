@@ -275,6 +275,8 @@ fn diagram(names: &[String], detail: &str) -> Diagram {
             part: parts[i % 4],
             lists: vec![detail.to_string()],
             band: None,
+            latin: None,
+            link: None,
         })
         .collect();
     let edges = (1..names.len())
@@ -290,6 +292,7 @@ fn diagram(names: &[String], detail: &str) -> Diagram {
             value_usd: 1000.0,
             declarations: vec![detail.to_string(), "D2".into()],
             emphasis: i == 1,
+            link: None,
         })
         .collect();
     Diagram { title: detail.to_string(), subtitle: vec![detail.to_string()], nodes, edges, notes: vec![detail.to_string()] }
@@ -513,6 +516,13 @@ fn tags_outside_svg(page: &str) -> Vec<String> {
             let end = rest.find("</svg>").expect("the SVG ends");
             rest = &rest[end + 6..];
             v.push("svg".to_string());
+            continue;
+        }
+        // A name in another script (or with letters outside ASCII) has its Latin
+        // form beside it, a plain one has none: that span is not markup from the data.
+        if rest.starts_with("span class=\"latin\">") {
+            let end = rest.find("</span>").expect("the Latin form ends");
+            rest = &rest[end + 7..];
             continue;
         }
         let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/' || *c == '!').collect();

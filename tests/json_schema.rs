@@ -23,7 +23,7 @@ const SCHEMAS: &[(&str, u32, &str)] = &[
     ("hubs", 2, "22a8a583fe6f8b80133e7c93872b32c27857915d940a31d1ff66f44f1785f168"),
     ("info", 2, "21ad18742cc961b3c7f8204d55d9b765a5fe84b779f597c85326b753fa8f940f"),
     ("ingest", 1, "d5cfc2a28e07b5a603e0b1414360ae3e60c291d8b59fc968cc693fb888c611a8"),
-    ("report", 2, "fd6d1621d517f5100a48a1907c7addca293e75ed778eefc9febe300078a899f9"),
+    ("report", 3, "1c9bc0266c6b482b4a2a8c9671b1edba49eca3b08ddadbf9d15876f408bf79b7"),
     ("resolve", 1, "2aeb2f43a84acac30e995dd53d85947c27d6afdf089c9adbee6e98ad28afcb80"),
     ("review", 1, "3a47a639b5a123ad323f99ec7a74e8e70938fe46c97de840ee20ac3010abd190"),
     ("routes", 2, "2d3f843e35ca9c3ef14089664d3ff96145938ed6f803c697b62b3186b49235f7"),

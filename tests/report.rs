@@ -133,3 +133,79 @@ fn report_honours_source_date_epoch() {
     assert_eq!(a, b);
     assert_eq!(std::fs::read(tmp.path().join("a/MANIFEST.sha256")).unwrap(), std::fs::read(tmp.path().join("b/MANIFEST.sha256")).unwrap());
 }
+
+/// The channels `investigate` prints: (rank, the chain's ids).
+fn printed_channels(stdout: &str) -> Vec<(usize, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut lines = stdout.lines().peekable();
+    while let Some(l) = lines.next() {
+        let t = l.trim_start();
+        let Some((rank, rest)) = t.split_once(". score ") else { continue };
+        let (Ok(rank), true) = (rank.parse::<usize>(), rest.contains("route(s)")) else { continue };
+        let chain = lines.next().unwrap_or_default();
+        // Ids are the bracketed parts: `Name (Latin) [ID] -> ...`.
+        let ids: Vec<String> = chain.split(" -> ").map(|p| p.rsplit_once('[').unwrap().1.trim_end_matches(']').to_string()).collect();
+        out.push((rank, ids));
+    }
+    out
+}
+
+/// Every channel the console prints is in report.json and has its section,
+/// and each of its routes a table, in one of the report's pages.
+fn console_channels_are_in_the_report(stdout: &str, dir: &std::path::Path) -> usize {
+    let printed = printed_channels(stdout);
+    assert!(!printed.is_empty(), "no channels printed:\n{stdout}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    let channels = json["channels"].as_array().unwrap();
+    let pages: Vec<String> =
+        json["pages"].as_array().unwrap().iter().map(|p| std::fs::read_to_string(dir.join(p["file"].as_str().unwrap())).unwrap()).collect();
+    let ranks: Vec<u64> = json["routes"]["routes"].as_array().unwrap().iter().map(|r| r["rank"].as_u64().unwrap()).collect();
+    for (rank, ids) in &printed {
+        let c = channels.iter().find(|c| c["rank"] == *rank as u64).unwrap_or_else(|| panic!("channel {rank} is not in report.json"));
+        let got: Vec<&str> = c["parties"].as_array().unwrap().iter().map(|p| p["id"].as_str().unwrap()).collect();
+        assert_eq!(got, *ids, "channel {rank}: another chain in the report");
+        assert!(pages.iter().any(|p| p.contains(&format!("href=\"#channel-{rank}\""))), "channel {rank} is in no summary table");
+        assert!(pages.iter().any(|p| p.contains(&format!("id=\"channel-{rank}\""))), "channel {rank} has no section");
+        let routes = c["route_ranks"].as_array().unwrap();
+        assert!(!routes.is_empty(), "channel {rank} shows no route");
+        for r in routes {
+            assert!(ranks.contains(&r.as_u64().unwrap()), "route {r} of channel {rank} is not in report.json");
+            assert!(pages.iter().any(|p| p.contains(&format!("id=\"route-{r}\""))), "route {r} of channel {rank} has no table");
+        }
+    }
+    printed.len()
+}
+
+#[test]
+fn every_channel_investigate_prints_is_in_its_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bundled");
+    let run = divtrace([
+        "investigate".as_ref(),
+        root().join("graphs/turkish-chips").as_os_str(),
+        "--out".as_ref(),
+        dir.as_os_str(),
+        "-q".as_ref(),
+    ])
+    .ok();
+    assert_eq!(console_channels_are_in_the_report(&run.stdout, &dir), 10);
+    // Channels 5-10 of the bundled case were missing from the page when it showed the 20 best routes.
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("Lori Global Trade LLC") && html.contains("Heng Tai International Trading Co., Limited"));
+    // Names in Cyrillic have their Latin form beside them.
+    assert!(
+        html.contains("ООО «Вектор-Микро» <span class=\"latin\">(Vektor-Mikro LLC)</span>"),
+        "no Latin form (the case has a Latin alias)"
+    );
+
+    // A synthetic case, all channels: every one printed is in the report, over several pages.
+    let bundle = tmp.path().join("synth");
+    divtrace(["synth", "--seed", "7", "--shipments", "20000", "--out", bundle.to_str().unwrap()]).ok();
+    let dir = tmp.path().join("synth-report");
+    let run = divtrace(["investigate", bundle.to_str().unwrap(), "--out", dir.to_str().unwrap(), "-q", "--all"]).ok();
+    let n = console_channels_are_in_the_report(&run.stdout, &dir);
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(n as u64, json["channel_stats"]["shown"].as_u64().unwrap());
+    let total: u64 = json["channels"].as_array().unwrap().iter().map(|c| c["routes"].as_u64().unwrap()).sum();
+    assert_eq!(total as usize, json["routes"]["routes"].as_array().unwrap().len(), "--all reports every route of every channel");
+}

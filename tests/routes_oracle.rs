@@ -5,7 +5,7 @@
 use divtrace::graph::{country_code, CaseGraph, EntityRow, ShipmentRow, NO_DATE};
 use divtrace::model::{Country, Day, Role, Roles};
 use divtrace::routes::explain::{explain, Explanation};
-use divtrace::routes::group::group_routes;
+use divtrace::routes::group::{fold_channels, group_routes};
 use divtrace::routes::rank::{brand_tokens, tokens_contain};
 use divtrace::routes::{collect_routes, resolve_query, Directory, QuerySpec, Selector};
 use divtrace::Result;
@@ -355,6 +355,17 @@ proptest! {
         let grouped = group_routes(&g, &q);
         prop_assert_eq!(grouped.total_routes, found.total);
         prop_assert_eq!(grouped.channels.iter().map(|ch| ch.routes).sum::<u64>(), found.total);
+        // Folding the routes found gives the same channels, each holding exactly its routes.
+        let folded = fold_channels(&g, q.hs_level, &found.routes);
+        prop_assert_eq!(folded.iter().map(|c| c.channel.clone()).collect::<Vec<_>>(), grouped.channels.clone());
+        let mut members: Vec<usize> = folded.iter().flat_map(|c| c.members.iter().copied()).collect();
+        members.sort_unstable();
+        prop_assert_eq!(members, (0..found.routes.len()).collect::<Vec<_>>());
+        for c in &folded {
+            prop_assert_eq!(c.members.len() as u64, c.channel.routes);
+            prop_assert!(c.members.windows(2).all(|w| w[0] < w[1]));
+            prop_assert_eq!(&found.routes[c.members[0]], &c.channel.best);
+        }
 
         // Explain agrees on whether anything connects.
         match explain(&g, &q) {

@@ -13,7 +13,8 @@ use crate::export::fold;
 use crate::export::view::{self, Caption};
 use crate::graph::mirror::Mirrors;
 use crate::graph::{CaseGraph, Node};
-use crate::routes::{collect_routes, resolve_query, route_nodes, QuerySpec, Selector};
+use crate::routes::collect::RouteHit;
+use crate::routes::{collect_routes, resolve_query, route_nodes, Query, QuerySpec, Selector};
 use crate::store::evidence::Evidence;
 use crate::store::{graph::load_graph, Case};
 
@@ -87,10 +88,31 @@ pub fn query_title(spec: &QuerySpec) -> String {
 pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes: usize, assess: bool) -> Result<Selection> {
     let q = resolve_query(g, case, spec)?;
     let found = collect_routes(g, &q);
+    let (drawn, left_out) = fit(g, found.routes.iter(), max_nodes);
+    let mut notes = vec![format!("{} of {} routes drawn (best first)", drawn.len(), found.total)];
+    if found.total as usize > found.routes.len() {
+        notes[0] = format!("{} of {} routes drawn (best first; --limit {} / --all)", drawn.len(), found.total, found.routes.len());
+    }
+    if left_out > 0 {
+        notes.push(format!("{left_out} further routes left out to stay within --max-nodes {max_nodes}"));
+    }
+    let routes: Vec<Vec<i64>> = drawn.iter().map(|h| h.rows.clone()).collect();
+    let evidence = route_evidence(case, g, &drawn)?;
+    // The parties' risk, assessed over the whole case, colours the diagram.
+    let assessments = if assess { assess_parties(case, g, &evidence, spec)? } else { Vec::new() };
+    let bands = bands_by_cluster(&evidence, &assessments);
+    let diagram = draw(case, g, spec, &q, &drawn, &evidence, &bands, &[], notes)?;
+    let report = crate::routes::report::routes_report(case, g, spec, &q, &found)?;
+    Ok(Selection { evidence, diagram, routes, report: Some(report), assessments })
+}
+
+/// Of `hits` (best first), those that fit in `max_nodes` parties together,
+/// and how many were left out.
+pub fn fit<'a>(g: &CaseGraph, hits: impl Iterator<Item = &'a RouteHit>, max_nodes: usize) -> (Vec<&'a RouteHit>, usize) {
     let mut nodes: BTreeSet<Node> = BTreeSet::new();
-    let mut routes: Vec<Vec<i64>> = Vec::new();
+    let mut drawn = Vec::new();
     let mut left_out = 0usize;
-    for hit in &found.routes {
+    for hit in hits {
         let rn = route_nodes(g, &hit.ships);
         let new = rn.iter().filter(|v| !nodes.contains(v)).count();
         if nodes.len() + new > max_nodes {
@@ -98,26 +120,41 @@ pub fn routes_selection(case: &Case, g: &CaseGraph, spec: &QuerySpec, max_nodes:
             continue;
         }
         nodes.extend(rn);
-        routes.push(hit.rows.clone());
+        drawn.push(hit);
     }
-    let ships: Vec<i64> = routes.iter().flatten().copied().collect::<BTreeSet<_>>().into_iter().collect();
+    (drawn, left_out)
+}
+
+/// The records behind `hits`: their shipments, and every member of their parties' clusters.
+pub fn route_evidence(case: &Case, g: &CaseGraph, hits: &[&RouteHit]) -> Result<Evidence> {
+    let ships: Vec<i64> = hits.iter().flat_map(|h| h.rows.iter().copied()).collect::<BTreeSet<_>>().into_iter().collect();
+    let nodes: BTreeSet<Node> = hits.iter().flat_map(|h| route_nodes(g, &h.ships)).collect();
     let members: Vec<i64> = nodes.iter().flat_map(|&v| g.node_members(v).iter().copied()).collect();
-    let evidence = case.evidence(&ships, &members)?;
-    let mut notes = vec![format!("{} of {} routes drawn (best first)", routes.len(), found.total)];
-    if found.total as usize > found.routes.len() {
-        notes[0] = format!("{} of {} routes drawn (best first; --limit {} / --all)", routes.len(), found.total, found.routes.len());
-    }
-    if left_out > 0 {
-        notes.push(format!("{left_out} further routes left out to stay within --max-nodes {max_nodes}"));
-    }
+    case.evidence(&ships, &members)
+}
+
+/// The diagram of `drawn` (best first; `evidence` holds at least their
+/// records, and only those of `drawn` are drawn), coloured by `bands`, each
+/// route's parties and arrows linked to `links` when given (one per route).
+#[allow(clippy::too_many_arguments)]
+pub fn draw(
+    case: &Case,
+    g: &CaseGraph,
+    spec: &QuerySpec,
+    q: &Query,
+    drawn: &[&RouteHit],
+    evidence: &Evidence,
+    bands: &BTreeMap<i64, Band>,
+    links: &[view::Link],
+    notes: Vec<String>,
+) -> Result<Diagram> {
+    let rows: BTreeSet<i64> = drawn.iter().flat_map(|h| h.rows.iter().copied()).collect();
+    let mut ev = evidence.clone();
+    ev.shipments.retain(|r, _| rows.contains(r));
+    let routes: Vec<Vec<i64>> = drawn.iter().map(|h| h.rows.clone()).collect();
     let caption = Caption { title: query_title(spec), subtitle: caption_lines(case)?, notes };
-    // The parties' risk, assessed over the whole case, colours the diagram.
-    let assessments = if assess { assess_parties(case, g, &evidence, spec)? } else { Vec::new() };
-    let bands = bands_by_cluster(&evidence, &assessments);
-    let mirrors = mirror_declarations(case, g, &q.mirrors, found.routes.iter().flat_map(|h| h.ships.iter().copied()))?;
-    let diagram = view::diagram(&evidence, &routes, spec.hs_level as usize, &bands, &mirrors, caption);
-    let report = crate::routes::report::routes_report(case, g, spec, &q, &found)?;
-    Ok(Selection { evidence, diagram, routes, report: Some(report), assessments })
+    let mirrors = mirror_declarations(case, g, &q.mirrors, drawn.iter().flat_map(|h| h.ships.iter().copied()))?;
+    Ok(view::diagram(&ev, &routes, spec.hs_level as usize, bands, &mirrors, links, caption))
 }
 
 /// The mirror declaration (its `source`, else its bundle id) of each of
@@ -139,7 +176,7 @@ fn mirror_declarations(
 }
 
 /// Assesses the resolved parties in `ev` (by their representatives' `SCOPE:ID`).
-fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence, spec: &QuerySpec) -> Result<Vec<AssessmentOut>> {
+pub fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence, spec: &QuerySpec) -> Result<Vec<AssessmentOut>> {
     let ids: Vec<String> = ev.entities.values().filter(|e| e.row == e.cluster).map(|e| format!("{}:{}", e.scope, e.id)).collect();
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -150,7 +187,7 @@ fn assess_parties(case: &Case, g: &CaseGraph, ev: &Evidence, spec: &QuerySpec) -
 }
 
 /// Risk bands keyed by cluster row id, for the diagram.
-fn bands_by_cluster(ev: &Evidence, assessments: &[AssessmentOut]) -> BTreeMap<i64, Band> {
+pub fn bands_by_cluster(ev: &Evidence, assessments: &[AssessmentOut]) -> BTreeMap<i64, Band> {
     let mut by_id: BTreeMap<&str, Vec<i64>> = BTreeMap::new();
     for e in ev.entities.values().filter(|e| e.row == e.cluster) {
         by_id.entry(e.id.as_str()).or_default().push(e.row);
@@ -189,7 +226,7 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
         subtitle: caption_lines(case)?,
         notes: vec![format!("{} shipments among {} parties", rows.len(), nodes.len())],
     };
-    let diagram = view::diagram(&evidence, &[], 6, &BTreeMap::new(), &mirrors, caption);
+    let diagram = view::diagram(&evidence, &[], 6, &BTreeMap::new(), &mirrors, &[], caption);
     let keep: BTreeSet<usize> = diagram
         .nodes
         .iter()
@@ -215,7 +252,7 @@ pub fn view_of(
     let evidence = case.evidence(rows, members)?;
     let caption = Caption { title, subtitle: caption_lines(case)?, notes };
     // Hand-picked rows are drawn as picked: both records of a mirror pair when both were picked.
-    let diagram = view::diagram(&evidence, &[], 6, bands, &BTreeMap::new(), caption);
+    let diagram = view::diagram(&evidence, &[], 6, bands, &BTreeMap::new(), &[], caption);
     Ok(Selection { evidence, diagram, routes: Vec::new(), report: None, assessments: Vec::new() })
 }
 

@@ -6,11 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::assess::report::AssessmentOut;
 use crate::error::{Error, Result};
+use crate::export::report::ReportData;
 use crate::ingest::{Mapping, Options, Summary};
-use crate::routes::group::{drop_subchains, group_routes};
-use crate::routes::report::{channels_report, RoutesReport};
 use crate::routes::{resolve_query, QuerySpec, Selector};
 use crate::store::graph::load_graph;
 
@@ -49,14 +47,11 @@ pub struct Investigation {
     pub screened: Option<usize>,
     /// The query asked (the default one filled in).
     pub spec: QuerySpec,
-    /// The best channels, without those that are parts of longer ones.
-    pub channels: RoutesReport,
-    /// How many channels were left out as parts of longer ones.
-    pub hidden: usize,
     /// What the report step wrote.
     pub report_lines: Vec<String>,
-    /// The parties drawn in the report, by risk.
-    pub assessments: Vec<AssessmentOut>,
+    /// What the report states: the best channels (without those that are
+    /// parts of longer ones), their routes, the parties on them by risk.
+    pub report: ReportData,
 }
 
 /// The question investigate asks by default: US makers or US-origin goods to Russia or Belarus.
@@ -152,25 +147,15 @@ pub fn investigate(plan: &Plan) -> Result<Investigation> {
         }
         None => None,
     };
-    let limit = plan.spec.limit;
     // An end left open is the default query's end.
     let d = default_query(20)?;
     let pick = |given: &[Selector], default: Vec<Selector>| if given.is_empty() { default } else { given.to_vec() };
     let spec = QuerySpec { from: pick(&plan.spec.from, d.from), to: pick(&plan.spec.to, d.to), ..plan.spec.clone() };
     let case = CaseFile::new(&case_path).open()?;
-    // Ask for more channels than shown: sub-chains are dropped from the summary.
-    let search = QuerySpec { limit: limit.map(|l| l.saturating_mul(5)), ..spec.clone() };
     let (g, _) = load_graph(&case)?;
-    let q = resolve_query(&g, &case, &search)?;
-    let mut grouped = group_routes(&g, &q);
-    // A channel whose chain lies inside a longer channel's chain (same goods) is part of
-    // that story, not a new one: the summary shows the longer one only.
-    let hidden = drop_subchains(&mut grouped);
-    if let Some(l) = limit {
-        grouped.channels.truncate(l);
-    }
-    let channels = channels_report(&case, &g, &search, &q, &grouped)?;
-    let report_spec = QuerySpec { limit: Some(limit.unwrap_or(usize::MAX).max(20)), ..spec.clone() };
-    let (report_lines, assessments) = super::report::write_report(&case, &report_spec, plan.out, 60)?;
-    Ok(Investigation { case_path, summaries, resolution, screened, spec, channels, hidden, report_lines, assessments })
+    let q = resolve_query(&g, &case, &spec)?;
+    // The summary printed and the report written show the same channels: one pick for both.
+    let picked = super::report::pick(&g, &q, spec.limit);
+    let (report_lines, report) = super::report::write_report(&case, &g, &spec, &q, &picked, plan.out, 60)?;
+    Ok(Investigation { case_path, summaries, resolution, screened, spec, report_lines, report })
 }

@@ -103,7 +103,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         ))?;
     }
 
-    let rep = &inv.channels;
+    let rep = &inv.report;
     let what = if args.query.from.is_empty() && args.query.to.is_empty() {
         "US makers and US-origin goods to Russia and Belarus".to_string()
     } else {
@@ -111,48 +111,56 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         format!("from {} to {}", list(&inv.spec.from), list(&inv.spec.to))
     };
     io(writeln!(out, "\n== Routes: {what}, grouped into channels\n"))?;
-    // One line per channel here; `divtrace routes --group` and the report have every hop.
+    // One line per channel here, the same channels as the report (which has every hop).
+    let num = divtrace::export::report::num;
     io(writeln!(
         out,
         "{} route(s) in {} channel(s); the {} best:",
-        rep.stats.total_routes,
-        rep.stats.total_channels.unwrap_or(0),
-        rep.channels.as_ref().map_or(0, Vec::len)
+        num(rep.routes.stats.total_routes),
+        num(rep.channel_stats.total),
+        rep.channels.len()
     ))?;
-    for c in rep.channels.iter().flatten() {
+    let latin: std::collections::BTreeMap<&str, &str> = rep.latin_names.iter().map(|l| (l.name.as_str(), l.latin.as_str())).collect();
+    for c in &rep.channels {
         io(writeln!(
             out,
-            "\n{:>3}. score {:>3}  {} route(s)  HS {}  {} .. {}  US$ {} shipped",
+            "\n{:>3}. score {:>3}  {} route(s)  {} consignment(s)  HS {}  {} .. {}  US$ {} shipped",
             c.rank,
             c.score,
-            c.routes,
+            num(c.routes),
+            num(c.consignments as u64),
             c.hs,
             c.first_date,
             c.last_date,
             divtrace::export::view::money(c.value_shipped)
         ))?;
         let chain: Vec<String> = c
-            .entities
+            .parties
             .iter()
-            .zip(&c.entity_names)
-            .map(|(id, n)| format!("{} [{}]", divtrace::text::safe::term(n), divtrace::text::safe::term(id)))
+            .map(|p| {
+                let name = divtrace::text::safe::term(&p.name);
+                match latin.get(p.name.as_str()) {
+                    Some(l) => format!("{name} ({}) [{}]", divtrace::text::safe::term(l), divtrace::text::safe::term(&p.id)),
+                    None => format!("{name} [{}]", divtrace::text::safe::term(&p.id)),
+                }
+            })
             .collect();
         io(writeln!(out, "     {}", chain.join(" -> ")))?;
     }
-    if inv.hidden > 0 {
+    if rep.channel_stats.subchains_hidden > 0 {
         io(writeln!(
             out,
             "\n({} channel(s) that are parts of longer ones above are not listed; `divtrace routes --group` lists all)",
-            inv.hidden
+            rep.channel_stats.subchains_hidden
         ))?;
     }
-    if let Some(m) = &rep.message {
+    if let Some(m) = &rep.routes.message {
         io(writeln!(out, "{m}"))?;
     }
 
     io(writeln!(out, "\n== Parties on these routes by risk (divtrace assess; every factor is in the report)\n"))?;
     let shown = inv.spec.limit.unwrap_or(usize::MAX);
-    for a in inv.assessments.iter().take(shown) {
+    for a in rep.assessments.iter().take(shown) {
         let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.code()).collect();
         io(writeln!(
             out,

@@ -42,6 +42,9 @@ pub struct Node {
     /// Stable key (bundle id of the entity or cluster); orders nodes deterministically.
     pub key: String,
     pub name: String,
+    /// The name in Latin letters, when it is written otherwise (an alias, else a transliteration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latin: Option<String>,
     /// Extra lines under the name: ids, members, roles.
     pub details: Vec<String>,
     pub country: Option<String>,
@@ -49,6 +52,9 @@ pub struct Node {
     /// Lists the party is on (entity_list, sdn, ...).
     pub lists: Vec<String>,
     pub band: Option<Band>,
+    /// Where the party links to in the report (a page anchor), when drawn for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 /// Shipments from one node to another with the same goods, folded into one arrow.
@@ -71,6 +77,9 @@ pub struct Edge {
     pub declarations: Vec<String>,
     /// Drawn heavier: an edge of the top-ranked route.
     pub emphasis: bool,
+    /// Where the arrow links to in the report (a page anchor), when drawn for one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
 }
 
 impl Edge {

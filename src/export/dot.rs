@@ -94,6 +94,19 @@ fn attr(k: &str, v: Id) -> Attribute {
     Attribute(id(k), v)
 }
 
+/// `href` and `tooltip` of a linked node or edge. Links are the report's
+/// own anchors (`report.html#channel-3`); anything else is not written, so
+/// no text from the data reaches an attribute. The tooltip replaces
+/// Graphviz's default (the synthetic node id).
+fn link(to: Option<&str>, what: &str) -> Vec<Attribute> {
+    match to {
+        Some(l) if l.chars().all(|c| c.is_ascii_alphanumeric() || "#.-_".contains(c)) => {
+            vec![attr("href", q(l)), attr("tooltip", q(&format!("Open {what}")))]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Shape and default fill per part.
 fn shape(part: Part) -> (&'static str, &'static str) {
     match part {
@@ -180,6 +193,7 @@ pub fn to_dot(d: &Diagram) -> String {
             attrs.push(attr("color", q("#b00000")));
             attrs.push(attr("fontcolor", q("#700000")));
         }
+        attrs.extend(link(e.link.as_deref(), "the route in the report"));
         stmts.push(Stmt::Edge(DotEdge {
             ty: EdgeTy::Pair(Vertex::N(NodeId(id(&format!("n{}", e.from)), None)), Vertex::N(NodeId(id(&format!("n{}", e.to)), None))),
             attributes: attrs,
@@ -205,6 +219,9 @@ fn node(d: &Diagram, i: usize) -> DotNode {
     let (shape, fill) = shape(n.part);
     let fill = n.band.map(band_colour).unwrap_or(fill);
     let mut text = format!("<B>{}</B>", label(&n.name));
+    if let Some(l) = &n.latin {
+        text += &format!("<BR/><I>{}</I>", label(l));
+    }
     for line in &n.details {
         text += &format!("<BR/><FONT POINT-SIZE=\"8\">{}</FONT>", label(line));
     }
@@ -219,6 +236,7 @@ fn node(d: &Diagram, i: usize) -> DotNode {
         attrs.push(attr("color", q(LISTED_BORDER)));
         attrs.push(attr("penwidth", id("2.5")));
     }
+    attrs.extend(link(n.link.as_deref(), "the party's channel in the report"));
     DotNode { id: NodeId(id(&format!("n{i}")), None), attributes: attrs }
 }
 
@@ -294,6 +312,8 @@ mod tests {
                     part: Part::Intermediary,
                     lists: vec![],
                     band: None,
+                    latin: None,
+                    link: None,
                 })
                 .collect(),
             edges: vec![Edge {
@@ -308,6 +328,7 @@ mod tests {
                 value_usd: 1000.0,
                 declarations: vec!["S1".into()],
                 emphasis: true,
+                link: None,
             }],
             ..Diagram::default()
         }

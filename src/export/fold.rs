@@ -73,6 +73,8 @@ pub fn fold(d: Diagram, max_nodes: usize, keep: &BTreeSet<usize>) -> Diagram {
             part: Part::Folded,
             lists: Vec::new(),
             band: None,
+            latin: None,
+            link: None,
         });
     }
     let mut merged: BTreeMap<(usize, usize, String), Edge> = BTreeMap::new();
@@ -118,6 +120,8 @@ mod tests {
             part: Part::Intermediary,
             lists: vec![],
             band: None,
+            latin: None,
+            link: None,
         }
     }
 
@@ -134,6 +138,7 @@ mod tests {
             value_usd: v,
             declarations: vec![format!("D{from}-{to}")],
             emphasis: false,
+            link: None,
         }
     }
 

@@ -8,6 +8,15 @@ use super::diagram::{Band, Diagram, Edge, Node, Part};
 use crate::refdata;
 use crate::store::evidence::{EntityRecord, Evidence};
 
+/// Where a drawn route's parties and arrows link to (the report's anchors).
+#[derive(Clone, Debug)]
+pub struct Link {
+    /// For its parties (the first route drawn through a party decides).
+    pub node: String,
+    /// For its arrows.
+    pub edge: String,
+}
+
 /// What the diagram is of, for its title.
 pub struct Caption {
     pub title: String,
@@ -21,13 +30,15 @@ pub struct Caption {
 /// `bands` gives a risk band per cluster id when assessments were made.
 /// `mirrors` gives, per shipment row that stands for a consignment declared
 /// twice, the reference of its mirror declaration (listed on the edge; the
-/// shipment is counted and valued once).
+/// shipment is counted and valued once). `links` (empty, or one per route)
+/// says where each route's parties and arrows link to.
 pub fn diagram(
     ev: &Evidence,
     routes: &[Vec<i64>],
     hs_level: usize,
     bands: &BTreeMap<i64, Band>,
     mirrors: &BTreeMap<i64, String>,
+    links: &[Link],
     caption: Caption,
 ) -> Diagram {
     // Clusters present, with their members.
@@ -59,11 +70,24 @@ pub fn diagram(
             order.push(*c);
         }
     }
+    // The first route through a party, and the route of each shipment, for the links.
+    let mut node_link: BTreeMap<i64, &str> = BTreeMap::new();
+    let mut ship_link: BTreeMap<i64, &str> = BTreeMap::new();
+    for (r, l) in routes.iter().zip(links) {
+        for s in r.iter().filter_map(|s| ev.shipments.get(s)) {
+            for c in [cluster(ev, s.shipper), cluster(ev, s.consignee)] {
+                node_link.entry(c).or_insert(&l.node);
+            }
+            ship_link.entry(s.row).or_insert(&l.edge);
+        }
+    }
     for c in order {
         let Some(ms) = members.get(&c) else { continue };
         let rep = ms.iter().find(|e| e.row == c).copied().unwrap_or(ms[0]);
         index.insert(c, nodes.len());
-        nodes.push(node(rep, ms, firsts.contains(&c), lasts.contains(&c), bands.get(&c).copied()));
+        let mut n = node(rep, ms, firsts.contains(&c), lasts.contains(&c), bands.get(&c).copied());
+        n.link = node_link.get(&c).map(|l| l.to_string());
+        nodes.push(n);
     }
 
     // Edges: shipments folded by (shipper, consignee, goods key).
@@ -93,6 +117,7 @@ pub fn diagram(
             value_usd: ships.iter().filter_map(|s| s.value_usd).sum(),
             declarations,
             emphasis: rows.iter().any(|r| best.contains(r)),
+            link: rows.iter().find_map(|r| ship_link.get(r)).map(|l| l.to_string()),
         });
     }
     Diagram { title: caption.title, subtitle: caption.subtitle, nodes, edges, notes: caption.notes }
@@ -143,7 +168,10 @@ fn node(rep: &EntityRecord, members: &[&EntityRecord], first: bool, last: bool, 
     let mut lists: Vec<String> = members.iter().flat_map(|m| m.lists.iter().map(|l| l.list.clone())).collect();
     lists.sort();
     lists.dedup();
-    Node { key: rep.id.clone(), name: rep.name.clone(), details, country, part, lists, band }
+    // The Latin form: a Latin alias or a Latin-named record of the same company, else a transliteration.
+    let others = members.iter().flat_map(|m| std::iter::once(m.name.as_str()).chain(m.aliases.iter().map(String::as_str)));
+    let latin = crate::resolve::translit::latin_name(&rep.name, others).map(|(l, _)| l);
+    Node { key: rep.id.clone(), name: rep.name.clone(), latin, details, country, part, lists, band, link: None }
 }
 
 /// `1234567.8` → `1,234,568`.

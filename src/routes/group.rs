@@ -56,44 +56,11 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     let mut acc: BTreeMap<(Vec<Node>, u64), Acc> = BTreeMap::new();
     let total_routes = search(g, q, |route| {
         let score = ranker.score(route, None);
-        let key = (route_nodes(g, route), hs_key(g.hs(route[0] as usize), q.hs_level));
         let hit = || RouteHit { score, ships: route.to_vec(), rows: route.iter().map(|&s| g.ship_row[s as usize]).collect() };
-        let a = acc.entry(key).or_insert_with(|| Acc { routes: 0, hops: vec![BTreeSet::new(); route.len()], best: hit() });
-        a.routes += 1;
-        for (h, &s) in route.iter().enumerate() {
-            a.hops[h].insert(s);
-        }
-        let candidate = hit();
-        if rank_order(&candidate, &a.best).is_lt() {
-            a.best = candidate;
-        }
+        add(&mut acc, g, q.hs_level, route, hit, |candidate, best| rank_order(candidate, best).is_lt());
     });
-    let value = |set: &BTreeSet<Ship>| set.iter().map(|&s| f64::from(g.value[s as usize])).filter(|v| !v.is_nan()).sum();
-    let mut channels: Vec<Channel> = acc
-        .into_iter()
-        .map(|((nodes, _), a)| {
-            let digits = crate::graph::hs_decode(g.hs(a.best.ships[0] as usize));
-            let hs_prefix = digits.chars().take(q.hs_level as usize).collect();
-            let dates = a.hops.iter().flatten().map(|&s| g.date[s as usize]);
-            Channel {
-                nodes,
-                hs_prefix,
-                routes: a.routes,
-                value_delivered: value(a.hops.last().expect("routes have a hop")),
-                value_shipped: value(&a.hops[0]),
-                first_date: dates.clone().min().expect("routes have a hop"),
-                last_date: dates.max().expect("routes have a hop"),
-                hop_shipments: a.hops.into_iter().map(|h| h.into_iter().collect()).collect(),
-                best: a.best,
-            }
-        })
-        .collect();
-    channels.sort_by(|a, b| {
-        rank_order(&a.best, &b.best)
-            .then(b.routes.cmp(&a.routes))
-            .then_with(|| a.nodes.cmp(&b.nodes))
-            .then_with(|| a.hs_prefix.cmp(&b.hs_prefix))
-    });
+    let mut channels: Vec<Channel> = acc.into_iter().map(|((nodes, _), a)| finish(g, q.hs_level, nodes, a)).collect();
+    channels.sort_by(channel_order);
     let total_channels = channels.len() as u64;
     if let Some(k) = q.limit {
         channels.truncate(k);
@@ -101,18 +68,111 @@ pub fn group_routes(g: &CaseGraph, q: &Query) -> Grouped {
     Grouped { total_routes, total_channels, channels }
 }
 
+/// A channel and the routes it folds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChannelRoutes {
+    pub channel: Channel,
+    /// Indexes into the routes given to [`fold_channels`], ascending (so
+    /// best first when those were ranked).
+    pub members: Vec<usize>,
+}
+
+/// Folds routes already found (ranked best first by [`rank_order`], e.g.
+/// all of [`super::collect_routes`] with no limit) into channels, keeping
+/// which routes each channel holds: the same channels, in the same order,
+/// as [`group_routes`] on the query that found them.
+///
+/// Complexity: O(R k log S) for R routes of k hops.
+pub fn fold_channels(g: &CaseGraph, hs_level: u32, hits: &[RouteHit]) -> Vec<ChannelRoutes> {
+    let mut acc: BTreeMap<(Vec<Node>, u64), (Acc, Vec<usize>)> = BTreeMap::new();
+    for (i, h) in hits.iter().enumerate() {
+        let key = (route_nodes(g, &h.ships), hs_key(g.hs(h.ships[0] as usize), hs_level));
+        let (a, members) = acc.entry(key).or_insert_with(|| (new_acc(h.ships.len(), h.clone()), Vec::new()));
+        count(a, &h.ships);
+        if rank_order(h, &a.best).is_lt() {
+            a.best = h.clone();
+        }
+        members.push(i);
+    }
+    let mut channels: Vec<ChannelRoutes> =
+        acc.into_iter().map(|((nodes, _), (a, members))| ChannelRoutes { channel: finish(g, hs_level, nodes, a), members }).collect();
+    channels.sort_by(|a, b| channel_order(&a.channel, &b.channel));
+    channels
+}
+
+fn new_acc(hops: usize, best: RouteHit) -> Acc {
+    Acc { routes: 0, hops: vec![BTreeSet::new(); hops], best }
+}
+
+fn count(a: &mut Acc, route: &[Ship]) {
+    a.routes += 1;
+    for (h, &s) in route.iter().enumerate() {
+        a.hops[h].insert(s);
+    }
+}
+
+/// Adds one route of the search to its channel; `better` decides whether it becomes the channel's best.
+fn add(
+    acc: &mut BTreeMap<(Vec<Node>, u64), Acc>,
+    g: &CaseGraph,
+    hs_level: u32,
+    route: &[Ship],
+    hit: impl Fn() -> RouteHit,
+    better: impl Fn(&RouteHit, &RouteHit) -> bool,
+) {
+    let key = (route_nodes(g, route), hs_key(g.hs(route[0] as usize), hs_level));
+    let a = acc.entry(key).or_insert_with(|| new_acc(route.len(), hit()));
+    count(a, route);
+    let candidate = hit();
+    if better(&candidate, &a.best) {
+        a.best = candidate;
+    }
+}
+
+fn finish(g: &CaseGraph, hs_level: u32, nodes: Vec<Node>, a: Acc) -> Channel {
+    let value = |set: &BTreeSet<Ship>| set.iter().map(|&s| f64::from(g.value[s as usize])).filter(|v| !v.is_nan()).sum();
+    let digits = crate::graph::hs_decode(g.hs(a.best.ships[0] as usize));
+    let hs_prefix = digits.chars().take(hs_level as usize).collect();
+    let dates = a.hops.iter().flatten().map(|&s| g.date[s as usize]);
+    Channel {
+        nodes,
+        hs_prefix,
+        routes: a.routes,
+        value_delivered: value(a.hops.last().expect("routes have a hop")),
+        value_shipped: value(&a.hops[0]),
+        first_date: dates.clone().min().expect("routes have a hop"),
+        last_date: dates.max().expect("routes have a hop"),
+        hop_shipments: a.hops.into_iter().map(|h| h.into_iter().collect()).collect(),
+        best: a.best,
+    }
+}
+
+/// Channels rank by their best route, then by route count, then by chain.
+fn channel_order(a: &Channel, b: &Channel) -> std::cmp::Ordering {
+    rank_order(&a.best, &b.best)
+        .then(b.routes.cmp(&a.routes))
+        .then_with(|| a.nodes.cmp(&b.nodes))
+        .then_with(|| a.hs_prefix.cmp(&b.hs_prefix))
+}
+
 /// Removes channels whose chain of entities is a contiguous part of a longer
 /// channel's chain with the same HS digits (that longer channel tells the
 /// same story); returns how many were removed. The rest keep their order.
 pub fn drop_subchains(grouped: &mut Grouped) -> usize {
-    let chains: Vec<(Vec<Node>, String)> = grouped.channels.iter().map(|c| (c.nodes.clone(), c.hs_prefix.clone())).collect();
-    let before = grouped.channels.len();
-    grouped.channels.retain(|c| {
+    drop_subchains_of(&mut grouped.channels, |c| c)
+}
+
+/// [`drop_subchains`] over any list of items that each carry a channel.
+pub fn drop_subchains_of<T>(items: &mut Vec<T>, channel: impl Fn(&T) -> &Channel) -> usize {
+    let chains: Vec<(Vec<Node>, String)> = items.iter().map(|i| (channel(i).nodes.clone(), channel(i).hs_prefix.clone())).collect();
+    let before = items.len();
+    items.retain(|i| {
+        let c = channel(i);
         !chains.iter().any(|(longer, hs)| {
             *hs == c.hs_prefix && longer.len() > c.nodes.len() && longer.windows(c.nodes.len()).any(|w| w == c.nodes.as_slice())
         })
     });
-    before - grouped.channels.len()
+    before - items.len()
 }
 
 #[cfg(test)]
