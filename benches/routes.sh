@@ -10,7 +10,7 @@
 # timed in the process harness and TIMER_RUNS (default 3) the .timer runs per
 # query: "forward" and "backward" are plain recursive CTEs, "pruned" is the
 # backward one after a date-free reachability cut from the US side
-# (routes_duckdb_pruned.sql). On hub-heavy data the plain ones explode (at
+# (routes_duckdb_pruned_paths.sql, counted). On hub-heavy data the plain ones explode (at
 # 5,000,000 shipments the backward one ran out of 12 GB after 8 minutes), so
 # docs/benchmarks.md used DUCK_DIRS=pruned there. The route sets are always
 # compared with the pruned query's routes.
@@ -35,6 +35,11 @@ if [ ! -s "$DUCK" ]; then
     sed "s#__DIR__#$DIR#g" "$HERE/routes_duckdb_load.sql" | duckdb "$DUCK.tmp" && mv "$DUCK.tmp" "$DUCK"
 fi
 
+# The pruned query's count is its paths query with the last SELECT counting.
+sed -e "s/^SELECT array_to_string(sids, ' ') FROM r JOIN/SELECT count(*) AS routes FROM r JOIN/" -e 's/ ORDER BY 1;$/;/' \
+    "$HERE/routes_duckdb_pruned_paths.sql" > "$OUT/routes_duckdb_pruned.sql"
+sql_of() { if [ "$1" = pruned ]; then echo "$OUT/routes_duckdb_pruned.sql"; else echo "$HERE/routes_duckdb_$1.sql"; fi; }
+
 machine
 echo "case: $N shipments ($DB)"
 
@@ -49,7 +54,7 @@ PY
 echo "divtrace --all output: $(wc -c < "$OUT/all.json") bytes of JSON"
 TOTAL=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["stats"]["total_routes"])' "$OUT/limit1.json")
 for dir in ${DUCK_DIRS:-forward backward pruned}; do
-    n=$(duckdb -readonly -noheader -csv "$DUCK" < "$HERE/routes_duckdb_$dir.sql")
+    n=$(duckdb -readonly -noheader -csv "$DUCK" < "$(sql_of "$dir")")
     echo "duckdb $dir: $n"
     [ "$n" = "$TOTAL" ] || { echo "route counts differ: divtrace $TOTAL, duckdb $dir $n" >&2; exit 1; }
 done
@@ -68,14 +73,14 @@ echo "== the search itself: divtrace (graph in memory) and DuckDB (.timer, data 
 cargo bench --quiet --manifest-path "$REPO/Cargo.toml" --bench routes_search -- "$DB" "$RUNS" 4
 for dir in ${DUCK_DIRS:-forward backward pruned}; do
     for i in $(seq "${TIMER_RUNS:-3}"); do
-        (echo .timer on; cat "$HERE/routes_duckdb_$dir.sql") | duckdb -readonly "$DUCK" | grep 'Run Time' | sed "s/^/duckdb $dir: /"
+        (echo .timer on; cat "$(sql_of "$dir")") | duckdb -readonly "$DUCK" | grep 'Run Time' | sed "s/^/duckdb $dir: /"
     done
 done
 
 duck_args=()
 for dir in ${DUCK_DIRS:-forward backward pruned}; do
     short=${dir/forward/fwd}; short=${short/backward/bwd}; short=${short/pruned/prn}
-    duck_args+=(--name "duckdb-$short" "duckdb -readonly $DUCK < $HERE/routes_duckdb_$dir.sql")
+    duck_args+=(--name "duckdb-$short" "duckdb -readonly $DUCK < $(sql_of "$dir")")
 done
 echo "== whole processes (DuckDB: CLI start + open + query; duckdb-trivial: CLI start + open + count(*))"
 python3 "$HARNESS" --runs "$RUNS" --warmup 1 --json "$OUT/process.json" \
