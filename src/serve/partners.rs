@@ -72,6 +72,14 @@ pub struct Edge {
     pub controlled: bool,
 }
 
+impl Edge {
+    /// An edge to `partner` with no shipment folded in yet (dates at their
+    /// extremes, so the first shipment sets both).
+    fn empty(partner: Node, outgoing: bool) -> Edge {
+        Edge { partner, outgoing, shipments: 0, value: 0.0, first: i32::MAX, last: i32::MIN, top_hs: 0, chpl: false, controlled: false }
+    }
+}
+
 /// What a filter makes of one run: all of its date window, none, or the
 /// shipments of the window whose full HS code matches (a prefix longer than HS-6).
 enum Take {
@@ -151,17 +159,7 @@ impl Trade<'_> {
     fn fold(&self, grp: Group, f: &Filter) -> Option<Edge> {
         let g = self.g;
         let (since, until) = (f.since.map(|d| d.0), f.until.map(|d| d.0));
-        let mut e = Edge {
-            partner: grp.partner,
-            outgoing: grp.outgoing,
-            shipments: 0,
-            value: 0.0,
-            first: i32::MAX,
-            last: i32::MIN,
-            top_hs: 0,
-            chpl: false,
-            controlled: false,
-        };
+        let mut e = Edge::empty(grp.partner, grp.outgoing);
         // Runs come by HS-6 key; one heading may span two runs (classes differ
         // when a goods list names a longer prefix), so sums are per heading.
         let mut heading: Option<(u32, f64, u32)> = None;
@@ -381,22 +379,7 @@ mod tests {
                     continue;
                 }
                 let x = if g.value[s].is_nan() { 0.0 } else { f64::from(g.value[s]) };
-                let (e, heads) = by.entry((p, out)).or_insert_with(|| {
-                    (
-                        Edge {
-                            partner: p,
-                            outgoing: out,
-                            shipments: 0,
-                            value: 0.0,
-                            first: i32::MAX,
-                            last: i32::MIN,
-                            top_hs: 0,
-                            chpl: false,
-                            controlled: false,
-                        },
-                        Default::default(),
-                    )
-                });
+                let (e, heads) = by.entry((p, out)).or_insert_with(|| (Edge::empty(p, out), Default::default()));
                 e.shipments += 1;
                 e.value += x;
                 e.first = e.first.min(g.date[s]);
