@@ -1,7 +1,8 @@
 //! The architecture of docs/architecture.md, checked on the source text:
 //! the pure algorithm modules import neither the case file (`store`), nor the
 //! application layer, nor a front end, nor a formatter; a command-line file
-//! imports no other subcommand; no source file grows past ~800 lines; and
+//! imports no other subcommand, and the web workspace reads the case only
+//! through the application layer; no source file grows past ~800 lines; and
 //! every risk-factor code is spelled in one place only.
 
 mod common;
@@ -66,6 +67,85 @@ const FORBIDDEN_IN_ALGORITHMS: [&str; 10] = [
 /// The pure modules: plain values, the graph and the algorithms over it.
 const ALGORITHMS: [&str; 5] = ["model", "graph", "routes", "assess", "resolve"];
 
+fn is_ident(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Whether `code` names the crate's top-level module `module`, however the
+/// path is spelled: `crate::store::Case`, `use crate::store;`, a bare
+/// `store::Case` (after such an import), or an item of a grouped import,
+/// anywhere in the group (`use crate::{model, store::Case}`).
+fn names_module(code: &str, module: &str) -> bool {
+    let at_boundary = |needle: &str, after_ok: &dyn Fn(Option<char>) -> bool| {
+        code.match_indices(needle).any(|(i, _)| {
+            let before = code[..i].chars().next_back();
+            let after = code[i + needle.len()..].chars().next();
+            !before.is_some_and(is_ident) && after_ok(after)
+        })
+    };
+    if at_boundary(&format!("{module}::"), &|_| true) || at_boundary(&format!("crate::{module}"), &|a| !a.is_some_and(is_ident)) {
+        return true;
+    }
+    grouped_imports(code).iter().any(|item| item.split("::").next().map(|s| s.split_whitespace().next().unwrap_or("")) == Some(module))
+}
+
+/// The top-level items of every `crate::{...}` group in `code` (nested groups stay inside their item).
+fn grouped_imports(code: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    for (i, _) in code.match_indices("crate::{") {
+        let (mut depth, mut item) = (0usize, String::new());
+        for c in code[i + "crate::{".len()..].chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => break,
+                '}' => depth -= 1,
+                ',' if depth == 0 => {
+                    items.push(item.trim().to_string());
+                    item.clear();
+                    continue;
+                }
+                _ => {}
+            }
+            item.push(c);
+        }
+        items.push(item.trim().to_string());
+    }
+    items
+}
+
+/// Whether `code` names `needle`: a crate module (`crate::store`, in any of
+/// the spellings of [`names_module`]) or any other path (`rusqlite`, `std::fs`).
+fn names(code: &str, needle: &str) -> bool {
+    match needle.strip_prefix("crate::") {
+        Some(module) => names_module(code, module),
+        None => code.contains(needle),
+    }
+}
+
+#[test]
+fn the_scanner_sees_every_spelling_of_an_import() {
+    for code in [
+        "use crate::store::Case;",
+        "use crate::store;",
+        "fn f(c: &store::Case) {}",
+        "use crate::{store, graph::CaseGraph};",
+        "use crate::{graph::CaseGraph, store};",
+        "use crate::{\n    graph::{CaseGraph, Node},\n    store::graph::load_graph,\n};",
+        "use crate::{store as s};",
+    ] {
+        assert!(names(code, "crate::store"), "missed: {code}");
+    }
+    for code in [
+        "use crate::storefront::X;",
+        "use crate::{graph::{store_of, CaseGraph}, model};",
+        "let datastore::x = 1;",
+        "use crate::app::workspace::OpenCase;",
+    ] {
+        assert!(!names(code, "crate::store"), "false hit: {code}");
+    }
+    assert!(names("use std::fs::File;", "std::fs") && !names("use std::io;", "std::fs"));
+}
+
 #[test]
 fn algorithm_modules_import_no_store_front_end_or_formatter() {
     let mut bad = Vec::new();
@@ -73,15 +153,29 @@ fn algorithm_modules_import_no_store_front_end_or_formatter() {
         for f in files_under(m) {
             let code = code_of(&f);
             for needle in FORBIDDEN_IN_ALGORITHMS {
-                // `use crate::{store, ..}` is the same import, spelled as a group.
-                let grouped = needle.strip_prefix("crate::").map(|n| format!("use crate::{{{n}"));
-                if code.contains(needle) || grouped.is_some_and(|g| code.contains(&g)) {
+                if names(&code, needle) {
                     bad.push(format!("{} names {needle}", f.strip_prefix(common::root()).unwrap().display()));
                 }
             }
         }
     }
     assert!(bad.is_empty(), "algorithm modules reach outside the core:\n{}", bad.join("\n"));
+}
+
+/// The web workspace is a front end: it reads the case through the
+/// application layer's `OpenCase`, never through `store` itself.
+#[test]
+fn the_server_reads_the_case_only_through_app() {
+    let files = files_under("serve");
+    assert!(files.len() >= 5, "found only {files:?} under src/serve");
+    let bad: Vec<String> = files
+        .iter()
+        .filter(|f| names(&code_of(f), "crate::store"))
+        .map(|f| {
+            format!("{} names store; read the case through app::workspace::OpenCase", f.strip_prefix(common::root()).unwrap().display())
+        })
+        .collect();
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 
 #[test]

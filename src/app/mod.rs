@@ -4,7 +4,8 @@
 //! bundle ids and source lines, and returns a typed value. Front ends — the
 //! command line in `src/cli/`, later a web workspace or a Spark job — parse
 //! their input, call one flow and print or serve what it returns; no front
-//! end runs another's code.
+//! end runs another's code. A front end that keeps a case open between
+//! requests (the web workspace) holds it as one [`workspace::OpenCase`].
 //!
 //! | flow | returns |
 //! |---|---|
@@ -29,6 +30,7 @@ pub mod report;
 pub mod resolve;
 pub mod routes;
 pub mod screen;
+pub mod workspace;
 
 use std::path::Path;
 

@@ -10,11 +10,10 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::app::workspace::OpenCase;
 use crate::error::Result;
 use crate::graph::{country_str, CaseGraph, Node};
 use crate::resolve::normalise::ascii_tokens;
-use crate::store::assess::{entity_labels, identifiers};
-use crate::store::Case;
 
 /// What every answer shows of a resolved entity (a graph node).
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -91,8 +90,8 @@ pub fn latin_form(s: &str) -> Option<String> {
 }
 
 impl Directory {
-    pub fn load(case: &Case, g: &CaseGraph) -> Result<Directory> {
-        let labels = entity_labels(case)?;
+    pub fn load(case: &OpenCase, g: &CaseGraph) -> Result<Directory> {
+        let labels = case.entity_labels()?;
         let mut ent_node: HashMap<i64, Node> = HashMap::with_capacity(g.members.len());
         for v in 0..g.node_count() as Node {
             for &e in g.node_members(v) {
@@ -139,7 +138,7 @@ impl Directory {
             }
         }
         let mut idents: HashMap<String, Vec<(Node, String)>> = HashMap::new();
-        for (e, scheme, value) in identifiers(case)? {
+        for (e, scheme, value) in case.identifiers()? {
             let Some(&v) = ent_node.get(&e) else { continue };
             let shown = format!("{scheme}:{value}");
             for key in [ident_key(&value), ident_key(&shown)] {

@@ -1,19 +1,18 @@
 //! The workspace's questions, answered from the library: each function
 //! takes typed input and returns the JSON body (or the exported file).
-//! No HTTP here; no SQL either (the store answers that).
+//! No HTTP here, and no case-file access but through
+//! [`crate::app::workspace::OpenCase`].
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
+use crate::app::workspace::{EntityRecord, OpenCase};
 use crate::error::Result;
 use crate::export::diagram::Band;
 use crate::export::dot;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node};
 use crate::model::Day;
-use crate::store::graph::shipments_by_id;
-use crate::store::lookup::shipment_rows_by_input_id;
-use crate::store::Case;
 
 use super::directory::latin_form;
 use super::params::{ApiError, RouteAsk};
@@ -26,7 +25,7 @@ fn day(d: i32) -> String {
 
 /// What the page needs before the first search: counts, the date range
 /// (for the slider), countries and HS headings present (for the filters).
-pub fn info_of(case: &Case, g: &CaseGraph) -> Result<Value> {
+pub fn info_of(case: &OpenCase, g: &CaseGraph) -> Result<Value> {
     let (first, last) = (g.date.iter().min().copied(), g.date.iter().max().copied());
     let mut countries: BTreeMap<String, usize> = BTreeMap::new();
     for &c in &g.node_country {
@@ -166,7 +165,7 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
                    "out_shipments": oc, "out_value_usd": ov.round(), "in_shipments": ic, "in_value_usd": iv.round()})
         })
         .collect();
-    let members: Vec<&crate::store::evidence::EntityRecord> = ev.entities.values().collect();
+    let members: Vec<&EntityRecord> = ev.entities.values().collect();
     Ok(json!({
         "entity": card(state, v),
         "country_name": country_str(g.node_country[v as usize]).as_deref().and_then(crate::refdata::country_name),
@@ -211,7 +210,7 @@ pub fn shipments_of(state: &State, v: Node, f: &Filter, limit: usize, offset: us
     let all = state.trade().shipments(v, f);
     let page: Vec<_> = all.iter().skip(offset).take(limit).collect();
     let rows: Vec<i64> = page.iter().map(|(s, _, _)| g.ship_row[*s as usize]).collect();
-    let infos = state.pool.with(|case| shipments_by_id(case, &rows))?;
+    let infos = state.pool.with(|case| case.shipments_by_id(&rows))?;
     let by_row: std::collections::HashMap<i64, &crate::model::ShipmentInfo> = infos.iter().map(|i| (i.id, i)).collect();
     let items: Vec<Value> = page
         .iter()
@@ -243,15 +242,7 @@ pub fn shipments_of(state: &State, v: Node, f: &Filter, limit: usize, offset: us
 pub fn shipment(state: &State, id: &str) -> Result<Value, ApiError> {
     let g = &state.graph;
     let id = id.trim();
-    let rows = state.pool.with(|case| {
-        let mut rows = shipment_rows_by_input_id(case, None, id)?;
-        if rows.is_empty() {
-            if let Some((scope, bare)) = id.split_once(':') {
-                rows = shipment_rows_by_input_id(case, Some(scope), bare)?;
-            }
-        }
-        Ok(rows)
-    })?;
+    let rows = state.pool.with(|case| case.shipment_rows(id))?;
     let row = match rows.as_slice() {
         [] => return Err(ApiError::not_found("id", format!("no shipment '{id}' in this case"))),
         [r] => *r,
@@ -271,7 +262,7 @@ pub fn shipment(state: &State, id: &str) -> Result<Value, ApiError> {
 /// A route query, answered with exactly the bytes `divtrace routes --format json` prints
 /// (the same flow, `app::routes`, on the graph the server holds).
 pub fn routes(state: &State, ask: &RouteAsk) -> Result<Vec<u8>> {
-    use crate::app::routes::{answer_on, Answer, Mode};
+    use crate::app::routes::{Answer, Mode};
     let _one_at_a_time = state.route_lock.lock().unwrap_or_else(|p| p.into_inner());
     let mode = if ask.explain {
         Mode::Explain
@@ -280,7 +271,7 @@ pub fn routes(state: &State, ask: &RouteAsk) -> Result<Vec<u8>> {
     } else {
         Mode::Routes
     };
-    let answer = state.pool.with(|case| answer_on(case, &state.graph, &ask.spec, mode))?;
+    let answer = state.pool.with(|case| case.routes(&state.graph, &ask.spec, mode))?;
     let mut body = match &answer {
         Answer::Routes(r) => serde_json::to_vec_pretty(r),
         Answer::Explain(r) => serde_json::to_vec_pretty(r),
@@ -350,7 +341,7 @@ pub fn export(state: &State, nodes: &[Node], f: &Filter, format: ExportFormat) -
         rows.len(),
         if what.is_empty() { String::new() } else { format!(" ({})", what.join("; ")) }
     )];
-    let sel = state.pool.with(|case| crate::app::export::view_of(case, &rows, &members, &bands, title, notes))?;
+    let sel = state.pool.with(|case| case.view(&rows, &members, &bands, title, notes))?;
     let diagram = sel.diagram;
     let text = dot::to_dot(&diagram);
     let fmt = match format {

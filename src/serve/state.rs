@@ -7,12 +7,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use crate::app::workspace::OpenCase;
 use crate::assess::report::AssessmentOut;
 use crate::assess::Weights;
 use crate::error::Result;
 use crate::graph::{CaseGraph, Node};
-use crate::store::graph::load_graph;
-use crate::store::Case;
 
 use super::adjacency::Adjacency;
 use super::directory::Directory;
@@ -22,7 +21,7 @@ use super::partners::{goods_classes, Trade};
 /// file open and a schema check; SQLite connections are not shared between threads).
 pub struct Pool {
     path: PathBuf,
-    idle: Mutex<Vec<Case>>,
+    idle: Mutex<Vec<OpenCase>>,
 }
 
 /// Most idle connections kept; more concurrent requests open and drop their own.
@@ -34,11 +33,11 @@ impl Pool {
     }
 
     /// Runs `f` with a read-only connection.
-    pub fn with<T>(&self, f: impl FnOnce(&Case) -> Result<T>) -> Result<T> {
+    pub fn with<T>(&self, f: impl FnOnce(&OpenCase) -> Result<T>) -> Result<T> {
         let taken = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let case = match taken {
             Some(c) => c,
-            None => Case::open_read_only(&self.path)?,
+            None => OpenCase::open(&self.path)?,
         };
         let r = f(&case);
         let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
@@ -76,8 +75,8 @@ impl State {
     /// Loads the case read-only. Complexity: the graph load (from its cache
     /// when current) plus O(S log S) for the partner index.
     pub fn load(path: &Path, goods: crate::refdata::goods::GoodsLists) -> Result<State> {
-        let case = Case::open_read_only(path)?;
-        let (graph, _) = load_graph(&case)?;
+        let case = OpenCase::open(path)?;
+        let graph = case.graph()?;
         let adj = Adjacency::build(&graph, &goods_classes(&graph, &goods));
         let dir = Directory::load(&case, &graph)?;
         let info = super::flows::info_of(&case, &graph)?;
@@ -112,8 +111,7 @@ impl State {
 
     /// Assesses every entity with the bundled weights (the same as `divtrace assess --all`).
     pub fn assess_all(&self) -> std::result::Result<Risk, String> {
-        let rep =
-            self.pool.with(|case| crate::app::assess::assess_all_on(case, &self.graph, &Weights::defaults())).map_err(|e| e.to_string())?;
+        let rep = self.pool.with(|case| case.assess_all(&self.graph, &Weights::defaults())).map_err(|e| e.to_string())?;
         let index: HashMap<&str, Node> = self.dir.cards.iter().enumerate().map(|(i, c)| (c.id.as_str(), i as Node)).collect();
         let mut by_node: Vec<Option<AssessmentOut>> = vec![None; self.graph.node_count()];
         for a in rep.assessments {
