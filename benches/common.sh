@@ -5,12 +5,14 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_DIR=${BENCH_DIR:-/tmp/divtrace-bench}
-DIVTRACE=$REPO/target/release/divtrace
+# DIVTRACE=path/to/divtrace SKIP_BUILD=1 times a given binary (e.g. a release
+# build made apart from a local profile override).
+DIVTRACE=${DIVTRACE:-$REPO/target/release/divtrace}
 HARNESS=$REPO/benches/harness.py
 mkdir -p "$BENCH_DIR"
 
 ensure_build() {
-    (cd "$REPO" && cargo build --release --quiet)
+    [ -n "${SKIP_BUILD:-}" ] || (cd "$REPO" && cargo build --release --quiet)
 }
 
 # Peers live in a bench venv of their own (not the test venv, not the system):

@@ -21,7 +21,19 @@ say can still be reached from the origin side within --max-hops. Routes are
 collected to the driver (they are few next to the shipments) and written
 sorted, so the same data and query give the same bytes.
 
-Several queries can run in one JVM (JVM start-up costs 25-30 s): give
+--repeat N runs the query N times in the same Spark session and logs each
+run to stderr, which spark-submit merges into its stdout ("run 2 of 2:
+12.345 s, 20.10 s CPU (driver JVM and Python), 4282 routes"; the CPU where
+/proc shows the JVM); the second run is the warm figure of
+docs/benchmarks.md, without the JVM start-up and Spark's first-query
+warm-up. The runs must find the same routes; routes.json is written once,
+after the first. --stats adds chains_per_level and forward_per_level to its
+"stats" (one count per level, so not for timing); --no-prune skips the
+forward marks (to measure what they save: the same routes, more chains).
+Each step's Spark jobs are named ("divtrace run 1: chains level 3") in the
+UI and the event log (benches/spark_eventlog.py sums the shuffle per step).
+
+Several queries can run in one JVM (JVM start-up costs about 30 s of CPU): give
 --queries FILE, a JSON list of objects, each with "args" (the flags of one
 query, as a list of strings), "out" (its output file) and optionally "case"
 (its Parquet folder, instead of PARQUET_DIR, which may then be left out).
@@ -35,6 +47,7 @@ import os
 import re
 import shlex
 import sys
+import time
 
 FORMAT = "divtrace-case-parquet"
 SCHEMA_VERSION = 1
@@ -94,6 +107,8 @@ def parser():
     p.add_argument("--no-mirror", action="store_true")
     p.add_argument("--no-prune", action="store_true", help="skip the forward pass (to measure what it saves)")
     p.add_argument("--stats", action="store_true", help="count chains per level (costs one action per level)")
+    p.add_argument("--repeat", type=int, default=1, metavar="N",
+                   help="run the query N times in this Spark session and log each run's time (warm timings)")
     p.add_argument("--out", metavar="FILE")
     return p
 
@@ -122,6 +137,8 @@ def parse_query(argv):
         refuse("--max-hops", f"must be 1 to {MAX_HOPS_LIMIT}, got {a.max_hops}")
     if a.max_dwell_days < 0:
         refuse("--max-dwell-days", "must be 0 or more")
+    if not 1 <= a.repeat <= 100:
+        refuse("--repeat", f"must be 1 to 100, got {a.repeat}")
     if a.hs_level not in (4, 6):
         refuse("--hs-level", f"must be 4 or 6, got {a.hs_level}")
     a.since_day = day_of("--since", a.since)
@@ -277,8 +294,12 @@ def flagged(F, df, col, nodes, name):
     return df.join(n, col, "left").withColumn(name, F.coalesce(F.col(name), F.lit(False)))
 
 
-def search(spark, shipments, entities, q, log):
+def search(spark, shipments, entities, q, log, run=1):
     from pyspark.sql import functions as F
+
+    # Each step's Spark jobs carry its name (the UI, the event log): the shuffles of a
+    # level can be told apart there, which is how docs/benchmarks.md measured them.
+    step = lambda name: spark.sparkContext.setJobDescription(f"divtrace run {run}: {name}")
 
     key = "hs_key6" if q.hs_level == 6 else "hs_key4"
     # The per-shipment filters (docs/routes.md, clause 7).
@@ -329,6 +350,9 @@ def search(spark, shipments, entities, q, log):
         s = s.withColumn("via_shipper", F.lit(True)).withColumn("via_consignee", F.lit(True))
     s = s.select("row_id", "shipper", "consignee", "day", "key", "first", "to_consignee", "via_shipper",
                  "via_consignee").cache()
+    step("filters")
+    s.count()
+    cached = s
 
     dwell = q.max_dwell_days
     stats = {"forward": [], "chains": [], "chains_total": 0}
@@ -347,6 +371,7 @@ def search(spark, shipments, entities, q, log):
                    .where((F.col("day") >= F.col("lo")) & (F.col("day") <= F.col("hi") + dwell))
                    .join(marked.select("row_id"), "row_id", "left_anti")
                    .select("row_id", "consignee", "day", "key", F.lit(j).alias("fwd")))
+            step(f"forward hop {j}")
             nxt = nxt.localCheckpoint()
             if nxt.isEmpty():
                 break
@@ -354,6 +379,7 @@ def search(spark, shipments, entities, q, log):
                 stats["forward"].append(nxt.count())
             marked = marked.unionByName(nxt)
             frontier = nxt
+        step("forward marks")
         marked = marked.select("row_id", "fwd").localCheckpoint()
         s = s.join(marked, "row_id")
         if q.stats:
@@ -370,10 +396,13 @@ def search(spark, shipments, entities, q, log):
                     F.col("first").alias("p_first"), F.col("fwd").alias("p_fwd"),
                     F.col("via_shipper").alias("p_via"))
     for j in range(1, q.max_hops + 1):
+        step(f"chains level {j}")
         chains = chains.localCheckpoint()
         n = chains.count() if q.stats else None
         if q.stats:
             stats["chains"].append(n)
+            # As they come: a run stopped at a level that explodes still says how far it got.
+            log(f"chains at level {j}: {n}")
         routes.append(chains.where(F.col("first") & F.col("via")).select("ships", "nodes"))
         if j == q.max_hops:
             break
@@ -391,7 +420,11 @@ def search(spark, shipments, entities, q, log):
     found = routes[0]
     for r in routes[1:]:
         found = found.unionByName(r)
+    step("collect routes")
     rows = found.collect()
+    spark.sparkContext.setJobDescription(None)
+    # Not kept for a next query (--repeat, --queries): its run should do the whole work again.
+    cached.unpersist()
     log(f"{len(rows)} routes" + (f"; chains per level {stats['chains']}" if q.stats else ""))
     return rows, stats
 
@@ -410,11 +443,47 @@ def label(spark, shipments, entities, rows):
     return ships, nodes
 
 
+def driver_cpu():
+    """CPU seconds of this process and of the JVM that spark-submit started it from (in
+    local mode the executors are threads of that JVM), or None where /proc does not tell."""
+    try:
+        with open(f"/proc/{os.getppid()}/stat", encoding="ascii") as f:
+            stat = f.read()
+    except OSError:
+        return None
+    if "(java)" not in stat:
+        return None
+    # Fields 14 and 15 (user, system ticks) count from the end of "(comm)".
+    fields = stat.rsplit(")", 1)[1].split()
+    me = os.times()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") + me.user + me.system
+
+
 def run_query(spark, manifest, shipments, entities, argv, log):
     q = parse_query(argv)
-    rows, stats = search(spark, shipments, entities, q, log)
-    ships, nodes = label(spark, shipments, entities, rows)
-    out_routes = sorted(([list(r["ships"]), list(r["nodes"])] for r in rows), key=lambda r: (len(r[0]), r[0]))
+    first = None
+    for run in range(1, q.repeat + 1):
+        # A run is the search and the labelling (what the routes cost once the JVM is up);
+        # the first includes Spark's own warm-up (code generation, JIT, Parquet footers).
+        started, cpu_started = time.perf_counter(), driver_cpu()
+        rows, stats = search(spark, shipments, entities, q, log, run)
+        spark.sparkContext.setJobDescription(f"divtrace run {run}: label")
+        ships, nodes = label(spark, shipments, entities, rows)
+        spark.sparkContext.setJobDescription(None)
+        out_routes = sorted(([list(r["ships"]), list(r["nodes"])] for r in rows), key=lambda r: (len(r[0]), r[0]))
+        if q.repeat > 1:
+            cpu = "" if cpu_started is None else f", {driver_cpu() - cpu_started:.2f} s CPU (driver JVM and Python)"
+            log(f"run {run} of {q.repeat}: {time.perf_counter() - started:.3f} s{cpu}, {len(out_routes)} routes")
+        if first is None:
+            # Written after the first run: a measurement stopped during a later one keeps the routes.
+            first = out_routes
+            write_routes(q, manifest, argv, stats, out_routes, ships, nodes)
+        elif out_routes != first:
+            raise RuntimeError(f"run {run} found {len(out_routes)} routes, run 1 found {len(first)}: not the same set")
+    return len(first)
+
+
+def write_routes(q, manifest, argv, stats, out_routes, ships, nodes):
     doc = {
         "format": ROUTES_FORMAT,
         "version": ROUTES_VERSION,
@@ -430,12 +499,12 @@ def run_query(spark, manifest, shipments, entities, argv, log):
     text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
     if q.out is None or q.out == "-":
         sys.stdout.write(text)
+        sys.stdout.flush()
     else:
         tmp = q.out + ".tmp"
         with open(tmp, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, q.out)
-    return len(out_routes)
 
 
 def main(argv):
