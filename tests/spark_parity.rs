@@ -1,8 +1,9 @@
 //! The Spark job (engines/spark/divtrace_routes.py) finds exactly the routes
 //! `divtrace routes` finds, on a generated case with planted schemes, hub
 //! traders and duplicate ids (resolved), and on the two-batch mirror
-//! fixture; and it refuses a Parquet folder of another schema version or
-//! with a missing column, naming the file and the column.
+//! fixture; its files, imported with `divtrace routes --import-routes`,
+//! report as divtrace's own search does; and it refuses a Parquet folder of
+//! another schema version or with a missing column, naming the file and the column.
 //!
 //! Every query runs in one `spark-submit` (one JVM start, 25-30 s). Without
 //! pyspark in .venv or without Java the test says it skipped and why;
@@ -186,7 +187,17 @@ fn spark_finds_exactly_the_routes_divtrace_finds() {
             want.len(),
             got.len()
         );
-        eprintln!("spark_parity: query {i} {args:?}: {} routes, equal", want.len());
+        // Imported, the job's file reports as divtrace's own search does, byte for byte.
+        let file = t.join(format!("q{i}.json"));
+        for show in [&["--all", "--format", "json"][..], &["--group", "--format", "json"]] {
+            let mut native: Vec<&std::ffi::OsStr> = vec!["routes".as_ref(), "--case".as_ref(), case.as_os_str()];
+            native.extend(a.iter().chain(show).map(std::ffi::OsStr::new));
+            let mut imported: Vec<&std::ffi::OsStr> =
+                vec!["routes".as_ref(), "--case".as_ref(), case.as_os_str(), "--import-routes".as_ref(), file.as_os_str()];
+            imported.extend(show.iter().map(std::ffi::OsStr::new));
+            assert_eq!(run_ok(&imported).stdout, run_ok(&native).stdout, "query {i} {args:?} imported {show:?}");
+        }
+        eprintln!("spark_parity: query {i} {args:?}: {} routes, equal; imported, the same report", want.len());
     }
     let err = |name: &str| -> String {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(t.join(name)).unwrap()).unwrap();

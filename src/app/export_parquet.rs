@@ -74,6 +74,15 @@ pub struct MirrorOut {
     pub pairs: usize,
 }
 
+/// What an export of `case` now would say it is of (the manifest's `case`):
+/// routes found on an export are imported only into the case it was made of.
+pub fn case_identity(case: &Case) -> Result<CaseIdentity> {
+    Ok(CaseIdentity {
+        generation: case.generation()?,
+        batches: dump::batches(case)?.into_iter().map(|(scope, content_sha256)| BatchOut { scope, content_sha256 }).collect(),
+    })
+}
+
 /// The shipment rows of the graph, in row id order.
 /// Also returns the number of shipment rows in the case file.
 fn shipment_records(case: &Case, g: &CaseGraph) -> Result<(Vec<ShipmentRecord>, usize)> {
@@ -222,10 +231,7 @@ pub fn export_parquet(case: CaseFile, dir: &Path, part_rows: usize) -> Result<Ma
     let manifest = Manifest {
         format: FORMAT,
         schema_version: SCHEMA_VERSION,
-        case: CaseIdentity {
-            generation: case.generation()?,
-            batches: dump::batches(&case)?.into_iter().map(|(scope, content_sha256)| BatchOut { scope, content_sha256 }).collect(),
-        },
+        case: case_identity(&case)?,
         shipments,
         entities,
         shipments_skipped: in_case - ships.len(),

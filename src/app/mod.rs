@@ -13,6 +13,7 @@
 //! | [`resolve::resolve_case`] | clusters, borderline pairs, manufacturer links |
 //! | [`screen::screen`] | list matches (stored as memberships for a case) |
 //! | [`routes::route_query`] | routes, channels or an explanation ([`crate::routes::report`]) |
+//! | [`import_routes::import_routes`] | the same, for routes the Spark job found |
 //! | [`routes::hubs`] | the intermediaries that carry the routes |
 //! | [`assess::assess`] | scores, bands and factors ([`crate::assess::report`]) |
 //! | [`export::routes_selection`], [`export::neighbourhood`] | evidence and a diagram |
@@ -23,6 +24,7 @@ pub mod assess;
 mod directory;
 pub mod export;
 pub mod export_parquet;
+pub mod import_routes;
 pub mod ingest;
 pub mod input;
 pub mod investigate;

@@ -140,3 +140,94 @@ pub fn spec(a: &QueryArgs) -> Result<QuerySpec> {
     spec.validate().map_err(|e| in_flags(e.into()))?;
     Ok(spec)
 }
+
+/// The flags the Spark job recorded (`query.args` of its routes file), read
+/// as `divtrace routes` reads its own: the query flags, and the job's flags
+/// that change which routes are found not at all (where it writes, whether
+/// it counts or prunes, how often it runs the query to time it).
+#[derive(clap::Parser)]
+#[command(no_binary_name = true, disable_help_flag = true)]
+struct JobArgs {
+    #[command(flatten)]
+    query: QueryArgs,
+    #[arg(long)]
+    out: Option<String>,
+    #[arg(long)]
+    stats: bool,
+    #[arg(long)]
+    no_prune: bool,
+    #[arg(long)]
+    repeat: Option<u32>,
+}
+
+/// The query of the Spark job's flags `args` (its `query.args`).
+///
+/// # Errors
+/// A flag the job does not take (`--goods`, `--limit`, `--all`; the job
+/// refuses goods files and finds every route) or one `divtrace routes`
+/// refuses, with clap's or the query's message.
+pub fn job_spec(args: &[String]) -> Result<QuerySpec> {
+    for a in args {
+        let name = a.split('=').next().unwrap_or_default();
+        if matches!(name, "--goods" | "--limit" | "--all") {
+            return Err(Error::usage(name, "not a flag the Spark job runs with (it refuses goods files and finds every route)"));
+        }
+    }
+    let a = <JobArgs as clap::Parser>::try_parse_from(args).map_err(|e| {
+        // clap's first line is the message; the rest is usage for a terminal.
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or_default().trim_start_matches("error: ").to_string();
+        Error::Other(format!("{first} (in {})", shell_words(args)))
+    })?;
+    spec(&a.query)
+}
+
+/// `args` as one line a reader can run again (quoted where needed).
+fn shell_words(args: &[String]) -> String {
+    let quote = |s: &String| {
+        if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_:.=/,".contains(c)) {
+            s.clone()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    args.iter().map(quote).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_jobs_flags_read_as_routes_reads_its_own() {
+        let s = job_spec(&args(&[
+            "--from",
+            "country:US",
+            "--to",
+            "country:RU",
+            "--max-hops",
+            "4",
+            "--hs-level=4",
+            "--out",
+            "r.json",
+            "--stats",
+            "--no-prune",
+            "--repeat",
+            "3",
+        ]))
+        .unwrap();
+        assert_eq!((s.max_hops, s.hs_level, s.from.len(), s.to.len()), (4, 4, 1, 1));
+        for bad in [&["--from", "country:US", "--to", "country:RU", "--limit", "3"][..], &["--goods=x.csv"], &["--all"]] {
+            let e = job_spec(&args(bad)).unwrap_err().to_string();
+            assert!(e.contains("not a flag the Spark job runs with"), "{e}");
+        }
+        let e = job_spec(&args(&["--from", "country:US", "--to", "country:RU", "--frobnicate", "it's"])).unwrap_err().to_string();
+        assert!(e.contains("'--frobnicate'") && e.contains("'it'\\''s'") && !e.contains("Usage"), "{e}");
+        let e = job_spec(&args(&["--from", "country:US"])).unwrap_err().to_string();
+        assert!(e.starts_with("--to:"), "{e}");
+    }
+}

@@ -3,13 +3,20 @@
 
 use std::io::Write;
 
-use divtrace::app::routes::{route_query, search, streamed, Answer, Mode};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use divtrace::app::import_routes::{import_routes, import_search};
+use divtrace::app::routes::{route_query, search, streamed, Answer, Loaded, Mode};
+use divtrace::app::CaseFile;
+use divtrace::routes::collect::Found;
 use divtrace::routes::report::{ExplainReport, RouteOut, RoutesReport, Text};
+use divtrace::routes::QuerySpec;
 use divtrace::text::safe::term;
 use divtrace::Result;
 
 use super::output::{self, io, Csv, Format, SheetFormat, Target};
-use super::query::{spec, QueryArgs};
+use super::query::{job_spec, spec, QueryArgs};
 use super::CaseArg;
 
 #[derive(clap::Args)]
@@ -28,11 +35,50 @@ pub struct Args {
     pub format: SheetFormat,
     /// The workbook to write with --format xlsx (routes, not --group or --explain)
     #[arg(long, value_name = "FILE")]
-    pub out: Option<std::path::PathBuf>,
+    pub out: Option<PathBuf>,
+    /// Rank, group and report the routes the Spark job found (its --out file) instead of
+    /// searching; the query is the one the job ran, so give only --limit/--all, --group, --format
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = [
+            "explain", "from", "to", "via", "avoid", "max_hops", "max_dwell_days", "hs_level", "hs", "chpl",
+            "chpl_tier", "goods", "controlled", "since", "until", "min_value", "mirror_days", "mirror_tolerance", "no_mirror",
+        ]
+    )]
+    pub import_routes: Option<PathBuf>,
+}
+
+/// Where the routes come from: a search of the case, or a file of routes found elsewhere.
+enum Source<'a> {
+    Search(Box<QuerySpec>),
+    File(&'a Path),
+}
+
+impl Source<'_> {
+    /// The routes, kept as the query's limit says, for the streamed JSON.
+    fn found(&self, case: CaseFile, limit: Option<usize>) -> Result<(Loaded, Cow<'_, QuerySpec>, Found)> {
+        match self {
+            Source::Search(spec) => search(case, spec).map(|(l, f)| (l, Cow::Borrowed(spec.as_ref()), f)),
+            Source::File(path) => import_search(case, path, limit, &job_spec).map(|(l, s, f)| (l, Cow::Owned(s), f)),
+        }
+    }
+
+    fn answer(&self, case: CaseFile, limit: Option<usize>, mode: Mode) -> Result<(Loaded, Answer)> {
+        match self {
+            Source::Search(spec) => route_query(case, spec, mode),
+            Source::File(path) => import_routes(case, path, limit, mode, &job_spec),
+        }
+    }
 }
 
 pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
-    let spec = spec(&a.query)?;
+    // An imported file brings its query; only how many routes to show is ours.
+    let limit = (!a.query.all).then_some(a.query.limit);
+    let source = match &a.import_routes {
+        Some(path) => Source::File(path),
+        None => Source::Search(Box::new(spec(&a.query)?)),
+    };
     let mode = if a.explain {
         Mode::Explain
     } else if a.group {
@@ -46,7 +92,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
             return Err(divtrace::Error::usage("--format", "xlsx is written for routes; leave out --group and --explain"));
         }
         Target::Workbook(path) => {
-            let (_loaded, answer) = route_query(a.case.file(), &spec, mode)?;
+            let (_loaded, answer) = source.answer(a.case.file(), limit, mode)?;
             return match answer {
                 Answer::Routes(rep) => divtrace::export::xlsx::write(path, &divtrace::export::workbook::routes(&rep)),
                 Answer::Explain(_) => Err(divtrace::Error::Other("a route search answered with an explanation".into())),
@@ -56,7 +102,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
     if mode == Mode::Routes && format == Format::Json {
         // JSON is written while the routes are built, chunk by chunk: with
         // `--all` on a national case the routes outweigh the graph.
-        let (loaded, found) = search(a.case.file(), &spec)?;
+        let (loaded, spec, found) = source.found(a.case.file(), limit)?;
         let rep = streamed(&loaded, &spec, &found)?;
         let mut buf = std::io::BufWriter::with_capacity(1 << 16, out);
         let written = output::json(&mut buf, &rep).and_then(|()| io(buf.flush()));
@@ -66,7 +112,7 @@ pub fn run(a: Args, out: &mut dyn Write) -> Result<()> {
         std::mem::forget(loaded);
         return written;
     }
-    let (loaded, answer) = route_query(a.case.file(), &spec, mode)?;
+    let (loaded, answer) = source.answer(a.case.file(), limit, mode)?;
     let rep = match answer {
         Answer::Explain(rep) => {
             return match format {

@@ -7,6 +7,7 @@
 //! meets the hard constraints and hands each to a visitor; [`rank`] scores
 //! a route with reasons; [`collect`] keeps the top K (or all) and the total
 //! count; [`group`] folds routes into channels; [`explain`] diagnoses a miss;
+//! [`verify`] checks a route found elsewhere (the Spark job) clause by clause;
 //! [`report`] turns results into the serialisable shapes front ends print,
 //! fetching names, bundle ids and source lines through
 //! [`report::Lookup`], which `app` implements over the case file.
@@ -20,6 +21,7 @@ pub mod report;
 pub mod search;
 pub mod select;
 pub mod spec;
+pub mod verify;
 
 pub use collect::{collect_routes, Found, RouteHit};
 pub use select::{resolve_query, Directory, Selector};

@@ -17,6 +17,29 @@ pub fn shipment_rows_by_input_id(case: &Case, scope: Option<&str>, input_id: &st
     Ok(v)
 }
 
+/// Row ids of the shipments each bundle id names, as route output writes
+/// them: the bare id, or else `SCOPE:ID` for one of `scopes` (the case's
+/// batch scopes). One read transaction for all the point reads.
+pub fn shipment_rows_by_bundle_ids(case: &Case, ids: &[&str], scopes: &[String]) -> Result<Vec<Vec<i64>>> {
+    let tx = case.conn().unchecked_transaction()?;
+    let mut out = Vec::with_capacity(ids.len());
+    for &id in ids {
+        let mut rows = shipment_rows_by_input_id(case, None, id)?;
+        if rows.is_empty() {
+            for s in scopes {
+                if let Some(bare) = id.strip_prefix(s.as_str()).and_then(|r| r.strip_prefix(':')) {
+                    rows.extend(shipment_rows_by_input_id(case, Some(s), bare)?);
+                }
+            }
+            rows.sort_unstable();
+            rows.dedup();
+        }
+        out.push(rows);
+    }
+    tx.commit()?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +62,9 @@ mod tests {
         assert_eq!(shipment_rows_by_input_id(&case, Some("b"), "S1").unwrap(), vec![11]);
         assert!(shipment_rows_by_input_id(&case, Some("c"), "S1").unwrap().is_empty());
         assert!(shipment_rows_by_input_id(&case, None, "S9").unwrap().is_empty());
+        let scopes = vec!["a".to_string(), "b".to_string()];
+        let many = shipment_rows_by_bundle_ids(&case, &["S2", "b:S1", "a:S1", "S1", "c:S1", "S9"], &scopes).unwrap();
+        assert_eq!(many, vec![vec![12], vec![11], vec![10], vec![10, 11], vec![], vec![]]);
         let plan: Vec<String> = case
             .conn()
             .prepare("EXPLAIN QUERY PLAN SELECT s.id FROM batch b JOIN shipment s ON s.batch = b.id AND s.input_id = 'S1'")
