@@ -106,6 +106,14 @@ fn assert_same_bytes(case: &Path, file: &Path, args: &[&str]) {
         assert!(!n.stdout.is_empty(), "{show:?}: nothing printed");
         assert_eq!(i.stdout, n.stdout, "{show:?}");
     }
+    // The workbook too.
+    let dir = file.parent().unwrap();
+    let (nx, ix) = (dir.join("native.xlsx"), dir.join("imported.xlsx"));
+    let mut native = args.to_vec();
+    native.extend(["--format", "xlsx", "--out", nx.to_str().unwrap()]);
+    run(case, &native).ok();
+    run(case, &["--import-routes", f, "--format", "xlsx", "--out", ix.to_str().unwrap()]).ok();
+    assert_eq!(std::fs::read(&ix).unwrap(), std::fs::read(&nx).unwrap(), "the workbooks differ");
 }
 
 #[test]
@@ -172,4 +180,124 @@ fn search_flags_are_refused_beside_an_imported_file() {
         assert_eq!(o.code, 2, "{extra:?}: {}", o.stderr);
         assert!(o.stderr.contains("--import-routes") && o.stderr.contains(extra[0]), "{extra:?}: {}", o.stderr);
     }
+}
+
+/// fixtures/routes/diversion, ingested: TI -> GULF -> STEP -> ZAV and TI -> BOS -> RAD.
+fn diversion(dir: &Path) -> PathBuf {
+    let case = dir.join("diversion.db");
+    let b = fixture("routes/diversion");
+    divtrace([os("ingest"), b.as_os_str(), os("--case"), case.as_os_str(), os("-q")]).ok();
+    case
+}
+
+#[test]
+fn a_bad_file_is_refused_naming_the_file_the_route_and_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let case = diversion(t);
+    let us_ru = ["--from", "country:US", "--to", "country:RU"];
+    let good = job_file(&case, &identity(&case, t), &us_ru);
+    // The file lists the shorter route first, as the job does.
+    assert_eq!(
+        good["routes"],
+        json!([
+            {"shipments": ["S1", "S2"], "entities": ["TI", "BOS", "RAD"]},
+            {"shipments": ["S3", "S4", "S5"], "entities": ["TI", "GULF", "STEP", "ZAV"]},
+        ])
+    );
+    let edit = |f: &dyn Fn(&mut Value)| {
+        let mut d = good.clone();
+        f(&mut d);
+        d
+    };
+    let cases: Vec<(&str, Value, &[&str])> = vec![
+        ("array", json!([]), &["expected a JSON object"]),
+        (
+            "format",
+            edit(&|d| d["format"] = json!("divtrace-case-parquet")),
+            &["field 'format'", "divtrace-routes", "divtrace-case-parquet"],
+        ),
+        ("version", edit(&|d| d["version"] = json!(2)), &["field 'version'", "reads version 1", "version 2"]),
+        (
+            "refused",
+            json!({"format": "divtrace-routes", "version": 1, "error": "--from: 'name:bosphorus': name: selectors compare names"}),
+            &["refused", "--from: 'name:bosphorus'"],
+        ),
+        ("no-routes", edit(&|d| d.as_object_mut().unwrap().remove("routes").map(drop).unwrap()), &["field 'routes'", "expected a list"]),
+        ("not-a-string", edit(&|d| d["routes"][0]["shipments"][0] = json!(7)), &["field 'routes[0].shipments[0]'", "expected a string"]),
+        (
+            "unknown-id",
+            edit(&|d| d["routes"][0]["shipments"][1] = json!("NOPE")),
+            &["field 'routes[0].shipments[1]'", "no shipment 'NOPE'"],
+        ),
+        ("entity-count", edit(&|d| d["routes"][0]["entities"] = json!(["TI", "BOS"])), &["field 'routes[0].entities'", "expected 3"]),
+        (
+            "broken",
+            edit(&|d| d["routes"][1]["shipments"] = json!(["S3", "S2", "S5"])),
+            &["field 'routes[1].shipments[1]'", "'S2' leaves 'BOS'", "delivered to 'GULF'", "do not chain"],
+        ),
+        (
+            "earlier",
+            edit(&|d| d["routes"][0] = json!({"shipments": ["S3", "S7"], "entities": ["TI", "GULF", "ZAV"]})),
+            &["field 'routes[0].shipments[1]'", "'S7' is dated 2022-12-01", "dates must not decrease"],
+        ),
+        (
+            "entity",
+            edit(&|d| d["routes"][1]["entities"][1] = json!("BOS")),
+            &["field 'routes[1].entities[1]'", "expected 'GULF'", "got 'BOS'"],
+        ),
+        ("case", edit(&|d| d["case"]["generation"] = json!(999)), &["field 'case'", "generation 999", "export the case again"]),
+        (
+            "max-hops",
+            edit(&|d| d["query"]["args"] = json!(["--from", "country:US", "--to", "country:RU", "--max-hops", "2"])),
+            &["field 'routes[1].shipments'", "3 hops", "at most 2"],
+        ),
+        (
+            "destination",
+            edit(&|d| d["query"]["args"] = json!(["--from", "country:US", "--to", "entity:ZAV"])),
+            &["field 'routes[0].shipments[1]'", "delivers to 'RAD'", "destinations"],
+        ),
+        (
+            "twice",
+            edit(&|d| {
+                let first = d["routes"][0].clone();
+                d["routes"].as_array_mut().unwrap().push(first);
+            }),
+            &["field 'routes[2]'", "same route as routes[0]"],
+        ),
+        ("flag", edit(&|d| d["query"]["args"] = json!(["--from", "country:US", "--frobnicate"])), &["field 'query.args'", "--frobnicate"]),
+        (
+            "selector",
+            edit(&|d| d["query"]["args"] = json!(["--from", "country:XX", "--to", "country:RU"])),
+            &["field 'query.args'", "--from", "XX"],
+        ),
+        ("no-args", edit(&|d| d["query"] = json!({})), &["field 'query.args'", "list of strings"]),
+    ];
+    for (name, doc, wants) in cases {
+        let file = write(t, &format!("{name}.json"), &doc);
+        for group in [false, true] {
+            let mut a = vec!["--import-routes", file.to_str().unwrap(), "--format", "json"];
+            if group {
+                a.push("--group");
+            }
+            let o = run(&case, &a).failed();
+            assert_eq!(o.code, 2, "{name}: {}", o.stderr);
+            assert!(o.stdout.is_empty(), "{name}: {}", o.stdout);
+            assert!(o.stderr.contains(file.to_str().unwrap()), "{name}: the file is not named: {}", o.stderr);
+            for w in wants {
+                assert!(o.stderr.contains(w), "{name}: no {w:?} in {}", o.stderr);
+            }
+        }
+    }
+    // Not JSON at all, and no file.
+    let file = t.join("text.json");
+    std::fs::write(&file, "routes: S1 S2\n").unwrap();
+    let o = run(&case, &["--import-routes", file.to_str().unwrap()]).failed();
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("text.json") && o.stderr.contains("not JSON") && o.stderr.contains("line 1"), "{}", o.stderr);
+    let o = run(&case, &["--import-routes", t.join("missing.json").to_str().unwrap()]).failed();
+    assert!(o.stderr.contains("missing.json"), "{}", o.stderr);
+    // The good file still imports.
+    let file = write(t, "good.json", &good);
+    assert_same_bytes(&case, &file, &us_ru);
 }
