@@ -34,6 +34,90 @@ impl fmt::Display for InputError {
     }
 }
 
+/// An error in one field of a library call, in the library's terms. The
+/// message names no field itself: the front end puts its own name for
+/// `field` in front, and for each of `mentions` (another field the message
+/// refers to, at a byte offset into `message`) — so the CLI says `--until`,
+/// the serve API `until`, from one error. Route queries use it with
+/// [`crate::routes::QueryField`], the other flows with [`Field`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError<F> {
+    pub field: F,
+    pub message: String,
+    /// (byte offset into `message`, the field named there).
+    pub mentions: Vec<(usize, F)>,
+}
+
+impl<F: Copy> FieldError<F> {
+    /// An error in `field` with a message that names no other field.
+    pub fn new(field: F, message: impl Into<String>) -> Self {
+        FieldError { field, message: message.into(), mentions: Vec::new() }
+    }
+
+    /// Appends a reference to `other` (named by the front end) and then `text`.
+    pub fn mention(mut self, other: F, text: &str) -> Self {
+        self.mentions.push((self.message.len(), other));
+        self.message.push_str(text);
+        self
+    }
+
+    /// The message with every mentioned field called by `name` (a flag, a
+    /// parameter); the field at fault itself is not prefixed.
+    pub fn message_with(&self, name: impl Fn(F) -> &'static str) -> String {
+        let mut out = String::with_capacity(self.message.len() + 16);
+        let mut at = 0;
+        for &(i, f) in &self.mentions {
+            out.push_str(&self.message[at..i]);
+            out.push_str(name(f));
+            at = i;
+        }
+        out.push_str(&self.message[at..]);
+        out
+    }
+}
+
+/// A setting of a library flow other than a route query's (those are
+/// [`crate::routes::QueryField`]). The CLI maps each to its flag in
+/// `src/cli/fields.rs`; the library never spells a flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Field {
+    /// The screening lists of a screening (`screen::Lists`: CSL, SDN, FtM files).
+    ScreeningLists,
+    /// The entity a neighbourhood export is drawn around.
+    Entity,
+    /// [`crate::app::CaseFile::read_only`].
+    ReadOnly,
+    /// Rows per Parquet part file.
+    PartRows,
+    /// The id namespace of an import ([`crate::ingest::Options::scope`]).
+    Scope,
+}
+
+impl Field {
+    /// The field's name in the library.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::ScreeningLists => "lists",
+            Field::Entity => "entity",
+            Field::ReadOnly => "read_only",
+            Field::PartRows => "part_rows",
+            Field::Scope => "scope",
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for FieldError<Field> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message_with(Field::as_str))
+    }
+}
+
 /// Every error divtrace reports. `main` prints its `Display` and exits 2
 /// (usage, input) or 1 (everything else); no backtraces reach a user.
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +134,9 @@ pub enum Error {
     /// into their own terms (the CLI into a [`Error::Usage`] naming the flag).
     #[error("{0}")]
     Query(crate::routes::QueryError),
+    /// A bad setting of another flow, naming its [`Field`]; the CLI names the flag.
+    #[error("{0}")]
+    Field(FieldError<Field>),
     #[error("case file {path}: {message}")]
     Case { path: PathBuf, message: String },
     #[error("{path}: {source}")]
@@ -79,6 +166,10 @@ impl Error {
     pub fn usage(flag: &str, message: impl Into<String>) -> Error {
         Error::Usage { flag: flag.to_string(), message: message.into() }
     }
+    /// A bad value of `field` (see [`Field`]).
+    pub fn field(field: Field, message: impl Into<String>) -> Error {
+        Error::Field(FieldError::new(field, message))
+    }
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Io { path: path.into(), source }
     }
@@ -95,9 +186,15 @@ impl Error {
     /// Exit code: 2 for problems in what the user gave, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } | Error::Query(_) => 2,
+            Error::Input(_) | Error::Inputs(_) | Error::Usage { .. } | Error::Query(_) | Error::Field(_) => 2,
             _ => 1,
         }
+    }
+}
+
+impl From<FieldError<Field>> for Error {
+    fn from(e: FieldError<Field>) -> Self {
+        Error::Field(e)
     }
 }
 
@@ -108,3 +205,17 @@ impl From<InputError> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_setting_error_speaks_the_library_s_names_until_a_front_end_renames_them() {
+        let e = FieldError::new(Field::ReadOnly, "resolve changes the case file; leave out ").mention(Field::ReadOnly, "");
+        assert_eq!(Error::from(e.clone()).to_string(), "read_only: resolve changes the case file; leave out read_only");
+        assert_eq!(e.message_with(|_| "--read-only"), "resolve changes the case file; leave out --read-only");
+        let e = Error::field(Field::Scope, "scope \"a\" is taken");
+        assert_eq!((e.to_string().as_str(), e.exit_code()), ("scope: scope \"a\" is taken", 2));
+    }
+}

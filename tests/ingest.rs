@@ -89,7 +89,7 @@ fn a_second_bundle_gets_its_own_id_scope() {
     copy_dir(&other, &third);
     std::fs::write(third.join("lists.csv"), "entity,list\nRU2,sdn\n").unwrap();
     let out = ingest(&third, &case, &["--scope", "small"]).failed();
-    assert!(out.stderr.contains("--scope"), "{}", out.stderr);
+    assert_eq!(out.stderr.trim_end(), "error: --scope: scope \"small\" is already used by another batch in this case; choose another");
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::assess::report::{assess_report, AssessmentOut, Selection as AssessSelection};
 use crate::assess::{Incoming, Weights};
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::export::diagram::{Band, Diagram};
 use crate::export::fold;
 use crate::export::view::{self, Caption};
@@ -208,8 +208,9 @@ pub fn neighbourhood(case: &Case, id: &str, depth: u32, max_nodes: usize) -> Res
     let spec =
         QuerySpec { from: vec![Selector::Entity(id.to_string())], to: vec![Selector::Entity(id.to_string())], ..QuerySpec::default() };
     let q = resolve_query(&g, case, &spec).map_err(|e| match e {
-        Error::Usage { message, .. } => Error::usage("--entity", message),
-        Error::Query(q) => Error::usage("--entity", q.message_with(crate::routes::QueryField::as_str)),
+        // The query is built here, from the one entity: whatever is wrong is wrong with that entity.
+        Error::Usage { message, .. } => Error::field(Field::Entity, message),
+        Error::Query(q) => Error::field(Field::Entity, q.message_with(crate::routes::QueryField::as_str)),
         other => other,
     })?;
     let centre: Vec<Node> = (0..g.node_count() as Node).filter(|&v| q.to_nodes[v as usize]).collect();

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::export::parquet::{entities_part, shipments_part, EntityRecord, ShipmentRecord, FORMAT, SCHEMA_VERSION};
 use crate::graph::{country_str, hs_decode, CaseGraph};
 use crate::model::Roles;
@@ -218,7 +218,7 @@ fn prepare_dir(dir: &Path) -> Result<()> {
 /// earlier export, a file that cannot be written.
 pub fn export_parquet(case: CaseFile, dir: &Path, part_rows: usize) -> Result<Manifest> {
     if part_rows == 0 {
-        return Err(Error::usage("--part-rows", "must be at least 1"));
+        return Err(Error::field(Field::PartRows, "must be at least 1"));
     }
     let case = case.open()?;
     let (g, _) = load_graph(&case)?;

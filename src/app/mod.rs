@@ -36,7 +36,7 @@ pub mod workspace;
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
+use crate::error::{Field, FieldError, Result};
 pub use crate::store::info::{CaseInfo, GoodsListCount};
 use crate::store::{Access, Case};
 
@@ -62,11 +62,13 @@ impl<'a> CaseFile<'a> {
         Case::open_as(self.path, if self.read_only { Access::Immutable } else { Access::Read })
     }
 
-    /// Opens the case for `command`, which changes it: a clear error under
-    /// `--read-only` or without write access to the file.
+    /// Opens the case for `command`, which changes it: a clear error when
+    /// `read_only` is set (naming [`Field::ReadOnly`], so the CLI can say
+    /// which flag to leave out) or without write access to the file.
     pub fn open_for_change(&self, command: &str) -> Result<Case> {
         if self.read_only {
-            return Err(Error::usage("--read-only", format!("{command} changes the case file; leave out --read-only")));
+            let e = FieldError::new(Field::ReadOnly, format!("{command} changes the case file; leave out ")).mention(Field::ReadOnly, "");
+            return Err(e.into());
         }
         Case::open_as(self.path, Access::Write)
     }

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Field, InputError, Result};
 use crate::resolve::lists::{csl, ftm, ofac, ScreeningList};
 use crate::resolve::screen::{Match, Query, ScreenIndex, REVIEW_FLOOR};
 use crate::store::resolution::{self, NewMembership, ScreenFile};
@@ -104,7 +104,7 @@ fn load(args: &Lists) -> Result<(ScreeningList, Vec<ScreenFile>)> {
         shas.push(s);
     }
     if list.files.is_empty() {
-        return Err(Error::usage("--csl/--sdn/--ftm", "give at least one screening list"));
+        return Err(Error::field(Field::ScreeningLists, "give at least one screening list"));
     }
     // An empty list would report "no matches" for everyone: refuse it, naming the file.
     for (i, f) in list.files.iter().enumerate() {

@@ -11,6 +11,7 @@ use divtrace::Result;
 
 mod assess;
 mod export;
+mod fields;
 mod hubs;
 mod info;
 mod ingest;
@@ -77,8 +78,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<()> {
     } else {
         dispatch(cli, out)
     };
-    // A query error names a field of the library's query: say which flag sets it.
-    let result = result.map_err(query::in_flags);
+    // A query or setting error names a field of the library: say which flag sets it.
+    let result = result.map_err(query::in_flags).map_err(fields::in_flags);
     // A raw SQLite error names neither the file nor what was being done: say both.
     match case {
         Some((path, op)) => result.map_err(|e| e.in_case(&path, op)),

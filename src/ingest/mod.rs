@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{Error, InputError, Result};
+use crate::error::{Error, Field, InputError, Result};
 use crate::store::writer::{find_batch_by_content, scope_taken, BatchWriter};
 use crate::store::Case;
 pub use mapping::Mapping;
@@ -337,7 +337,7 @@ pub fn ingest_ftm(case: &mut Case, path: &Path, opts: &Options) -> Result<Summar
 /// An explicitly chosen scope that is taken is an error instead.
 fn unique_scope(tx: &rusqlite::Transaction<'_>, base: &str, explicit: bool) -> Result<String> {
     if explicit && scope_taken(tx, base)? {
-        return Err(Error::usage("--scope", format!("scope {base:?} is already used by another batch in this case; choose another")));
+        return Err(Error::field(Field::Scope, format!("scope {base:?} is already used by another batch in this case; choose another")));
     }
     let mut s = base.to_string();
     let mut n = 2;

@@ -3,7 +3,7 @@
 //! flag (`cli/query.rs`), the weights file to a `[route]` key
 //! (`assess/config.rs`), a web form to an input.
 
-use crate::error::Error;
+use crate::error::{Error, FieldError};
 use crate::graph::hs_encode;
 
 use super::{QuerySpec, MAX_HOPS_LIMIT};
@@ -55,46 +55,10 @@ impl std::fmt::Display for QueryField {
     }
 }
 
-/// What is wrong with a query, and in which field. The message names no
-/// field itself: the front end puts its own name for `field` in front, and
-/// for each of `mentions` (another field the message refers to, at a byte
-/// offset into `message`) — so the CLI says `--until`, the serve API
+/// What is wrong with a query, and in which field (the message names no
+/// field itself; see [`FieldError`]): the CLI says `--until`, the serve API
 /// `until`, from one error.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueryError {
-    pub field: QueryField,
-    pub message: String,
-    /// (byte offset into `message`, the field named there).
-    pub mentions: Vec<(usize, QueryField)>,
-}
-
-impl QueryError {
-    /// An error in `field` with a message that names no other field.
-    pub fn new(field: QueryField, message: impl Into<String>) -> QueryError {
-        QueryError { field, message: message.into(), mentions: Vec::new() }
-    }
-
-    /// Appends a reference to `other` (named by the front end) and then `text`.
-    pub fn mention(mut self, other: QueryField, text: &str) -> QueryError {
-        self.mentions.push((self.message.len(), other));
-        self.message.push_str(text);
-        self
-    }
-
-    /// The message with every mentioned field called by `name` (a flag, a
-    /// parameter); the field at fault itself is not prefixed.
-    pub fn message_with(&self, name: impl Fn(QueryField) -> &'static str) -> String {
-        let mut out = String::with_capacity(self.message.len() + 16);
-        let mut at = 0;
-        for &(i, f) in &self.mentions {
-            out.push_str(&self.message[at..i]);
-            out.push_str(name(f));
-            at = i;
-        }
-        out.push_str(&self.message[at..]);
-        out
-    }
-}
+pub type QueryError = FieldError<QueryField>;
 
 impl std::fmt::Display for QueryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

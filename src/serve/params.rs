@@ -39,6 +39,15 @@ impl From<Error> for ApiError {
                 let p = query_param(q.field);
                 ApiError { status: 400, message: format!("{p}: {}", q.message_with(query_param)), parameter: Some(p.to_string()) }
             }
+            // Another flow's setting: the API has no parameter of its own for it, so it is called by the library's name.
+            Error::Field(f) => {
+                let p = f.field.as_str();
+                ApiError {
+                    status: 400,
+                    message: format!("{p}: {}", f.message_with(crate::error::Field::as_str)),
+                    parameter: Some(p.to_string()),
+                }
+            }
             other => ApiError { status: 500, message: other.to_string(), parameter: None },
         }
     }
