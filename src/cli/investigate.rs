@@ -120,7 +120,14 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         num(rep.channel_stats.total),
         rep.channels.len()
     ))?;
-    let latin: std::collections::BTreeMap<&str, &str> = rep.latin_names.iter().map(|l| (l.name.as_str(), l.latin.as_str())).collect();
+    // A party as both tables show it: the name, its Latin form beside it when
+    // written in another script (as the report pages show it), and its id.
+    let latin = rep.latin();
+    let term = divtrace::text::safe::term;
+    let party = |name: &str, id: &str| match latin.get(name) {
+        Some(l) => format!("{} ({}) [{}]", term(name), term(&l.latin), term(id)),
+        None => format!("{} [{}]", term(name), term(id)),
+    };
     for c in &rep.channels {
         io(writeln!(
             out,
@@ -134,17 +141,7 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
             c.last_date,
             divtrace::export::view::money(c.value_shipped)
         ))?;
-        let chain: Vec<String> = c
-            .parties
-            .iter()
-            .map(|p| {
-                let name = divtrace::text::safe::term(&p.name);
-                match latin.get(p.name.as_str()) {
-                    Some(l) => format!("{name} ({}) [{}]", divtrace::text::safe::term(l), divtrace::text::safe::term(&p.id)),
-                    None => format!("{name} [{}]", divtrace::text::safe::term(&p.id)),
-                }
-            })
-            .collect();
+        let chain: Vec<String> = c.parties.iter().map(|p| party(&p.name, &p.id)).collect();
         io(writeln!(out, "     {}", chain.join(" -> ")))?;
     }
     if rep.channel_stats.subchains_hidden > 0 {
@@ -164,12 +161,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
         let codes: Vec<&str> = a.factors.iter().take(4).map(|f| f.code.code()).collect();
         io(writeln!(
             out,
-            "  {:>3} {:<7} {} [{}] ({})  {}",
+            "  {:>3} {:<7} {} ({})  {}",
             a.score,
             a.band.as_str(),
-            divtrace::text::safe::term(&a.name),
-            divtrace::text::safe::term(&a.entity),
-            divtrace::text::safe::term(a.country.as_deref().unwrap_or("??")),
+            party(&a.name, &a.entity),
+            term(a.country.as_deref().unwrap_or("??")),
             codes.join(", ")
         ))?;
     }

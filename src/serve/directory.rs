@@ -14,6 +14,8 @@ use crate::app::workspace::OpenCase;
 use crate::error::Result;
 use crate::graph::{country_str, CaseGraph, Node};
 use crate::resolve::normalise::ascii_tokens;
+// The one transliteration of the code base: the panel spells a name as the report does.
+use crate::resolve::translit::latin_form;
 
 /// What every answer shows of a resolved entity (a graph node).
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -75,18 +77,6 @@ pub struct Directory {
 /// Upper-case letters and digits only: `TR 1234-567` and `tr1234567` are one identifier.
 fn ident_key(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
-}
-
-/// A Latin transliteration when `s` has letters outside ASCII (Cyrillic,
-/// Turkish, Chinese ...), for readers who cannot read the script.
-pub fn latin_form(s: &str) -> Option<String> {
-    if s.is_ascii() {
-        return None;
-    }
-    // deunicode spells guillemets as `<<` `>>`: plain quotes read better.
-    let t = deunicode::deunicode(s).replace("<<", "\"").replace(">>", "\"");
-    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    (t != s && !t.is_empty()).then_some(t)
 }
 
 impl Directory {
@@ -231,12 +221,5 @@ mod tests {
     fn identifiers_ignore_spacing_and_case() {
         assert_eq!(ident_key("tr 1234-567"), "TR1234567");
         assert_eq!(ident_key("vkn:1234567890"), "VKN1234567890");
-    }
-
-    #[test]
-    fn latin_forms_only_for_other_scripts() {
-        assert_eq!(latin_form("Acme Ltd"), None);
-        assert_eq!(latin_form("Boğaziçi Yıldız").as_deref(), Some("Bogazici Yildiz"));
-        assert!(latin_form("ООО «Вектор-Микро»").unwrap().contains("Vektor"));
     }
 }

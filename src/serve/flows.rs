@@ -13,8 +13,8 @@ use crate::export::diagram::Band;
 use crate::export::dot;
 use crate::graph::{country_str, hs_decode, CaseGraph, Node};
 use crate::model::Day;
+use crate::resolve::translit::latin_form;
 
-use super::directory::latin_form;
 use super::params::{ApiError, RouteAsk};
 use super::partners::{Edge, Filter};
 use super::state::State;

@@ -116,8 +116,8 @@ pub struct LatinName {
 }
 
 impl ReportData {
-    /// The Latin forms by name, for the pages.
-    fn latin(&self) -> BTreeMap<&str, &LatinName> {
+    /// The Latin forms by name, for the pages and `divtrace investigate`'s console summary.
+    pub fn latin(&self) -> BTreeMap<&str, &LatinName> {
         self.latin_names.iter().map(|l| (l.name.as_str(), l)).collect()
     }
 
