@@ -66,7 +66,7 @@ fn amounts_are_kept_as_declared_and_converted_only_with_a_named_rate() {
     assert_eq!(f.len(), 2, "{f:?}");
     assert_eq!((f[0]["currency"].as_str(), f[0]["unconverted"].as_i64()), (Some("AED"), Some(1)));
     assert_eq!((f[1]["currency"].as_str(), f[1]["converted"].as_i64()), (Some("EUR"), Some(1)));
-    assert_eq!(j["schema_version"], 4);
+    assert_eq!(j["schema_version"], 5);
 
     // routes: the hop says what was declared and whether it was converted.
     let r: Value = serde_json::from_str(
@@ -166,7 +166,7 @@ fn bad_rates_and_bad_currencies_name_file_line_and_column_and_change_nothing() {
 
 #[test]
 fn a_case_of_schema_v3_is_upgraded_and_keeps_its_values() {
-    // Build a v3 case file by hand from the shipped migrations' shape: ingest, then drop the v4 columns.
+    // Build a v3 case file by hand from the shipped migrations' shape: ingest, then drop the v4 and v5 columns.
     let tmp = tempfile::tempdir().unwrap();
     let case = ingest_case(tmp.path(), "bundles/small");
     let before: f64 = q(&case, "SELECT sum(value_usd) FROM shipment");
@@ -175,13 +175,14 @@ fn a_case_of_schema_v3_is_upgraded_and_keeps_its_values() {
         for col in ["usd_rate_source", "usd_rate", "currency", "value"] {
             c.execute_batch(&format!("ALTER TABLE shipment DROP COLUMN {col}")).unwrap();
         }
+        c.execute_batch("ALTER TABLE relation DROP COLUMN note").unwrap();
         c.pragma_update(None, "user_version", 3).unwrap();
     }
     // Read-only: a clear error, nothing changed.
     let out = divtrace(["info", "--case", case.to_str().unwrap(), "--read-only"]).failed();
-    assert!(out.stderr.contains("v3") && out.stderr.contains("v4"), "{}", out.stderr);
+    assert!(out.stderr.contains("v3") && out.stderr.contains("v5"), "{}", out.stderr);
     let out = divtrace(["info", "--case", case.to_str().unwrap()]).ok();
-    assert!(out.stdout.contains("schema v4"), "{}", out.stdout);
+    assert!(out.stdout.contains("schema v5"), "{}", out.stdout);
     assert_eq!(q::<f64>(&case, "SELECT sum(value_usd) FROM shipment"), before);
     assert_eq!(q::<i64>(&case, "SELECT count(*) FROM shipment WHERE currency IS NOT NULL"), 0);
 }

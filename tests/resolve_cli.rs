@@ -129,6 +129,42 @@ fn analyst_merge_and_split_win_and_survive_rerun() {
 }
 
 #[test]
+fn a_decision_keeps_the_analysts_note_and_a_bad_note_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let case = tmp.path().join("c.db");
+    let c = case.to_str().unwrap();
+    ingest(&fixture("resolve/dupes"), &case);
+    let notes = |case: &std::path::Path| -> Vec<(String, Option<String>)> {
+        let conn = db(case);
+        let mut st = conn.prepare("SELECT kind, note FROM relation WHERE source = 'analyst' ORDER BY id").unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    divtrace(["resolve", "--case", c, "--split", "RU1", "RU3", "--note", "  different INN in the register\n(checked 2026-11-30) "]).ok();
+    divtrace(["resolve", "--case", c, "--merge", "RU1", "RU4"]).ok();
+    assert_eq!(
+        notes(&case),
+        [("not_same".to_string(), Some("different INN in the register\n(checked 2026-11-30)".to_string())), ("same_as".to_string(), None)]
+    );
+    let before = std::fs::read(&case).unwrap();
+    for (args, want) in [
+        (vec!["--merge", "RU2", "RU3", "--note", "\u{1b}[31mred"], "control character U+001B"),
+        (vec!["--merge", "RU2", "RU3", "--note", "  "], "the note is empty"),
+        (vec!["--note", "why"], "a note goes with a decision"),
+    ] {
+        let mut a = vec!["resolve", "--case", c];
+        a.extend(args);
+        let e = divtrace(a).failed();
+        assert_eq!(e.code, 2, "{}", e.stderr);
+        assert!(e.stderr.contains("--note") && e.stderr.contains(want), "{}", e.stderr);
+        assert!(!e.stderr.contains('\u{1b}'), "the escape reached the terminal: {}", e.stderr);
+    }
+    let long = "x".repeat(1001);
+    let e = divtrace(["resolve", "--case", c, "--merge", "RU2", "RU3", "--note", &long]).failed();
+    assert!(e.stderr.contains("1001 characters"), "{}", e.stderr);
+    assert!(before == std::fs::read(&case).unwrap(), "a refused note changed the case file");
+}
+
+#[test]
 fn not_same_in_relations_csv_is_respected() {
     let tmp = tempfile::tempdir().unwrap();
     let bundle = tmp.path().join("b");

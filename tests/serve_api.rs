@@ -297,19 +297,20 @@ fn refuses_a_missing_case_and_a_taken_port() {
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
-/// An analyst decision as stored: (a, b, kind, source, line).
-type Stored = (String, String, String, String, i64);
+/// An analyst decision as stored: (a, b, kind, source, line, note).
+type Stored = (String, String, String, String, i64, Option<String>);
 
 /// Analyst decisions of the case, as stored, and its clusters.
 fn decisions_and_clusters(case: &std::path::Path) -> (Vec<Stored>, Vec<(i64, i64)>) {
     let c = rusqlite::Connection::open_with_flags(case, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
     let mut st = c
         .prepare(
-            "SELECT a.input_id, b.input_id, r.kind, r.source, r.src_line FROM relation r JOIN entity a ON a.id = r.from_entity \
+            "SELECT a.input_id, b.input_id, r.kind, r.source, r.src_line, r.note FROM relation r JOIN entity a ON a.id = r.from_entity \
              JOIN entity b ON b.id = r.to_entity WHERE r.kind IN ('same_as', 'not_same') AND r.source = 'analyst' ORDER BY r.src_line",
         )
         .unwrap();
-    let rel = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))).unwrap().map(Result::unwrap).collect();
+    let rel =
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?))).unwrap().map(Result::unwrap).collect();
     let mut st = c.prepare("SELECT entity, cluster FROM entity_cluster ORDER BY entity").unwrap();
     let cl = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect();
     (rel, cl)
@@ -342,6 +343,8 @@ fn edits_need_the_flag_and_the_token_and_are_stored_as_resolve_stores_them() {
         (vec![json, good.as_str()], r#"{"decision":"join","a":"E0000905","b":"E0000907"}"#, 400, "decision"),
         (vec![json, good.as_str()], r#"{"decision":"merge","a":"NOBODY","b":"E0000907"}"#, 404, "a"),
         (vec![json, good.as_str()], "{", 400, "body"),
+        (vec![json, good.as_str()], r#"{"decision":"merge","a":"E0000905","b":"E0000907","note":"a\u001b[2Jb"}"#, 400, "note"),
+        (vec![json, good.as_str()], r#"{"decision":"merge","a":"E0000905","b":"E0000907","note":["x"]}"#, 400, "note"),
     ] {
         let (got, _, b) = post(&s, "/api/decisions", &headers, body);
         assert_eq!(got, code, "{headers:?} {body}: {b}");
@@ -350,16 +353,29 @@ fn edits_need_the_flag_and_the_token_and_are_stored_as_resolve_stores_them() {
     assert!(before == std::fs::read(&s.case).unwrap(), "a refused write changed the case file");
 
     // A merge from the page, then the same decision with `resolve --merge` on a copy: the same rows.
-    let (code, _, b) = post(&s, "/api/decisions", &[json, good.as_str()], merge);
+    let note = "Same VKN 1234567890 on both invoices <b>";
+    let merge_noted = format!(r#"{{"decision":"merge","a":"E0000905","b":"E0000907","note":"  {note} "}}"#);
+    let (code, _, b) = post(&s, "/api/decisions", &[json, good.as_str()], &merge_noted);
     assert_eq!(code, 200, "{b}");
     let r: Value = serde_json::from_str(&b).unwrap();
     assert_eq!(r["same_party"], true, "{r}");
+    assert_eq!(r["note"], note, "{r}");
     let a: Value = serde_json::from_str(&get(&s, "/api/entities/E0000905").2).unwrap();
     let b2: Value = serde_json::from_str(&get(&s, "/api/entities/E0000907").2).unwrap();
     assert_eq!(a["entity"]["id"], b2["entity"]["id"], "the server answers from the new resolution");
-    common::divtrace(["resolve", "--case", twin.to_str().unwrap(), "--merge", "E0000905", "E0000907"]).ok();
+    // The entity panel shows the decision and its note, from either record's id.
+    assert_eq!(a["decisions"], b2["decisions"]);
+    assert_eq!(
+        a["decisions"],
+        serde_json::json!([{"decision": "merge", "a": "E0000905", "a_name": "Desert Falcon Electronics FZE", "b": "E0000907",
+            "b_name": "ООО «Вектор-Микро»", "note": note, "source_file": "(divtrace resolve --merge/--split)", "source_line": 1}])
+    );
+    common::divtrace(["resolve", "--case", twin.to_str().unwrap(), "--merge", "E0000905", "E0000907", "--note", note]).ok();
     let (rel, clusters) = decisions_and_clusters(&s.case);
-    assert_eq!(rel, vec![("E0000905".to_string(), "E0000907".to_string(), "same_as".to_string(), "analyst".to_string(), 1)]);
+    assert_eq!(
+        rel,
+        vec![("E0000905".to_string(), "E0000907".to_string(), "same_as".to_string(), "analyst".to_string(), 1, Some(note.to_string()))]
+    );
     assert_eq!((rel, clusters), decisions_and_clusters(&twin));
 
     // A split of a record from its party, likewise.

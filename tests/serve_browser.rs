@@ -74,12 +74,12 @@ fn analyst_merges_and_splits_from_the_page_with_the_edit_token() {
     // The decisions are in the case, as `resolve --merge/--split` stores them: the split of the
     // same two records replaces the merge (resolve keeps one analyst decision per pair).
     let c = rusqlite::Connection::open_with_flags(&s.case, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).unwrap();
-    let kinds: Vec<String> = c
-        .prepare("SELECT kind FROM relation WHERE source = 'analyst' ORDER BY src_line")
+    let kinds: Vec<(String, Option<String>)> = c
+        .prepare("SELECT kind, note FROM relation WHERE source = 'analyst' ORDER BY src_line")
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(kinds, ["not_same"]);
+    assert_eq!(kinds, [("not_same".to_string(), Some("different directors".to_string()))]);
 }

@@ -256,6 +256,15 @@
         info.edits && r.members.length > 1 && m.id !== c.id
           ? el('button', { type: 'button', class: 'split', onclick: () => decide('split', m.id, c.id) }, 'Split this record from ' + c.id) : null));
     }
+    if (r.decisions && r.decisions.length) {
+      box.appendChild(el('h3', {}, 'Analyst decisions'));
+      for (const d of r.decisions) {
+        box.appendChild(el('div', { class: 'decl' },
+          el('div', {}, el('b', {}, d.decision === 'merge' ? 'same party' : 'different parties'), ': ', d.a, ' ', d.a_name, ' \u2014 ', d.b, ' ', d.b_name),
+          d.note ? el('div', { class: 'note' }, d.note) : el('div', { class: 'small muted' }, 'no note'),
+          el('div', { class: 'src' }, d.source_file + ':' + d.source_line)));
+      }
+    }
     box.appendChild(el('h3', {}, 'Risk'));
     if (!r.assessment) box.appendChild(el('p', { class: 'muted' }, r.risk === 'pending' ? 'assessment still running; reopen in a moment' : 'not assessed'));
     else {
@@ -423,10 +432,11 @@
     let r;
     try {
       const res = await fetch('/api/decisions', { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'X-Divtrace-Token': token },
-        body: JSON.stringify({ decision, a, b }) });
+        body: JSON.stringify({ decision, a, b, note: $('note').value }) });
       r = await res.json().catch(() => ({ message: 'unreadable answer (' + res.status + ')' }));
       if (!res.ok) throw new Error((r.parameter ? r.parameter + ': ' : '') + r.message);
     } catch (e) { status(e.message, true); return; }
+    $('note').value = '';
     info = await api('/api/info');
     // Party ids may change with the resolution: pin the parties as now resolved and redraw.
     const keep = new Set(S.pinned.concat(Object.keys(S.expanded)));

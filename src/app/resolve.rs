@@ -20,8 +20,32 @@ pub struct Decision<'a> {
     pub b: &'a str,
     /// Same company (merge) or different (split).
     pub same: bool,
+    /// The analyst's reason, stored beside the decision (checked with [`check_note`]).
+    pub note: Option<&'a str>,
     /// The flag the ids came from, for errors.
     pub flag: &'a str,
+}
+
+/// Longest note an analyst may store beside a decision, in characters.
+pub const MAX_NOTE_CHARS: usize = 1000;
+
+/// The note as it will be stored (trimmed), or why it cannot be: empty,
+/// too long, or holding control characters other than a line break or a
+/// tab (a note is shown as text wherever it is shown, but a terminal
+/// escape has no business in evidence).
+pub fn check_note(note: &str) -> std::result::Result<&str, String> {
+    let t = note.trim();
+    if t.is_empty() {
+        return Err("the note is empty".into());
+    }
+    let n = t.chars().count();
+    if n > MAX_NOTE_CHARS {
+        return Err(format!("the note has {n} characters; at most {MAX_NOTE_CHARS}"));
+    }
+    if let Some(c) = t.chars().find(|&c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(format!("the note holds the control character U+{:04X}", c as u32));
+    }
+    Ok(t)
 }
 
 /// A compared pair, with bundle ids and names. JSON fields are in
@@ -85,6 +109,39 @@ pub struct ReviewDoc<'a> {
     pub review: &'a [PairOut],
 }
 
+/// An analyst decision as front ends show it (the entity panel of `serve`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct DecisionOut {
+    /// `merge` or `split`, as the decision was asked for.
+    pub decision: &'static str,
+    /// Bundle ids (`SCOPE:ID` when the case has several scopes) and names.
+    pub a: String,
+    pub a_name: String,
+    pub b: String,
+    pub b_name: String,
+    pub note: Option<String>,
+    pub source_file: String,
+    pub source_line: i64,
+}
+
+/// The analyst decisions naming any of `entities` (`entity.id`s), oldest first.
+pub fn decisions_about(case: &Case, entities: &[i64], multi_scope: bool) -> Result<Vec<DecisionOut>> {
+    let id = |s: &resolution::DecisionSide| if multi_scope { format!("{}:{}", s.scope, s.input_id) } else { s.input_id.clone() };
+    Ok(resolution::decisions_about(case, entities)?
+        .into_iter()
+        .map(|d| DecisionOut {
+            decision: if d.same { "merge" } else { "split" },
+            a: id(&d.a),
+            a_name: d.a.name,
+            b: id(&d.b),
+            b_name: d.b.name,
+            note: d.note,
+            source_file: d.source_file,
+            source_line: d.source_line,
+        })
+        .collect())
+}
+
 /// Records `decisions`, resolves `case` and stores clusters and manufacturer links.
 pub fn resolve_case(case: CaseFile, decisions: &[Decision]) -> Result<Resolution> {
     let mut case = case.open_for_change("resolve")?;
@@ -99,7 +156,8 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         if a == b {
             return Err(Error::usage(d.flag, "A and B are the same entity"));
         }
-        resolution::record_decision(case, a, b, d.same)?;
+        let note = d.note.map(check_note).transpose().map_err(|m| Error::usage("--note", m))?;
+        resolution::record_decision(case, a, b, d.same, note)?;
     }
     let ents = resolution::entities(case)?;
     let records: Vec<Record> = ents
@@ -217,4 +275,21 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         manufacturer_links: linked,
         manufacturer_texts: text_count,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_are_trimmed_and_checked() {
+        assert_eq!(check_note("  same VKN on both invoices\n"), Ok("same VKN on both invoices"));
+        assert_eq!(check_note("line one\nline two\tend"), Ok("line one\nline two\tend"));
+        assert!(check_note(" \n ").unwrap_err().contains("empty"));
+        assert!(check_note("red \u{1b}[31m text").unwrap_err().contains("U+001B"));
+        assert!(check_note("a\u{7f}b").unwrap_err().contains("U+007F"));
+        let long = "я".repeat(MAX_NOTE_CHARS + 1);
+        assert!(check_note(&long).unwrap_err().contains("1001 characters"));
+        assert!(check_note(&long[2..]).is_ok(), "the limit counts characters, not bytes");
+    }
 }

@@ -19,6 +19,9 @@ pub struct Args {
     /// Record that entities A and B (bundle ids) are different, then re-resolve
     #[arg(long, num_args = 2, value_names = ["A", "B"])]
     pub split: Option<Vec<String>>,
+    /// With --merge or --split: the reason, stored beside the decision (at most 1000 characters)
+    #[arg(long, value_name = "TEXT")]
+    pub note: Option<String>,
     /// List the borderline pairs (not merged, worth an analyst's look) instead of the clusters
     #[arg(long)]
     pub review: bool,
@@ -30,8 +33,11 @@ pub fn run(args: Args, out: &mut dyn Write) -> Result<()> {
     let mut decisions = Vec::new();
     for (pair, same, flag) in [(&args.merge, true, "--merge"), (&args.split, false, "--split")] {
         if let Some(p) = pair {
-            decisions.push(Decision { a: &p[0], b: &p[1], same, flag });
+            decisions.push(Decision { a: &p[0], b: &p[1], same, note: args.note.as_deref(), flag });
         }
+    }
+    if args.note.is_some() && decisions.is_empty() {
+        return Err(divtrace::Error::usage("--note", "a note goes with a decision: give --merge A B or --split A B"));
     }
     let r = resolve_case(args.case.file(), &decisions)?;
     if args.review {

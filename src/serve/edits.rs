@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::{json, Value};
 
-use crate::app::resolve::{resolve_case, Decision};
+use crate::app::resolve::{check_note, resolve_case, Decision};
 use crate::app::CaseFile;
 use crate::error::{Error, Result};
 
@@ -77,12 +77,14 @@ impl Edits {
     }
 }
 
-/// A decision as the page sends it: `{"decision": "merge"|"split", "a": ID, "b": ID}`.
+/// A decision as the page sends it: `{"decision": "merge"|"split", "a": ID, "b": ID, "note"?: TEXT}`.
 #[derive(Debug, PartialEq)]
 pub struct Ask {
     pub same: bool,
     pub a: String,
     pub b: String,
+    /// The analyst's reason, stored beside the decision.
+    pub note: Option<String>,
 }
 
 pub fn parse(body: &[u8]) -> Result<Ask, ApiError> {
@@ -92,8 +94,8 @@ pub fn parse(body: &[u8]) -> Result<Ask, ApiError> {
     let v: Value = serde_json::from_slice(body).map_err(|e| ApiError::bad("body", format!("the body is not JSON: {e}")))?;
     let Value::Object(m) = &v else { return Err(ApiError::bad("body", "the body is not a JSON object")) };
     for k in m.keys() {
-        if !["decision", "a", "b"].contains(&k.as_str()) {
-            return Err(ApiError::bad(k, format!("unknown field '{k}' (expected decision, a, b)")));
+        if !["decision", "a", "b", "note"].contains(&k.as_str()) {
+            return Err(ApiError::bad(k, format!("unknown field '{k}' (expected decision, a, b, note)")));
         }
     }
     let text = |k: &str| -> Result<String, ApiError> {
@@ -109,7 +111,14 @@ pub fn parse(body: &[u8]) -> Result<Ask, ApiError> {
         "split" => false,
         other => return Err(ApiError::bad("decision", format!("'{other}' is not merge or split"))),
     };
-    Ok(Ask { same, a: text("a")?, b: text("b")? })
+    let note = match m.get("note") {
+        None | Some(Value::Null) => None,
+        // An empty box on the page means no note.
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        Some(Value::String(s)) => Some(check_note(s).map_err(|m| ApiError::bad("note", m))?.to_string()),
+        Some(_) => return Err(ApiError::bad("note", "'note' is not a string")),
+    };
+    Ok(Ask { same, a: text("a")?, b: text("b")?, note })
 }
 
 /// Records the decision with `resolve`'s flow, re-resolves, reloads the case and answers with both parties as now resolved.
@@ -121,7 +130,7 @@ pub fn decide(live: &Live, ask: &Ask) -> Result<Value, ApiError> {
         super::flows::node_of(&st, id).map_err(|e| ApiError { parameter: Some(k.into()), ..e })?;
     }
     let flag = if ask.same { "--merge" } else { "--split" };
-    let r = resolve_case(CaseFile::new(&st.path), &[Decision { a: &ask.a, b: &ask.b, same: ask.same, flag }])?;
+    let r = resolve_case(CaseFile::new(&st.path), &[Decision { a: &ask.a, b: &ask.b, same: ask.same, note: ask.note.as_deref(), flag }])?;
     let fresh = Arc::new(State::load(&st.path, st.goods.clone())?);
     spawn_assessment(fresh.clone());
     live.replace(fresh.clone());
@@ -131,6 +140,7 @@ pub fn decide(live: &Live, ask: &Ask) -> Result<Value, ApiError> {
         "decision": if ask.same { "merge" } else { "split" },
         "a": ask.a,
         "b": ask.b,
+        "note": ask.note,
         "party_a": party(&ask.a),
         "party_b": party(&ask.b),
         "same_party": node(&ask.a).is_some() && node(&ask.a) == node(&ask.b),
@@ -160,12 +170,19 @@ mod tests {
 
     #[test]
     fn decisions_are_checked_field_by_field() {
-        assert_eq!(parse(br#"{"decision":"merge","a":"E1","b":"E2"}"#).unwrap(), Ask { same: true, a: "E1".into(), b: "E2".into() });
+        assert_eq!(
+            parse(br#"{"decision":"merge","a":"E1","b":"E2"}"#).unwrap(),
+            Ask { same: true, a: "E1".into(), b: "E2".into(), note: None }
+        );
+        assert_eq!(parse(br#"{"decision":"merge","a":"E1","b":"E2","note":"  "}"#).unwrap().note, None);
+        assert_eq!(parse(br#"{"decision":"split","a":"E1","b":"E2","note":" other VKN "}"#).unwrap().note.as_deref(), Some("other VKN"));
         for (body, field) in [
             (&br#"{"decision":"join","a":"E1","b":"E2"}"#[..], "decision"),
             (br#"{"decision":"split","a":"E1"}"#, "b"),
             (br#"{"decision":"split","a":3,"b":"E2"}"#, "a"),
             (br#"{"decision":"split","a":"E1","b":"E2","why":"x"}"#, "why"),
+            (br#"{"decision":"split","a":"E1","b":"E2","note":7}"#, "note"),
+            (br#"{"decision":"split","a":"E1","b":"E2","note":"bell \u0007"}"#, "note"),
             (br#"[1]"#, "body"),
             (b"not json", "body"),
         ] {

@@ -130,8 +130,8 @@ fn analyst_source(conn: &rusqlite::Connection) -> Result<(i64, i64)> {
 
 /// Records an analyst's decision that `a` and `b` are the same entity
 /// (`same = true`, a `same_as` relation) or different ones (`not_same`),
-/// replacing any earlier decision about the pair.
-pub fn record_decision(case: &mut Case, a: i64, b: i64, same: bool) -> Result<()> {
+/// with the analyst's `note` (why), replacing any earlier decision about the pair.
+pub fn record_decision(case: &mut Case, a: i64, b: i64, same: bool, note: Option<&str>) -> Result<()> {
     let tx = case.conn.transaction()?;
     tx.execute(
         "DELETE FROM relation WHERE kind IN ('same_as', 'not_same') AND ((from_entity = ?1 AND to_entity = ?2) OR (from_entity = ?2 AND to_entity = ?1))",
@@ -140,13 +140,77 @@ pub fn record_decision(case: &mut Case, a: i64, b: i64, same: bool) -> Result<()
     let (batch, file) = analyst_source(&tx)?;
     let line: i64 = tx.query_row("SELECT COALESCE(MAX(src_line), 0) + 1 FROM relation WHERE src_file = ?1", [file], |r| r.get(0))?;
     tx.execute(
-        "INSERT INTO relation (batch, from_entity, to_entity, kind, source, src_file, src_line) VALUES (?1, ?2, ?3, ?4, 'analyst', ?5, ?6)",
-        params![batch, a, b, if same { "same_as" } else { "not_same" }, file, line],
+        "INSERT INTO relation (batch, from_entity, to_entity, kind, source, src_file, src_line, note) VALUES (?1, ?2, ?3, ?4, 'analyst', ?5, ?6, ?7)",
+        params![batch, a, b, if same { "same_as" } else { "not_same" }, file, line, note],
     )?;
     tx.execute("UPDATE batch_file SET rows = ?2 WHERE id = ?1", params![file, line])?;
     Case::bump_generation(&tx)?;
     tx.commit()?;
     Ok(())
+}
+
+/// One side of a recorded analyst decision.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionSide {
+    /// `entity.id`.
+    pub row: i64,
+    pub scope: String,
+    /// The id as written in its bundle.
+    pub input_id: String,
+    pub name: String,
+}
+
+/// An analyst's merge (`same_as`) or split (`not_same`) decision as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionRecord {
+    pub a: DecisionSide,
+    pub b: DecisionSide,
+    pub same: bool,
+    pub note: Option<String>,
+    /// `relation.id`: later decisions have larger ids.
+    pub id: i64,
+    /// Where it was recorded: the batch file's path (for the analyst's own,
+    /// `(divtrace resolve --merge/--split)`) and line.
+    pub source_file: String,
+    pub source_line: i64,
+}
+
+/// The analyst decisions that name any of `entities` (`entity.id`s), in the order they were made.
+pub fn decisions_about(case: &Case, entities: &[i64]) -> Result<Vec<DecisionRecord>> {
+    let mut st = case.conn.prepare_cached(
+        "SELECT r.kind, r.note, r.id, f.path, r.src_line, \
+                ea.id, ba.scope, ea.input_id, ea.name, eb.id, bb.scope, eb.input_id, eb.name \
+         FROM relation r JOIN batch_file f ON f.id = r.src_file \
+         JOIN entity ea ON ea.id = r.from_entity JOIN batch ba ON ba.id = ea.batch \
+         JOIN entity eb ON eb.id = r.to_entity JOIN batch bb ON bb.id = eb.batch \
+         WHERE r.kind IN ('same_as', 'not_same') AND (r.from_entity = ?1 OR r.to_entity = ?1)",
+    )?;
+    let mut out: Vec<DecisionRecord> = Vec::new();
+    for &e in entities {
+        let rows = st.query_map([e], |r| {
+            let side = |i: usize| -> rusqlite::Result<DecisionSide> {
+                Ok(DecisionSide { row: r.get(i)?, scope: r.get(i + 1)?, input_id: r.get(i + 2)?, name: r.get(i + 3)? })
+            };
+            Ok(DecisionRecord {
+                same: r.get::<_, String>(0)? == "same_as",
+                note: r.get(1)?,
+                id: r.get(2)?,
+                source_file: r.get(3)?,
+                source_line: r.get(4)?,
+                a: side(5)?,
+                b: side(9)?,
+            })
+        })?;
+        for d in rows {
+            let d = d?;
+            // A decision between two of `entities` is found from both sides.
+            if !out.iter().any(|o| o.id == d.id) {
+                out.push(d);
+            }
+        }
+    }
+    out.sort_by_key(|d| d.id);
+    Ok(out)
 }
 
 /// A pair looked at by resolution, as stored.
@@ -409,4 +473,45 @@ pub fn manufacturer_links(case: &Case) -> Result<BTreeMap<i64, i64>> {
     let mut st = case.conn().prepare("SELECT shipment, entity FROM manufacturer_link ORDER BY shipment")?;
     let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A case with three entities E1..E3 in one batch.
+    fn three(dir: &std::path::Path) -> Case {
+        let c = Case::open_or_create(&dir.join("c.db")).unwrap();
+        c.conn
+            .execute_batch(
+                "INSERT INTO batch (id, scope, format, bundle_path, content_sha256, imported_at, tool_version) VALUES (1, 'b', 'csv-bundle', '/b', 'h', '', 'x');
+                 INSERT INTO batch_file (id, batch, role, path, sha256, rows) VALUES (1, 1, 'entities', 'entities.csv', '', 3);
+                 INSERT INTO entity (id, batch, input_id, name, kind, src_file, src_line) VALUES
+                   (1, 1, 'E1', 'Alpha', 'company', 1, 2), (2, 1, 'E2', 'Alfa', 'company', 1, 3), (3, 1, 'E3', 'Beta', 'company', 1, 4);",
+            )
+            .unwrap();
+        c
+    }
+
+    #[test]
+    fn decisions_keep_their_notes_and_replace_earlier_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = three(dir.path());
+        record_decision(&mut c, 1, 2, true, Some("same VKN on the invoices")).unwrap();
+        record_decision(&mut c, 2, 3, false, None).unwrap();
+        let d = decisions_about(&c, &[1, 2]).unwrap();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].same && d[0].a.input_id == "E1" && d[0].b.name == "Alfa");
+        assert_eq!(d[0].note.as_deref(), Some("same VKN on the invoices"));
+        assert_eq!(d[0].source_file, "(divtrace resolve --merge/--split)");
+        assert_eq!((d[0].source_line, d[1].source_line), (1, 2));
+        assert!(!d[1].same && d[1].note.is_none());
+        assert_eq!(decisions_about(&c, &[3]).unwrap().len(), 1);
+        // A new decision about a pair replaces the old one, note and all.
+        record_decision(&mut c, 2, 1, false, Some("different directors")).unwrap();
+        let d = decisions_about(&c, &[1]).unwrap();
+        assert_eq!(d.len(), 1);
+        assert!(!d[0].same && d[0].a.input_id == "E2");
+        assert_eq!(d[0].note.as_deref(), Some("different directors"));
+    }
 }

@@ -6,7 +6,7 @@
 //! migration: add a new one. docs/case-file.md documents every table.
 
 /// Migrations in order; index `i` upgrades version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 pub const CURRENT_VERSION: u32 = MIGRATIONS.len() as u32;
 
@@ -200,6 +200,13 @@ ALTER TABLE shipment ADD COLUMN usd_rate REAL;
 ALTER TABLE shipment ADD COLUMN usd_rate_source TEXT;
 "#;
 
+/// V5: an analyst's note beside a merge/split decision (`resolve --merge A B
+/// --note TEXT`, or the workspace's edit form): why the analyst decided so.
+/// NULL on every other relation, and on decisions recorded without a note.
+const V5: &str = r#"
+ALTER TABLE relation ADD COLUMN note TEXT;
+"#;
+
 /// Selects every column divtrace reads from its main tables, returning no
 /// rows: fails on a file that has divtrace's user_version but not its tables.
 pub const SHAPE_CHECK: &str = r#"
@@ -209,7 +216,7 @@ SELECT id, batch, role, path, sha256, rows, rejected FROM batch_file LIMIT 0;
 SELECT id, batch, input_id, name, kind, country, address, incorporated, roles, source, src_file, src_line FROM entity LIMIT 0;
 SELECT id, batch, input_id, date, shipper, consignee, hs, description, manufacturer, origin_country, from_country, to_country,
        quantity, unit, value_usd, weight_kg, source, src_file, src_line, value, currency, usd_rate, usd_rate_source FROM shipment LIMIT 0;
-SELECT id, batch, from_entity, to_entity, kind, share, start, "end", source, src_file, src_line FROM relation LIMIT 0;
+SELECT id, batch, from_entity, to_entity, kind, share, start, "end", source, src_file, src_line, note FROM relation LIMIT 0;
 SELECT id, batch, entity, list, program, listed_on, source, list_entry, match_score, match_note, src_file, src_line FROM list_membership LIMIT 0;
 SELECT entity, cluster FROM entity_cluster LIMIT 0;
 SELECT id, generation, format_version, data FROM graph_cache LIMIT 0;

@@ -3,7 +3,9 @@
 // Puts two parties on the chart from the search box, selects both by
 // shift-clicking them on the canvas, merges them with the edit token, and
 // checks that the chart and the search now show one party; then splits a
-// record of it from the Entity tab and checks they are two again. Fails on
+// record of it from the Entity tab and checks they are two again. Each
+// decision carries a note, which the Entity tab shows as text (the merge's
+// note is markup, which must not become an element). Fails on
 // any page error or request to another host. Exit code 0 on success.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -58,14 +60,23 @@ try {
   await page.click('#merge');
   await page.waitForFunction(() => document.getElementById('status').textContent.includes('edit token'), null, { timeout: 5000 });
   await page.fill('#token', token);
+  const mergeNote = '<img src=x onerror="window.pwned=1"> same VKN on both invoices';
+  await page.fill('#note', mergeNote);
   await page.click('#merge');
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Merged'), null, { timeout: 30000 });
   const merged = await page.evaluate(() => window.divtrace.cy.nodes().map((n) => n.id()));
   if (merged.length !== 1) fail('after the merge the chart shows ' + merged.join(', '));
   await page.waitForSelector('#tab-entity button.split', { timeout: 10000 });
+  const shown = await page.$$eval('#tab-entity .note', (ns) => ns.map((n) => ({ text: n.textContent, elements: n.children.length })));
+  if (shown.length !== 1 || shown[0].text !== mergeNote || shown[0].elements !== 0) fail('the merge note shows as ' + JSON.stringify(shown));
+  if (await page.evaluate(() => window.pwned)) fail('the note ran as markup');
+  if ((await page.inputValue('#note')) !== '') fail('the note box was not cleared after the decision');
   await page.screenshot({ path: join(outDir, 'merged.png') });
 
-  // Split the other record back out from the Entity tab.
+  // Split the other record back out from the Entity tab, with a note typed in the View tab.
+  await page.click('#tabs button[data-tab=view]');
+  await page.fill('#note', 'different directors');
+  await page.click('#tabs button[data-tab=entity]');
   await page.click('#tab-entity button.split');
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Split: '), null, { timeout: 30000 });
   const split = await page.evaluate(() => window.divtrace.cy.nodes().map((n) => n.id()).sort());
