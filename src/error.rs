@@ -91,6 +91,8 @@ pub enum Field {
     PartRows,
     /// The id namespace of an import ([`crate::ingest::Options::scope`]).
     Scope,
+    /// The analyst's note on a merge/split decision ([`crate::app::resolve::Decision::note`]).
+    Note,
 }
 
 impl Field {
@@ -102,6 +104,7 @@ impl Field {
             Field::ReadOnly => "read_only",
             Field::PartRows => "part_rows",
             Field::Scope => "scope",
+            Field::Note => "note",
         }
     }
 }

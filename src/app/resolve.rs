@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::model::{Role, Roles};
 use crate::resolve::cluster::{self, Hints, Record};
 use crate::resolve::manufacturer::{self, Maker, MakerText};
@@ -156,7 +156,7 @@ pub fn resolve_open(case: &mut Case, decisions: &[Decision]) -> Result<Resolutio
         if a == b {
             return Err(Error::usage(d.flag, "A and B are the same entity"));
         }
-        let note = d.note.map(check_note).transpose().map_err(|m| Error::usage("--note", m))?;
+        let note = d.note.map(check_note).transpose().map_err(|m| Error::field(Field::Note, m))?;
         resolution::record_decision(case, a, b, d.same, note)?;
     }
     let ents = resolution::entities(case)?;

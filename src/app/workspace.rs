@@ -21,6 +21,7 @@ use crate::store::Case;
 pub use crate::store::evidence::{EntityRecord, Evidence, InputFile, ShipmentRecord};
 
 use super::export::Selection;
+use super::resolve::DecisionOut;
 use super::routes::{Answer, Mode};
 
 /// A case file opened read-only: SQLite refuses every write on it, so a
@@ -81,6 +82,11 @@ impl OpenCase {
     /// The full records of these shipment and entity rows (and the parties of the shipments).
     pub fn evidence(&self, shipment_rows: &[i64], entity_rows: &[i64]) -> Result<Evidence> {
         self.case.evidence(shipment_rows, entity_rows)
+    }
+
+    /// The analyst decisions (with their notes) naming any of these entity rows, oldest first.
+    pub fn decisions_about(&self, entity_rows: &[i64], multi_scope: bool) -> Result<Vec<DecisionOut>> {
+        super::resolve::decisions_about(&self.case, entity_rows, multi_scope)
     }
 
     /// Every input file of every batch, in import order.

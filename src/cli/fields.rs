@@ -13,6 +13,7 @@ pub fn flag(field: Field) -> &'static str {
         Field::ReadOnly => "--read-only",
         Field::PartRows => "--part-rows",
         Field::Scope => "--scope",
+        Field::Note => "--note",
     }
 }
 

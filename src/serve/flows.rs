@@ -134,7 +134,7 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
     let g = &state.graph;
     let members = g.node_members(v);
     let ev = state.pool.with(|case| case.evidence(&[], members))?;
-    let decisions = state.pool.with(|case| crate::app::resolve::decisions_about(case, members, state.dir.multi_scope))?;
+    let decisions = state.pool.with(|case| case.decisions_about(members, state.dir.multi_scope))?;
     let mut names: Vec<Value> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for e in ev.entities.values() {
