@@ -122,7 +122,16 @@
     return x;
   }
   function layout(fit) {
-    const l = cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 140, nodeRepulsion: () => 9000, numIter: 600 });
+    // A canvas holding only a drawn route is a chain: laid out left to right in
+    // hop order it reads like the route table beside it and fits the canvas's
+    // width, where the force layout folded five hops into a tall, tiny zigzag.
+    const nodes = cy.nodes().not('.more');
+    const first = S.route && S.route.hops.length ? cy.getElementById(S.route.hops[0].shipper) : null;
+    const chain = first && first.nonempty() && nodes.length > 1 && nodes.every((n) => n.hasClass('route'));
+    const l = chain
+      ? cy.layout({ name: 'breadthfirst', directed: true, roots: first, animate: false, spacingFactor: 1.1, nodeDimensionsIncludeLabels: true,
+        transform: (n, p) => ({ x: p.y, y: p.x }) })
+      : cy.layout({ name: 'cose', animate: false, randomize: false, nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 140, nodeRepulsion: () => 9000, numIter: 600 });
     l.run();
     if (fit !== false) cy.fit(undefined, 40);
   }
@@ -364,6 +373,7 @@
       for (const id of [h.shipper, h.consignee]) cy.getElementById(id).addClass('route');
     }
     S.route = { hops: route.hops.map((h) => ({ ...h })) };
+    relabel();
     if (!quiet) { layout(); saveUrl(); }
     // Refresh labels (bands, lists) from the API.
     for (const id of route.entities || []) {
@@ -506,7 +516,18 @@
     box.appendChild(el('h3', {}, 'Legend'));
     for (const [b, c] of Object.entries(BAND_FILL)) box.appendChild(el('div', {}, el('span', { class: 'band ' + b }, b), ' risk band fill'));
     box.appendChild(el('div', { class: 'listed' }, 'red outline: on a screening list'));
-    box.appendChild(el('div', {}, 'arrow: shipments folded per direction, labelled count \u00d7 value and first .. last date; red: the route drawn'));
+    box.appendChild(el('div', {}, 'arrow: shipments folded per direction, labelled count \u00d7 value and first .. last date (on a busy canvas, for the route drawn and the selected or hovered party); red: the route drawn'));
+  }
+
+  const EDGE_LABELS_ALL = 12;
+  function relabel() {
+    const edges = cy.edges().not('.more');
+    const all = edges.length <= EDGE_LABELS_ALL;
+    cy.batch(() => edges.forEach((e) => {
+      const on = all || e.hasClass('route') || e.selected() || e.hasClass('hover') ||
+        e.source().selected() || e.target().selected() || e.source().hasClass('hover') || e.target().hasClass('hover');
+      e.toggleClass('labelled', on);
+    }));
   }
 
   async function main() {
@@ -515,18 +536,28 @@
       boxSelectionEnabled: true,
       style: [
         { selector: 'node', style: { 'background-color': 'data(fill)', label: 'data(label)', 'text-wrap': 'wrap', 'text-max-width': 160, 'font-size': 10,
-          'text-valign': 'bottom', 'text-margin-y': 3, shape: 'round-rectangle', width: 26, height: 26, 'border-width': 1, 'border-color': '#667' } },
+          'text-valign': 'bottom', 'text-margin-y': 3, shape: 'round-rectangle', width: 26, height: 26, 'border-width': 1, 'border-color': '#667', 'min-zoomed-font-size': 7 } },
         { selector: 'node[listed = 1]', style: { 'border-width': 4, 'border-color': '#b00000' } },
         { selector: 'node.more', style: { shape: 'tag', 'background-color': '#f5f5f5', 'border-style': 'dashed', color: '#335' } },
         { selector: 'node:selected', style: { 'overlay-color': '#24323f', 'overlay-opacity': 0.2 } },
         { selector: 'edge', style: { width: 'data(width)', 'line-color': '#8a8f99', 'target-arrow-color': '#8a8f99', 'target-arrow-shape': 'triangle', 'curve-style': 'bezier',
-          label: 'data(label)', 'font-size': 8, 'text-wrap': 'wrap', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8, color: '#444' } },
+          'font-size': 8, 'text-wrap': 'wrap', 'text-rotation': 'autorotate', 'text-background-color': '#fff', 'text-background-opacity': 0.8, color: '#444', 'min-zoomed-font-size': 6 } },
+        { selector: 'edge.labelled', style: { label: 'data(label)' } },
         { selector: 'edge.more', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', width: 1 } },
         { selector: 'edge.route', style: { 'line-color': '#b00000', 'target-arrow-color': '#b00000', width: 4, color: '#700000' } },
         { selector: 'node.route', style: { 'border-color': '#b00000', 'border-width': 3 } },
         { selector: 'edge:selected', style: { 'line-color': '#24323f', 'target-arrow-color': '#24323f' } },
       ],
     });
+    // Edge labels (count x value, dates) are written along each edge: a hub's
+    // twenty make a knot of overlapping text at its centre. So with more than
+    // EDGE_LABELS_ALL edges on the canvas only the drawn route's, the selected
+    // parties' and the hovered ones' are written; the rest say it on hover/tap.
+    let relabelTimer = null;
+    const relabelSoon = () => { clearTimeout(relabelTimer); relabelTimer = setTimeout(relabel, 0); };
+    cy.on('add remove select unselect', relabelSoon);
+    cy.on('mouseover', 'node, edge', (ev) => { ev.target.addClass('hover'); relabel(); });
+    cy.on('mouseout', 'node, edge', (ev) => { ev.target.removeClass('hover'); relabel(); });
     cy.on('tap', 'node', (ev) => {
       const n = ev.target;
       if (n.hasClass('more')) { const id = n.data('more'); expand(id, (S.expanded[id] || 1) + 1).catch((e) => status(e.message, true)); return; }
