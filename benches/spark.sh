@@ -142,11 +142,13 @@ if counted != len(ours):
 for name, theirs in sets.items():
     if theirs != ours:
         sys.exit(f"route sets differ: divtrace {len(ours)}, {name} {len(theirs)}, {len(set(ours) ^ set(theirs))} not in both")
-print(f"identical: {len(ours)} routes in divtrace, DuckDB (count and paths) and {', '.join(n for n in sets if n != 'duckdb')}")
+names = ["divtrace", "DuckDB (count and paths)"] + [n for n in sets if n != "duckdb"]
+print(f"identical: {len(ours)} routes in {', '.join(names)}")
 PY
 
 echo "== chains per level and shuffle per step, with pruning and without (--stats, event log)"
-for mode in ${STATS_MODES:-pruned unpruned}; do
+# `-`, not `:-`: STATS_MODES="" (set but empty) means no stats runs.
+for mode in ${STATS_MODES-pruned unpruned}; do
     extra=()
     [ "$mode" = unpruned ] && extra=(--no-prune)
     log=$OUT/events-$mode
