@@ -170,3 +170,48 @@ fn info_describes_the_case() {
     let missing = divtrace(["info", "--case", "/nonexistent/case.db"]).failed();
     assert!(missing.stderr.contains("no such case file"), "{}", missing.stderr);
 }
+
+/// The unique index on `(batch, input_id)` of shipments: a first load whose
+/// ids increase has proved them unique and leaves the index to first use; a
+/// first load whose ids do not builds it at the end; an import into a case
+/// without it builds it before checking ids row by row.
+#[test]
+fn shipment_id_index_is_built_when_needed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let has_index = |case: &std::path::Path| q::<i64>(case, "SELECT count(*) FROM sqlite_master WHERE name = 'shipment_batch_id'") == 1;
+    let header = "id,date,shipper,consignee,hs_code\n";
+    let bundle = |name: &str, ids: [&str; 3]| {
+        let dir = tmp.path().join(name);
+        copy_dir(&fixture("bundles/small"), &dir);
+        let rows: String = ids.iter().map(|id| format!("{id},2022-05-02,US1,DE1,854231\n")).collect();
+        std::fs::write(dir.join("shipments.csv"), format!("{header}{rows}")).unwrap();
+        dir
+    };
+    let sorted = tmp.path().join("sorted.db");
+    ingest(&fixture("bundles/small"), &sorted, &[]).ok();
+    assert!(!has_index(&sorted), "S1..S6 in order: no index built at import");
+
+    let reused = bundle("reused", ["S2", "S1", "S2"]);
+    let out = ingest(&reused, &sorted, &[]).failed();
+    assert!(out.stderr.contains("shipments.csv, line 4, column 'id'"), "{}", out.stderr);
+    assert!(out.stderr.contains("duplicate id \"S2\": already used at shipments.csv line 2"), "{}", out.stderr);
+    assert!(!has_index(&sorted), "the failed import's index build was rolled back");
+    ingest(&bundle("fixed", ["S2", "S1", "S3"]), &sorted, &[]).ok();
+    assert!(has_index(&sorted), "built for the second import's row-by-row check");
+    assert_eq!(q::<i64>(&sorted, "SELECT count(*) FROM shipment"), 9);
+
+    let unsorted = tmp.path().join("unsorted.db");
+    ingest(&bundle("unsorted", ["S2", "S1", "S3"]), &unsorted, &[]).ok();
+    assert!(has_index(&unsorted), "ids out of order: built (and checked) at import");
+    let failed = tmp.path().join("failed.db");
+    let out = ingest(&reused, &failed, &[]).failed();
+    assert!(out.stderr.contains("duplicate id \"S2\": already used at shipments.csv line 2"), "{}", out.stderr);
+    assert!(!failed.exists());
+
+    // Commands that look records up build it on first use.
+    let fresh = tmp.path().join("fresh.db");
+    ingest(&fixture("bundles/small"), &fresh, &[]).ok();
+    assert!(!has_index(&fresh));
+    divtrace(["assess".as_ref(), "--case".as_ref(), fresh.as_os_str(), "--all".as_ref()]).ok();
+    assert!(has_index(&fresh));
+}

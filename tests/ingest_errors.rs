@@ -209,3 +209,49 @@ fn skip_invalid_imports_the_rest_and_writes_rejects() {
     assert!(rows.iter().any(|r| &r[0] == "shipments.csv" && &r[1] == "2" && r[3].contains("refused at entities.csv line 3")));
     assert!(rows.iter().any(|r| &r[0] == "shipments.csv" && &r[1] == "4" && &r[2] == "hs_code" && r[4].contains("8542x")));
 }
+
+/// A first import into a new case checks shipment ids after the load (the
+/// unique index is built then); an import into a case that has shipments
+/// checks them row by row. Both must report the same errors, in line order
+/// among the other kinds, cut at the same 50, and change nothing.
+#[test]
+fn duplicate_shipment_ids_are_reported_alike_in_a_new_and_a_used_case() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bad = tmp.path().join("bad");
+    copy_dir(&fixture("bundles/small"), &bad);
+    let mut rows = String::from("S1,2022-05-02,US1,DE1,854231,,,,,,,,,,\nS2,2022-05-02,US1,DE1,8542.31,,,,,,,,,,\n");
+    // Line 4: S1 again; line 5: a bad date; line 6: S2 again; then 60 more
+    // rows reusing S1, every seventh with a bad HS code instead.
+    rows += "S1,2022-05-03,US1,DE1,854231,,,,,,,,,,\nS3,2022-13-01,US1,DE1,854231,,,,,,,,,,\nS2,2022-05-04,US1,DE1,854231,,,,,,,,,,\n";
+    for i in 0..60 {
+        rows += if i % 7 == 3 { "S9,2022-05-05,US1,DE1,85x,,,,,,,,,,\n" } else { "S1,2022-05-05,US1,DE1,854231,,,,,,,,,,\n" };
+    }
+    std::fs::write(bad.join("shipments.csv"), ships(&rows)).unwrap();
+    let run = |case: &std::path::Path| divtrace(["ingest".as_ref(), bad.as_os_str(), "--case".as_ref(), case.as_os_str(), "-q".as_ref()]);
+
+    let fresh = tmp.path().join("fresh.db");
+    let new_case = run(&fresh).failed();
+    assert_eq!(new_case.code, 2, "{}", new_case.stderr);
+    assert!(!fresh.exists(), "a failed first import leaves no case file");
+
+    std::fs::create_dir(tmp.path().join("used")).unwrap();
+    let used = ingest_case(&tmp.path().join("used"), "bundles/small");
+    let before = sha256(&used);
+    let used_case = run(&used).failed();
+    assert!(sha256(&used) == before, "the case file changed after a failed import");
+    assert_eq!(new_case.stderr, used_case.stderr, "the two checks disagree");
+
+    let e = &new_case.stderr;
+    let at = |s: &str| e.find(s).unwrap_or_else(|| panic!("expected {s:?} in:\n{e}"));
+    let first = at("shipments.csv, line 4, column 'id'");
+    assert!(e.contains("duplicate id \"S1\": already used at shipments.csv line 2"), "{e}");
+    let date = at("shipments.csv, line 5, column 'date'");
+    let second = at("shipments.csv, line 6, column 'id'");
+    assert!(e.contains("duplicate id \"S2\": already used at shipments.csv line 3"), "{e}");
+    let hs = at("shipments.csv, line 10, column 'hs_code'");
+    assert!(first < date && date < second && second < hs, "not in line order:\n{e}");
+    // 63 bad rows: 50 are kept, of which the first 20 (lines 4 to 23) are shown.
+    assert_eq!(e.matches("shipments.csv, line ").count(), 20, "{e}");
+    assert!(e.contains("shipments.csv, line 23,") && !e.contains("shipments.csv, line 24,"), "{e}");
+    assert!(e.contains("... and 30 more"), "{e}");
+}

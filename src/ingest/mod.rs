@@ -1,8 +1,9 @@
 //! Ingest: a case bundle (a folder of CSV files, see the case-bundle
 //! contract) becomes records in the case file, in one transaction.
 //!
-//! Rows are streamed: memory holds the batch's entity ids and a 128-bit
-//! hash per shipment id, never the rows themselves. Every record keeps the
+//! Rows are streamed: memory holds the batch's entity ids (hashed), never
+//! the rows themselves; shipment ids are checked for duplicates by the case
+//! file's unique index. Every record keeps the
 //! file and line it came from; every file its SHA-256.
 
 pub mod ftm;
@@ -156,6 +157,11 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
     });
     let scope = unique_scope(&tx, &base, opts.scope.is_some())?;
     let mut w = BatchWriter::begin(&tx, &scope, "csv-bundle", &bundle, &imported_at, mapping.map(|m| m.text.as_str()))?;
+    // A first load checks shipment ids once the file is in, not row by row.
+    // With --skip-invalid a duplicate must be refused in line order among the
+    // other rejects (the rejects file is written as rows come), so it keeps
+    // the row-by-row check.
+    let ids_deferred = !opts.skip_invalid && w.defer_shipment_ids()?;
     let mut reg = Registry::new(crate::store::writer::max_entity_id(&tx)?);
     let mut errors: Vec<InputError> = Vec::new();
     let mut rejects = Rejects::new(opts, case_path_hint(&tx));
@@ -177,7 +183,7 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         let ctx = FileCtx { spec, plan: &plan, name: &display, skip_invalid: opts.skip_invalid, bar: bar.as_ref(), rates: &opts.rates };
         // Validation runs on its own thread and the store writes on this one, so
         // parsing and inserting overlap on two cores.
-        let read = std::thread::scope(|scope| -> Result<Result<(u64, String), InputError>> {
+        let read = std::thread::scope(|scope| -> Result<Result<FileRead, InputError>> {
             let validator = scope.spawn(|| validate_file(file, &ctx, &mut reg, sender, spent));
             'recv: for batch in receiver.iter() {
                 for item in &batch {
@@ -210,10 +216,31 @@ pub fn ingest_bundle(case: &mut Case, dir: &Path, opts: &Options) -> Result<Summ
         if let Some(b) = bar {
             b.finish_and_clear();
         }
+        if ids_deferred && spec.name == SHIPMENTS.name {
+            // The rows stored so far are all this file's: their duplicate ids
+            // go among its other errors in line order, as the row-by-row check
+            // reports them (the first MAX_ERRORS of both kinds together).
+            // Ids in strictly increasing order cannot repeat: the index is then
+            // left to first use, like the other lookup indexes, and nothing is sorted.
+            let increasing = matches!(&read, Ok(r) if r.ids_increasing);
+            let dups = if !errors.is_empty() {
+                w.duplicate_shipments(MAX_ERRORS)?
+            } else if increasing {
+                w.shipment_ids_proven_unique();
+                Vec::new()
+            } else {
+                w.seal_shipment_ids(MAX_ERRORS)?
+            };
+            if !dups.is_empty() {
+                errors.extend(dups.into_iter().map(|d| duplicate_shipment(path, d.line, &d.input_id, Some(d.first))));
+                errors.sort_by_key(|e| e.line);
+                errors.truncate(MAX_ERRORS);
+            }
+        }
         if !errors.is_empty() {
             break;
         }
-        let (rows, sha) = read?;
+        let FileRead { rows, sha, .. } = read?;
         let extra_columns = plan.extras.iter().map(|(_, h)| h.clone()).collect();
         w.file_done(file_id, &sha, rows, refused)?;
         hashes.push((spec.name, sha.clone()));
@@ -370,6 +397,14 @@ struct FileCtx<'a> {
     rates: &'a crate::refdata::fx::Rates,
 }
 
+/// What the validator read of one file.
+struct FileRead {
+    rows: u64,
+    sha: String,
+    /// Every shipment id was greater (bytewise) than the one before: no two are equal.
+    ids_increasing: bool,
+}
+
 /// Reads and checks every row of one file, sending records to the writer.
 /// Returns the row count and the file's SHA-256, or the read error that stopped it.
 fn validate_file(
@@ -378,9 +413,10 @@ fn validate_file(
     reg: &mut Registry,
     out: mpsc::SyncSender<Vec<Item>>,
     spent: mpsc::Receiver<Vec<Item>>,
-) -> Result<(u64, String), InputError> {
+) -> Result<FileRead, InputError> {
     let mut row = Row::new();
     let mut rows = 0u64;
+    let (mut ids_increasing, mut last_id) = (true, Vec::new());
     let mut batch = Vec::with_capacity(BATCH);
     let send = |batch: &mut Vec<Item>| out.send(std::mem::replace(batch, Vec::with_capacity(BATCH))).is_ok();
     loop {
@@ -409,7 +445,16 @@ fn validate_file(
             _ => tables::listing(plan, reg, &row.record, line).map(|r| vec![Record::Listing(r)]),
         };
         match result {
-            Ok(records) => batch.extend(records.into_iter().map(Item::Record)),
+            Ok(records) => {
+                if let Some(Record::Shipment(s)) = records.last() {
+                    let id = s.data.input_id.as_bytes();
+                    // An id is never empty (required), so an empty `last_id` means no row before.
+                    ids_increasing &= last_id.is_empty() || id > last_id.as_slice();
+                    last_id.clear();
+                    last_id.extend_from_slice(id);
+                }
+                batch.extend(records.into_iter().map(Item::Record))
+            }
             Err(e) => {
                 if ctx.spec.name == "entities" {
                     if let Some(id) = plan.get(0, &row.record).ok().flatten() {
@@ -435,7 +480,7 @@ fn validate_file(
     }
     send(&mut batch);
     let sha = file.finish()?;
-    Ok((rows, sha))
+    Ok(FileRead { rows, sha, ids_increasing })
 }
 
 /// A row as one line of CSV, for the rejects file.
@@ -506,15 +551,7 @@ fn store_record(w: &mut BatchWriter<'_>, r: &Record, plan: &Plan, file_id: i64, 
             })?;
             let Some(id) = stored else {
                 let first = w.shipment_line(&s.input_id)?;
-                let at = first
-                    .map(|(f, l)| format!("{} line {l}", Path::new(&f).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(f)))
-                    .unwrap_or_else(|| "an earlier row".into());
-                return Ok(Some(InputError::new(
-                    path,
-                    r.line,
-                    Some("id"),
-                    format!("duplicate id {:?}: already used at {at}; ids must be unique", s.input_id),
-                )));
+                return Ok(Some(duplicate_shipment(path, r.line, &s.input_id, first)));
             };
             (Table::Shipment, id, &r.raws, &r.extras)
         }
@@ -554,6 +591,14 @@ fn store_record(w: &mut BatchWriter<'_>, r: &Record, plan: &Plan, file_id: i64, 
         w.extra(table, id, &plan.extras[*i].1, value)?;
     }
     Ok(None)
+}
+
+/// The error for a shipment row whose id an earlier row (`first`: its file and line) used.
+fn duplicate_shipment(path: &Path, line: u64, input_id: &str, first: Option<(String, i64)>) -> InputError {
+    let at = first
+        .map(|(f, l)| format!("{} line {l}", Path::new(&f).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(f)))
+        .unwrap_or_else(|| "an earlier row".into());
+    InputError::new(path, line, Some("id"), format!("duplicate id {input_id:?}: already used at {at}; ids must be unique"))
 }
 
 fn case_path_hint(tx: &rusqlite::Transaction<'_>) -> Option<PathBuf> {
