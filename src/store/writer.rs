@@ -254,8 +254,8 @@ impl<'c> BatchWriter<'c> {
             return Ok(Vec::new());
         }
         // The index build sorts every id; with the transaction's in-memory
-        // temp store its sort runs would stay in memory too (272 MiB at
-        // 5,000,000 shipments, 71 MiB on file), so they go to temp files.
+        // temp store its sort runs would stay in memory too (266 MiB for this
+        // build at 5,000,000 shipments, 70 MiB on file), so they go to temp files.
         let temp: i64 = self.tx.query_row("PRAGMA temp_store", [], |r| r.get(0))?;
         self.tx.execute_batch("PRAGMA temp_store = FILE")?;
         let built = self.tx.execute_batch(super::schema::SHIPMENT_ID_INDEX);
