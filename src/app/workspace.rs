@@ -84,6 +84,12 @@ impl OpenCase {
         self.case.evidence(shipment_rows, entity_rows)
     }
 
+    /// The full records of these entities, by row, without their relations
+    /// (an entity panel's profile: the relation table is not read).
+    pub fn entity_records(&self, entity_rows: &[i64]) -> Result<BTreeMap<i64, EntityRecord>> {
+        self.case.entity_records(entity_rows)
+    }
+
     /// The analyst decisions (with their notes) naming any of these entity rows, oldest first.
     pub fn decisions_about(&self, entity_rows: &[i64], multi_scope: bool) -> Result<Vec<DecisionOut>> {
         super::resolve::decisions_about(&self.case, entity_rows, multi_scope)

@@ -192,6 +192,12 @@ impl Adjacency {
         })
     }
 
+    /// Shipments of node `v`, in and out (a shipment from `v` to itself counts once).
+    pub fn sides_of(&self, v: Node) -> usize {
+        let side = |k: u32| self.run_start[self.group_start[k as usize] as usize] as usize;
+        side(self.node_start[v as usize + 1]) - side(self.node_start[v as usize])
+    }
+
     /// Shipment sides held (a shipment counts once per party it has).
     pub fn sides(&self) -> usize {
         self.date.len()

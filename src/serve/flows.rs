@@ -133,11 +133,11 @@ fn edge_json(state: &State, e: &Edge) -> Value {
 pub fn entity(state: &State, v: Node) -> Result<Value> {
     let g = &state.graph;
     let members = g.node_members(v);
-    let ev = state.pool.with(|case| case.evidence(&[], members))?;
-    let decisions = state.pool.with(|case| case.decisions_about(members, state.dir.multi_scope))?;
+    let (records, decisions) =
+        state.pool.with(|case| Ok((case.entity_records(members)?, case.decisions_about(members, state.dir.multi_scope)?)))?;
     let mut names: Vec<Value> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
-    for e in ev.entities.values() {
+    for e in records.values() {
         for (text, alias) in std::iter::once((&e.name, false)).chain(e.aliases.iter().map(|a| (a, true))) {
             if !seen.contains(text) {
                 seen.push(text.clone());
@@ -146,7 +146,7 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
         }
     }
     let trade = state.trade();
-    let edges = trade.edges(v, &Filter::default());
+    let edges = trade.all_edges(v);
     let top: Vec<Edge> =
         edges.iter().filter(|e| e.outgoing).take(10).chain(edges.iter().filter(|e| !e.outgoing).take(10)).cloned().collect();
     let side = |out: bool| -> Vec<Value> { top.iter().filter(|e| e.outgoing == out).map(|e| edge_json(state, e)).collect() };
@@ -166,7 +166,7 @@ pub fn entity(state: &State, v: Node) -> Result<Value> {
                    "out_shipments": oc, "out_value_usd": ov.round(), "in_shipments": ic, "in_value_usd": iv.round()})
         })
         .collect();
-    let members: Vec<&EntityRecord> = ev.entities.values().collect();
+    let members: Vec<&EntityRecord> = records.values().collect();
     Ok(json!({
         "entity": card(state, v),
         "country_name": country_str(g.node_country[v as usize]).as_deref().and_then(crate::refdata::country_name),

@@ -19,6 +19,7 @@ pub mod directory;
 pub mod edits;
 pub mod flows;
 pub mod guard;
+pub mod hubs;
 pub mod params;
 pub mod partners;
 pub mod state;
@@ -64,13 +65,15 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<()> {
             IpAddr::V4(a) => format!("http://{a}:{}/", bound.port()),
         };
         let mut lines = format!(
-            "divtrace serve: {url} (case {}, {}; {} entities, {} shipments, loaded in {:.1} s; partner index {:.1} MB). Ctrl-C stops.\n",
+            "divtrace serve: {url} (case {}, {}; {} entities, {} shipments, loaded in {:.1} s; partner index {:.1} MB, {} hubs kept {:.1} MB). Ctrl-C stops.\n",
             opts.case.display(),
             if gate.is_some() { "edits allowed" } else { "read-only" },
             state.graph.node_count(),
             state.graph.shipment_count(),
             started.elapsed().as_secs_f64(),
-            state.adj.heap_bytes() as f64 / 1e6
+            state.adj.heap_bytes() as f64 / 1e6,
+            state.hubs.len(),
+            state.hubs.heap_bytes() as f64 / 1e6
         );
         if !opts.bind.is_loopback() {
             lines += "warning: --bind is not a loopback address: anyone who can reach this machine can read the case\n";

@@ -3,13 +3,15 @@
 //! shipments month by month, and its shipments one by one. Pure functions
 //! of the graph and the index: no SQL.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BinaryHeap, HashMap};
 
 use crate::graph::{hs_key, hs_prefix_of, CaseGraph, Node, Ship, HS_TAIL};
 use crate::model::Day;
 use crate::refdata::goods::GoodsLists;
 
 use super::adjacency::{self, Adjacency, Group, Run};
+use super::hubs::{Hub, Hubs};
 
 /// Keys are small integers from our own arrays: foldhash, not SipHash (no untrusted keys).
 type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
@@ -47,11 +49,16 @@ pub fn goods_classes(g: &CaseGraph, goods: &GoodsLists) -> Vec<u8> {
         .collect()
 }
 
-/// The graph with its partner index.
+/// The graph with its partner index, and the largest nodes' unfiltered
+/// trade worked out at start-up (`None`: every answer folded from the index).
 pub struct Trade<'g> {
     pub g: &'g CaseGraph,
     pub adj: &'g Adjacency,
+    pub hubs: Option<&'g Hubs>,
 }
+
+/// Shipments of one calendar month: `(year*12 + month-1, out count, out value, in count, in value)`.
+pub type Month = (i32, u32, f64, u32, f64);
 
 /// Shipments from or to one partner, folded.
 #[derive(Clone, Debug, PartialEq)]
@@ -89,8 +96,28 @@ enum Take {
 }
 
 /// Heaviest (declared value) first, then most shipments, then node order, outgoing first.
-fn heaviest_first(a: &Edge, b: &Edge) -> std::cmp::Ordering {
+pub(super) fn heaviest_first(a: &Edge, b: &Edge) -> std::cmp::Ordering {
     b.value.total_cmp(&a.value).then(b.shipments.cmp(&a.shipments)).then(a.partner.cmp(&b.partner)).then(b.outgoing.cmp(&a.outgoing))
+}
+
+/// An edge ordered by [`heaviest_first`], so a max-heap's top is the lightest edge it holds.
+struct Ranked(Edge);
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        heaviest_first(&self.0, &other.0).is_eq()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        heaviest_first(&self.0, &other.0)
+    }
 }
 
 impl Trade<'_> {
@@ -155,8 +182,12 @@ impl Trade<'_> {
         }
     }
 
+    fn hub(&self, v: Node) -> Option<&Hub> {
+        self.hubs.and_then(|h| h.get(v))
+    }
+
     /// The partner edge of one group under `f`, `None` when no shipment is kept.
-    fn fold(&self, grp: Group, f: &Filter) -> Option<Edge> {
+    pub(super) fn fold(&self, grp: Group, f: &Filter) -> Option<Edge> {
         let g = self.g;
         let (since, until) = (f.since.map(|d| d.0), f.until.map(|d| d.0));
         let mut e = Edge::empty(grp.partner, grp.outgoing);
@@ -228,14 +259,30 @@ impl Trade<'_> {
     /// of at most k shipments each and e edges (plus the shipments of the
     /// date window for an HS prefix longer than six digits).
     pub fn edges(&self, v: Node, f: &Filter) -> Vec<Edge> {
+        if *f == Filter::default() {
+            if let Some(h) = self.hub(v) {
+                return h.edges.clone();
+            }
+        }
         let mut edges: Vec<Edge> = self.groups(v, f).filter_map(|grp| self.fold(grp, f)).collect();
         edges.sort_by(heaviest_first);
         edges
     }
 
+    /// [`Trade::edges`] with no filter, borrowed when the node is a kept hub.
+    pub fn all_edges(&self, v: Node) -> Cow<'_, [Edge]> {
+        match self.hub(v) {
+            Some(h) => Cow::Borrowed(&h.edges),
+            None => Cow::Owned(self.edges(v, &Filter::default())),
+        }
+    }
+
     /// Edges `offset..offset + limit` of [`Trade::edges`] and how many there are
     /// in all, without sorting the edges past the page.
     pub fn page(&self, v: Node, f: &Filter, offset: usize, limit: usize) -> (Vec<Edge>, usize) {
+        if let Some(h) = self.hub(v) {
+            return self.hub_page(h, f, offset, limit);
+        }
         let mut edges: Vec<Edge> = self.groups(v, f).filter_map(|grp| self.fold(grp, f)).collect();
         let total = edges.len();
         let end = offset.saturating_add(limit).min(total);
@@ -247,8 +294,73 @@ impl Trade<'_> {
         (edges.into_iter().skip(offset).take(limit).collect(), total)
     }
 
-    /// Shipments per calendar month, in and out: `(year*12 + month-1, out count, out value, in count, in value)`.
-    pub fn months(&self, v: Node, f: &Filter) -> Vec<(i32, u32, f64, u32, f64)> {
+    /// [`Trade::page`] of a kept hub: its partners are visited heaviest
+    /// unfiltered edge first, and once the page holds `offset + limit` edges
+    /// and the next partner's unfiltered edge is lighter than the page's
+    /// lightest, no later partner can reach the page (a filter only drops
+    /// shipments, and no value is negative: [`Hub::bounded`]), so the rest
+    /// are only checked for a kept shipment, to count them, not folded.
+    fn hub_page(&self, hub: &Hub, f: &Filter, offset: usize, limit: usize) -> (Vec<Edge>, usize) {
+        if *f == Filter::default() {
+            return (hub.edges.iter().skip(offset).take(limit).cloned().collect(), hub.edges.len());
+        }
+        let k = offset.saturating_add(limit);
+        let mut best: BinaryHeap<Ranked> = BinaryHeap::new();
+        let mut total = 0usize;
+        for (ue, &index) in hub.edges.iter().zip(&hub.group) {
+            let grp = Group { index: index as usize, partner: ue.partner, outgoing: ue.outgoing };
+            if !self.group_kept(f, &grp) {
+                continue;
+            }
+            let out_of_reach = hub.bounded
+                && best.len() >= k
+                && best.peek().is_none_or(|w| match ue.value.total_cmp(&w.0.value) {
+                    std::cmp::Ordering::Less => true,
+                    std::cmp::Ordering::Equal => ue.shipments < w.0.shipments,
+                    std::cmp::Ordering::Greater => false,
+                });
+            if out_of_reach {
+                total += usize::from(self.kept_any(grp, ue, f));
+            } else if let Some(e) = self.fold(grp, f) {
+                total += 1;
+                best.push(Ranked(e));
+                if best.len() > k {
+                    best.pop();
+                }
+            }
+        }
+        let mut page: Vec<Edge> = best.into_iter().map(|r| r.0).collect();
+        page.sort_by(heaviest_first);
+        (page.into_iter().skip(offset).take(limit).collect(), total)
+    }
+
+    /// Whether `f` keeps any shipment of a group whose unfiltered edge is `all`.
+    fn kept_any(&self, grp: Group, all: &Edge, f: &Filter) -> bool {
+        let (since, until) = (f.since.map(|d| d.0), f.until.map(|d| d.0));
+        if f.hs.is_empty() && f.chpl_max_tier.is_none() && !f.controlled {
+            // Dates only: the group's first and last shipment settle it unless they straddle the window.
+            let (lo, hi) = (since.unwrap_or(i32::MIN), until.unwrap_or(i32::MAX));
+            if all.last < lo || all.first > hi {
+                return false;
+            }
+            if all.first >= lo || all.last <= hi {
+                return true;
+            }
+        }
+        self.adj.runs(grp).any(|run| match Self::take(f, &run) {
+            Take::None => false,
+            Take::All => !run.window(since, until).is_empty(),
+            Take::Check => run.ship[run.window(since, until)].iter().any(|&s| self.hs_ok(f, s)),
+        })
+    }
+
+    /// Shipments per calendar month, in and out.
+    pub fn months(&self, v: Node, f: &Filter) -> Vec<Month> {
+        if *f == Filter::default() {
+            if let Some(h) = self.hub(v) {
+                return h.months.clone();
+            }
+        }
         let g = self.g;
         let mut m: FastMap<i32, (u32, f64, u32, f64)> = FastMap::default();
         // Dates within a run ascend: the month is worked out again only when
@@ -273,7 +385,7 @@ impl Trade<'_> {
                 e.3 += x;
             }
         });
-        let mut v: Vec<(i32, u32, f64, u32, f64)> = m.into_iter().map(|(k, (a, b, c, d))| (k, a, b, c, d)).collect();
+        let mut v: Vec<Month> = m.into_iter().map(|(k, (a, b, c, d))| (k, a, b, c, d)).collect();
         v.sort_by_key(|x| x.0);
         v
     }
@@ -325,7 +437,7 @@ mod tests {
     fn folds_partners_heaviest_first_and_filters() {
         let g = graph();
         let adj = index(&g);
-        let t = Trade { g: &g, adj: &adj };
+        let t = Trade { g: &g, adj: &adj, hubs: None };
         let tr = g.node_of_entity(2).unwrap();
         let name = |v: Node| g.node_entity[v as usize];
         let all = t.edges(tr, &Filter::default());
@@ -417,6 +529,7 @@ mod tests {
         #[test]
         fn index_agrees_with_a_full_scan(
             ships in proptest::collection::vec((0i64..6, 0i64..6, 0i32..400, 0usize..6, 0u32..5), 1..120),
+            negative in any::<bool>(),
             since in proptest::option::of(0i32..400), span in 0i32..400, until_on in any::<bool>(),
             hs in 0usize..8, chpl in proptest::option::of(1u8..=4), controlled in any::<bool>(),
             country in proptest::option::of(0usize..3), partner in proptest::option::of(0i64..6),
@@ -434,7 +547,8 @@ mod tests {
                 shipper: a,
                 consignee: b,
                 hs: codes[h].into(),
-                value_usd: (v > 0).then_some(f64::from(v * 10)),
+                // With `negative`, value 4 is declared as -40: a node with one is not `Hub::bounded`.
+                value_usd: (v > 0).then_some(if negative && v == 4 { -40.0 } else { f64::from(v * 10) }),
                 ..Default::default()
             }).collect();
             let (g, _) = CaseGraph::build(ents, rows);
@@ -442,7 +556,10 @@ mod tests {
             goods.add_text(std::path::Path::new("mine.csv"), "hs_code,list,description,source\n85423190,mine,x,y\n9403,mine,x,y\n").unwrap();
             let class = goods_classes(&g, &goods);
             let adj = Adjacency::build(&g, &class);
-            let t = Trade { g: &g, adj: &adj };
+            let t = Trade { g: &g, adj: &adj, hubs: None };
+            // Every node kept as a hub: the same answers from its kept edges and timeline.
+            let hubs = Hubs::build(&t, 1);
+            let th = Trade { g: &g, adj: &adj, hubs: Some(&hubs) };
             let prefixes = [vec![], vec!["8542"], vec!["854231"], vec!["85423190"], vec!["8542319"], vec!["9403", "85423110"], vec!["8471"], vec!["854232", "8542319"]];
             let f = Filter {
                 since: since.map(|d| Day(base + d)),
@@ -456,10 +573,16 @@ mod tests {
             for v in 0..g.node_count() as Node {
                 let want = naive_edges(&g, &class, v, &f);
                 prop_assert_eq!(&t.edges(v, &f), &want);
-                let (page, total) = t.page(v, &f, offset, limit);
-                prop_assert_eq!(total, want.len());
+                prop_assert_eq!(&th.edges(v, &f), &want);
                 let slice: Vec<Edge> = want.iter().skip(offset).take(limit).cloned().collect();
-                prop_assert_eq!(page, slice);
+                for tt in [&t, &th] {
+                    let (page, total) = tt.page(v, &f, offset, limit);
+                    prop_assert_eq!(total, want.len());
+                    prop_assert_eq!(page, slice.clone());
+                }
+                prop_assert_eq!(th.all_edges(v).into_owned(), naive_edges(&g, &class, v, &Filter::default()));
+                prop_assert_eq!(th.months(v, &Filter::default()), t.months(v, &Filter::default()));
+                prop_assert_eq!(th.months(v, &f), t.months(v, &f));
                 let n: u32 = want.iter().map(|e| e.shipments).sum();
                 prop_assert_eq!(t.shipments(v, &f).len(), n as usize);
                 let m = t.months(v, &f);

@@ -15,6 +15,7 @@ use crate::graph::{CaseGraph, Node};
 
 use super::adjacency::Adjacency;
 use super::directory::Directory;
+use super::hubs::{Hubs, HUB_MIN_SIDES};
 use super::partners::{goods_classes, Trade};
 
 /// Read-only connections, reused across requests (opening one costs a
@@ -58,6 +59,8 @@ pub struct State {
     pub graph: CaseGraph,
     /// Every entity's shipments by partner (see [`Adjacency`]).
     pub adj: Adjacency,
+    /// The largest nodes' unfiltered partner edges and timelines (see [`Hubs`]).
+    pub hubs: Hubs,
     /// The goods lists (the CHPL and `--goods` files): the controlled-goods filter and route queries use them.
     pub goods: crate::refdata::goods::GoodsLists,
     pub dir: Directory,
@@ -73,11 +76,13 @@ pub struct State {
 
 impl State {
     /// Loads the case read-only. Complexity: the graph load (from its cache
-    /// when current) plus O(S log S) for the partner index.
+    /// when current) plus O(S log S) for the partner index, plus one
+    /// unfiltered fold of each hub ([`Hubs::build`]).
     pub fn load(path: &Path, goods: crate::refdata::goods::GoodsLists) -> Result<State> {
         let case = OpenCase::open(path)?;
         let graph = case.graph()?;
         let adj = Adjacency::build(&graph, &goods_classes(&graph, &goods));
+        let hubs = Hubs::build(&Trade { g: &graph, adj: &adj, hubs: None }, HUB_MIN_SIDES);
         let dir = Directory::load(&case, &graph)?;
         let info = super::flows::info_of(&case, &graph)?;
         let pool = Pool::new(path);
@@ -86,6 +91,7 @@ impl State {
             path: path.to_path_buf(),
             graph,
             adj,
+            hubs,
             goods,
             dir,
             pool,
@@ -97,7 +103,7 @@ impl State {
     }
 
     pub fn trade(&self) -> Trade<'_> {
-        Trade { g: &self.graph, adj: &self.adj }
+        Trade { g: &self.graph, adj: &self.adj, hubs: Some(&self.hubs) }
     }
 
     pub fn risk(&self) -> Option<&Risk> {

@@ -144,8 +144,41 @@ impl Case {
                 ev.shipments.insert(s.row, s);
             }
         }
+        ev.entities = self.entity_records(&ents)?;
+        // Relations among the loaded entities (both ends loaded).
+        let mut st = self.conn.prepare(
+            "SELECT r.from_entity, r.to_entity, r.kind, r.share, r.start, r.\"end\", r.source, f.path, r.src_line
+             FROM relation r JOIN batch_file f ON f.id = r.src_file ORDER BY r.id",
+        )?;
+        for r in st.query_map([], |r| {
+            Ok(RelationRecord {
+                from: r.get(0)?,
+                to: r.get(1)?,
+                kind: super::relation_kind(r, 2)?,
+                share: r.get(3)?,
+                start: r.get(4)?,
+                end: r.get(5)?,
+                source: r.get(6)?,
+                source_file: r.get(7)?,
+                source_line: r.get(8)?,
+            })
+        })? {
+            let r = r?;
+            if ev.entities.contains_key(&r.from) && ev.entities.contains_key(&r.to) {
+                ev.relations.push(r);
+            }
+        }
+        Ok(ev)
+    }
+
+    /// The entities with these row ids (any order, repeats allowed), with
+    /// their aliases, identifiers and list entries; no relations (the
+    /// entity panel needs none; [`Case::evidence`] adds them).
+    pub fn entity_records(&self, entity_rows: &[i64]) -> Result<BTreeMap<i64, EntityRecord>> {
+        let mut ents = entity_rows.to_vec();
         ents.sort_unstable();
         ents.dedup();
+        let mut out = BTreeMap::new();
         for chunk in ents.chunks(500) {
             let ph = placeholders(chunk.len());
             let sql = format!(
@@ -178,12 +211,12 @@ impl Case {
             })?;
             for e in rows {
                 let e = e?;
-                ev.entities.insert(e.row, e);
+                out.insert(e.row, e);
             }
             let mut st = self.conn.prepare(&format!("SELECT entity, alias FROM entity_alias WHERE entity IN ({ph}) ORDER BY rowid"))?;
             for r in st.query_map(params_from_iter(chunk), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))? {
                 let (e, a) = r?;
-                if let Some(x) = ev.entities.get_mut(&e) {
+                if let Some(x) = out.get_mut(&e) {
                     x.aliases.push(a);
                 }
             }
@@ -191,7 +224,7 @@ impl Case {
                 self.conn.prepare(&format!("SELECT entity, scheme, value FROM entity_identifier WHERE entity IN ({ph}) ORDER BY rowid"))?;
             for r in st.query_map(params_from_iter(chunk), |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))? {
                 let (e, s, v) = r?;
-                if let Some(x) = ev.entities.get_mut(&e) {
+                if let Some(x) = out.get_mut(&e) {
                     x.identifiers.push((s, v));
                 }
             }
@@ -202,35 +235,12 @@ impl Case {
                 Ok((r.get::<_, i64>(0)?, Listing { list: r.get(1)?, program: r.get(2)?, listed_on: r.get(3)?, source: r.get(4)? }))
             })? {
                 let (e, l) = r?;
-                if let Some(x) = ev.entities.get_mut(&e) {
+                if let Some(x) = out.get_mut(&e) {
                     x.lists.push(l);
                 }
             }
         }
-        // Relations among the loaded entities (both ends loaded).
-        let mut st = self.conn.prepare(
-            "SELECT r.from_entity, r.to_entity, r.kind, r.share, r.start, r.\"end\", r.source, f.path, r.src_line
-             FROM relation r JOIN batch_file f ON f.id = r.src_file ORDER BY r.id",
-        )?;
-        for r in st.query_map([], |r| {
-            Ok(RelationRecord {
-                from: r.get(0)?,
-                to: r.get(1)?,
-                kind: super::relation_kind(r, 2)?,
-                share: r.get(3)?,
-                start: r.get(4)?,
-                end: r.get(5)?,
-                source: r.get(6)?,
-                source_file: r.get(7)?,
-                source_line: r.get(8)?,
-            })
-        })? {
-            let r = r?;
-            if ev.entities.contains_key(&r.from) && ev.entities.contains_key(&r.to) {
-                ev.relations.push(r);
-            }
-        }
-        Ok(ev)
+        Ok(out)
     }
 }
 
