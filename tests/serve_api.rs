@@ -388,3 +388,38 @@ fn edits_need_the_flag_and_the_token_and_are_stored_as_resolve_stores_them() {
     let e: Value = serde_json::from_str(&get(&s, "/api/entities/TR-ENT-000902").2).unwrap();
     assert_ne!(e["entity"]["id"], "E0000903", "{e}");
 }
+
+#[test]
+fn a_case_without_lookup_indexes_is_served_with_a_note_saying_how_to_build_them() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case.db");
+    let bundle = common::root().join("graphs/turkish-chips");
+    common::divtrace(["ingest".as_ref(), bundle.as_os_str(), "--case".as_ref(), case.as_os_str(), "-q".as_ref()]).ok();
+    let lines = |case: &std::path::Path| {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_divtrace"))
+            .args(["serve", "--case", case.to_str().unwrap(), "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let (mut first, mut second) = (String::new(), String::new());
+        out.read_line(&mut first).unwrap();
+        // The start-up lines are one write of well under PIPE_BUF bytes, so one read has them all.
+        let has_second = out.buffer().contains(&b'\n');
+        if has_second {
+            out.read_line(&mut second).unwrap();
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
+        (first, second)
+    };
+    let (first, note) = lines(&case);
+    assert!(first.starts_with("divtrace serve: http://127.0.0.1:"), "{first}");
+    assert!(note.starts_with("note: the case's lookup indexes are not built yet (shipment_shipper, "), "{note}");
+    assert!(note.contains(&format!("divtrace assess --case {} --all", case.display())), "{note}");
+    // assess builds them; the server then says nothing more.
+    common::divtrace(["assess".as_ref(), "--case".as_ref(), case.as_os_str(), "--all".as_ref()]).ok();
+    let (_, none) = lines(&case);
+    assert_eq!(none, "");
+}

@@ -95,6 +95,11 @@ impl OpenCase {
         super::resolve::decisions_about(&self.case, entity_rows, multi_scope)
     }
 
+    /// The lookup indexes the case does not hold yet (see [`Case::missing_lookup_indexes`]).
+    pub fn missing_lookup_indexes(&self) -> Result<Vec<&'static str>> {
+        self.case.missing_lookup_indexes()
+    }
+
     /// Every input file of every batch, in import order.
     pub fn input_files(&self) -> Result<Vec<InputFile>> {
         self.case.input_files()

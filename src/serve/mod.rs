@@ -48,6 +48,7 @@ pub struct Options {
 pub fn run(opts: &Options, out: &mut dyn Write) -> Result<()> {
     let started = std::time::Instant::now();
     let state = Arc::new(state::State::load(&opts.case, opts.goods.clone())?);
+    let missing = state.pool.with(|case| case.missing_lookup_indexes())?;
     let gate = if opts.allow_edits { Some(edits::Edits::new()?) } else { None };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_io()
@@ -82,6 +83,16 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<()> {
             lines += &format!(
                 "edit token: {} (the page asks for it once; every write request must send it in the X-Divtrace-Token header)\n",
                 g.token()
+            );
+        }
+        // After the token: scripts read the address from the first line and the token from the second.
+        if !missing.is_empty() {
+            lines += &format!(
+                "note: the case's lookup indexes are not built yet ({}): a case straight from `divtrace ingest`, and a read-only \
+                 server never writes. Declarations and partner shipments are found by scanning, slow on a large case; \
+                 `divtrace assess --case {} --all` (or `report`, `investigate`) builds them once.\n",
+                missing.join(", "),
+                opts.case.display()
             );
         }
         say(out, lines).map_err(|e| Error::io("stdout", e))?;

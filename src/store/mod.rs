@@ -293,6 +293,16 @@ impl Case {
         Ok(())
     }
 
+    /// The lookup indexes ([`schema::INDEXES`]) the case file does not hold
+    /// yet: a case straight from `ingest` has none of them until a command
+    /// that may write has looked records up ([`Case::ensure_indexes`]); a
+    /// read-only reader finds the same records without them, by scanning.
+    pub fn missing_lookup_indexes(&self) -> Result<Vec<&'static str>> {
+        let mut st = self.conn.prepare("SELECT name FROM sqlite_master WHERE type = 'index'")?;
+        let have = st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<std::collections::HashSet<String>>>()?;
+        Ok(schema::lookup_index_names().into_iter().filter(|n| !have.contains(*n)).collect())
+    }
+
     /// A counter bumped by every change to the case's records; derived data
     /// (the graph cache) is valid only for the generation it was built from.
     pub fn generation(&self) -> Result<i64> {
@@ -336,6 +346,20 @@ mod tests {
         let c = Case::open(&p).unwrap();
         let v: u32 = c.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
         assert_eq!(v, schema::CURRENT_VERSION);
+    }
+
+    #[test]
+    fn the_lookup_indexes_are_missing_until_built() {
+        let names = schema::lookup_index_names();
+        assert_eq!(names.len(), schema::INDEXES.matches("CREATE ").count(), "{names:?}");
+        assert!(names.contains(&"shipment_shipper") && names.contains(&"shipment_batch_id"), "{names:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let c = Case::open_or_create(&dir.path().join("c.db")).unwrap();
+        // A new case holds the V3 unique index from its migration, none of the others.
+        let missing = c.missing_lookup_indexes().unwrap();
+        assert!(missing.contains(&"shipment_shipper") && missing.contains(&"raw_record"), "{missing:?}");
+        c.ensure_indexes().unwrap();
+        assert_eq!(c.missing_lookup_indexes().unwrap(), Vec::<&str>::new());
     }
 
     #[test]

@@ -242,6 +242,12 @@ CREATE INDEX IF NOT EXISTS raw_record         ON raw_value(tbl, record);
 CREATE INDEX IF NOT EXISTS extra_record       ON extra_attribute(tbl, record);
 "#;
 
+/// The names of the indexes [`INDEXES`] creates, read from its statements
+/// (one list to keep in step: the SQL).
+pub fn lookup_index_names() -> Vec<&'static str> {
+    INDEXES.lines().filter_map(|l| l.split("IF NOT EXISTS ").nth(1)).filter_map(|rest| rest.split_whitespace().next()).collect()
+}
+
 /// Indexes on the entity side, which is small next to the shipments: built
 /// at the end of every import (route reports look aliases and listings up
 /// entity by entity).
