@@ -109,8 +109,60 @@ try {
   await dot.saveAs(dotPath);
   if (!readFileSync(dotPath, 'utf8').startsWith('digraph divtrace {')) fail('the DOT export is not a divtrace diagram');
 
+  // The drawn route is readable: its arrows carry their labels, and a chart
+  // holding only the route reads left to right in hop order.
+  const canvas = await page.evaluate(() => {
+    const cy = window.divtrace.cy, r = window.divtrace.state.route;
+    const edges = cy.edges().not('.more');
+    const ids = [r.hops[0].shipper].concat(r.hops.map((h) => h.consignee));
+    return {
+      edges: edges.length,
+      labelled: edges.filter((e) => e.hasClass('labelled')).length,
+      routeUnlabelled: cy.edges('.route').filter((e) => !e.hasClass('labelled')).length,
+      chainOnly: cy.nodes().not('.more').every((n) => n.hasClass('route')),
+      pos: ids.map((id) => cy.getElementById(id).position()),
+    };
+  });
+  if (canvas.routeUnlabelled) fail(canvas.routeUnlabelled + ' arrows of the drawn route have no label');
+  if (canvas.edges <= 12 && canvas.labelled !== canvas.edges) fail(`a chart of ${canvas.edges} arrows labels only ${canvas.labelled}`);
+  if (canvas.chainOnly) {
+    for (let i = 1; i < canvas.pos.length; i++) {
+      const [a, b] = [canvas.pos[i - 1], canvas.pos[i]];
+      if (!(b.x > a.x) || Math.abs(b.y - canvas.pos[0].y) > 1) fail('the route is not laid out left to right in hop order: ' + JSON.stringify(canvas.pos));
+    }
+  }
+
   await page.click('#tabs button[data-tab=routes]');
   await page.screenshot({ path: join(outDir, 'workspace.png') });
+
+  // A busy chart (more than twelve arrows) labels only the route's arrows and
+  // those of the selected party; selecting another moves the labels with it.
+  const busy = await page.evaluate(async () => {
+    const cy = window.divtrace.cy;
+    const settle = () => new Promise((r) => setTimeout(r, 20));
+    const hub = cy.add({ group: 'nodes', data: { id: 'test-hub', label: 'hub', fill: '#fff' }, position: { x: 0, y: 0 } });
+    for (let i = 0; i < 14; i++) {
+      cy.add({ group: 'nodes', data: { id: 'test-p' + i, label: 'p' + i, fill: '#fff' }, position: { x: 50 * i, y: 100 } });
+      cy.add({ group: 'edges', data: { id: 'test-e' + i, source: 'test-hub', target: 'test-p' + i, label: 'x', width: 1 } });
+    }
+    cy.nodes().unselect();
+    await settle();
+    const ours = cy.edges('[id ^= "test-e"]');
+    const idle = ours.filter((e) => e.hasClass('labelled')).length;
+    const route = cy.edges('.route').filter((e) => !e.hasClass('labelled')).length;
+    cy.getElementById('test-p3').select();
+    await settle();
+    const one = ours.filter((e) => e.hasClass('labelled')).map((e) => e.id());
+    hub.select();
+    await settle();
+    const all = ours.filter((e) => e.hasClass('labelled')).length;
+    cy.remove('[id ^= "test-"]');
+    return { idle, route, one, all };
+  });
+  if (busy.idle !== 0) fail(busy.idle + ' arrows labelled on a busy chart with nothing selected');
+  if (busy.route !== 0) fail('a busy chart hid the route\'s labels');
+  if (busy.one.join() !== 'test-e3') fail('selecting a party labelled ' + busy.one.join());
+  if (busy.all !== 14) fail('selecting the hub labelled ' + busy.all + ' of its 14 arrows');
   if (offsite.length) fail('requests left the machine: ' + offsite.join(', '));
   if (errors.length) fail(errors.join('\n'));
   console.log(JSON.stringify({ ok: true, expanded, channels, since, timings }));
