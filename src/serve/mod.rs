@@ -90,7 +90,7 @@ pub fn run(opts: &Options, out: &mut dyn Write) -> Result<()> {
             lines += &format!(
                 "note: the case's lookup indexes are not built yet ({}): a case straight from `divtrace ingest`, and a read-only \
                  server never writes. Declarations and partner shipments are found by scanning, slow on a large case; \
-                 `divtrace assess --case {} --all` (or `report`, `investigate`) builds them once.\n",
+                 `divtrace assess --case {} --all` (or `export`, `report`, `investigate`) builds them once.\n",
                 missing.join(", "),
                 opts.case.display()
             );
