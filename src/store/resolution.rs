@@ -141,7 +141,7 @@ pub fn record_decision(case: &mut Case, a: i64, b: i64, same: bool, note: Option
     let line: i64 = tx.query_row("SELECT COALESCE(MAX(src_line), 0) + 1 FROM relation WHERE src_file = ?1", [file], |r| r.get(0))?;
     tx.execute(
         "INSERT INTO relation (batch, from_entity, to_entity, kind, source, src_file, src_line, note) VALUES (?1, ?2, ?3, ?4, 'analyst', ?5, ?6, ?7)",
-        params![batch, a, b, if same { "same_as" } else { "not_same" }, file, line, note],
+        params![batch, a, b, if same { RelationKind::SameAs } else { RelationKind::NotSame }.as_str(), file, line, note],
     )?;
     tx.execute("UPDATE batch_file SET rows = ?2 WHERE id = ?1", params![file, line])?;
     Case::bump_generation(&tx)?;
@@ -185,14 +185,16 @@ pub fn decisions_about(case: &Case, entities: &[i64]) -> Result<Vec<DecisionReco
          JOIN entity eb ON eb.id = r.to_entity JOIN batch bb ON bb.id = eb.batch \
          WHERE r.kind IN ('same_as', 'not_same') AND (r.from_entity = ?1 OR r.to_entity = ?1)",
     )?;
-    let mut out: Vec<DecisionRecord> = Vec::new();
+    // Keyed by relation id: a decision between two of `entities` is found from
+    // both sides once, and the map's order is the order they were made.
+    let mut out: BTreeMap<i64, DecisionRecord> = BTreeMap::new();
     for &e in entities {
         let rows = st.query_map([e], |r| {
             let side = |i: usize| -> rusqlite::Result<DecisionSide> {
                 Ok(DecisionSide { row: r.get(i)?, scope: r.get(i + 1)?, input_id: r.get(i + 2)?, name: r.get(i + 3)? })
             };
             Ok(DecisionRecord {
-                same: r.get::<_, String>(0)? == "same_as",
+                same: super::relation_kind(r, 0)? == RelationKind::SameAs,
                 note: r.get(1)?,
                 id: r.get(2)?,
                 source_file: r.get(3)?,
@@ -203,14 +205,10 @@ pub fn decisions_about(case: &Case, entities: &[i64]) -> Result<Vec<DecisionReco
         })?;
         for d in rows {
             let d = d?;
-            // A decision between two of `entities` is found from both sides.
-            if !out.iter().any(|o| o.id == d.id) {
-                out.push(d);
-            }
+            out.entry(d.id).or_insert(d);
         }
     }
-    out.sort_by_key(|d| d.id);
-    Ok(out)
+    Ok(out.into_values().collect())
 }
 
 /// A pair looked at by resolution, as stored.
